@@ -1,0 +1,17 @@
+//! Piazza's database migrations. Ordered, append-only: a migration that has
+//! shipped is never edited; change the schema with a new one.
+//! Every migration must run on SQLite and PostgreSQL alike.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_foundation;
+
+/// The ordered list of migrations, applied at start and by `server migrate`.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_foundation::Migration)]
+    }
+}

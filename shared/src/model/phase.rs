@@ -1,0 +1,157 @@
+//! Phases of a participatory process and what each one opens.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The kind of a phase decides what participants can do while it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseKind {
+    Information,
+    Proposals,
+    Deliberation,
+    Voting,
+    Synthesis,
+    Approval,
+    Monitoring,
+}
+
+/// What a phase allows participants to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PhaseAllows {
+    pub proposing: bool,
+    pub commenting: bool,
+    pub supporting: bool,
+}
+
+impl PhaseKind {
+    /// Every kind, in the order a process usually runs them.
+    pub const ALL: [PhaseKind; 7] = [
+        PhaseKind::Information,
+        PhaseKind::Proposals,
+        PhaseKind::Deliberation,
+        PhaseKind::Voting,
+        PhaseKind::Synthesis,
+        PhaseKind::Approval,
+        PhaseKind::Monitoring,
+    ];
+
+    /// The stable name stored in the database and used in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhaseKind::Information => "information",
+            PhaseKind::Proposals => "proposals",
+            PhaseKind::Deliberation => "deliberation",
+            PhaseKind::Voting => "voting",
+            PhaseKind::Synthesis => "synthesis",
+            PhaseKind::Approval => "approval",
+            PhaseKind::Monitoring => "monitoring",
+        }
+    }
+
+    /// Parses the stored name; `None` for anything else.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
+    }
+
+    /// What participants can do while a phase of this kind is current.
+    /// Comments stay open while proposals are collected and during deliberation.
+    pub fn allows(self) -> PhaseAllows {
+        match self {
+            PhaseKind::Proposals => PhaseAllows { proposing: true, commenting: true, supporting: false },
+            PhaseKind::Deliberation => PhaseAllows { proposing: false, commenting: true, supporting: false },
+            PhaseKind::Voting => PhaseAllows { proposing: false, commenting: false, supporting: true },
+            _ => PhaseAllows::default(),
+        }
+    }
+}
+
+/// Where a phase stands relative to a given day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseStatus {
+    Past,
+    Current,
+    Future,
+}
+
+impl PhaseStatus {
+    /// The status of a phase running `starts_on..=ends_on`, seen on `today`.
+    pub fn on(today: NaiveDate, starts_on: NaiveDate, ends_on: NaiveDate) -> Self {
+        if today < starts_on {
+            PhaseStatus::Future
+        } else if today > ends_on {
+            PhaseStatus::Past
+        } else {
+            PhaseStatus::Current
+        }
+    }
+}
+
+/// Where a whole process stands: before its first phase, in one, between two, or over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseTimeline {
+    NotStarted,
+    /// Index of the current phase in the ordered list.
+    Running(usize),
+    /// Between two phases: index of the next one.
+    Between(usize),
+    Concluded,
+}
+
+impl PhaseTimeline {
+    /// Computes the timeline from phase date ranges ordered by position.
+    pub fn of(today: NaiveDate, phases: &[(NaiveDate, NaiveDate)]) -> Self {
+        if phases.is_empty() {
+            return PhaseTimeline::NotStarted;
+        }
+        if let Some(index) = phases.iter().position(|(start, end)| PhaseStatus::on(today, *start, *end) == PhaseStatus::Current) {
+            return PhaseTimeline::Running(index);
+        }
+        match phases.iter().position(|(start, _)| today < *start) {
+            Some(0) => PhaseTimeline::NotStarted,
+            Some(next) => PhaseTimeline::Between(next),
+            None => PhaseTimeline::Concluded,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_stored_names() {
+        for kind in PhaseKind::ALL {
+            assert_eq!(PhaseKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(PhaseKind::parse("Voting"), None);
+    }
+
+    #[test]
+    fn only_participation_phases_open_actions() {
+        assert!(PhaseKind::Proposals.allows().proposing);
+        assert!(!PhaseKind::Proposals.allows().supporting);
+        assert!(PhaseKind::Voting.allows().supporting);
+        assert!(PhaseKind::Deliberation.allows().commenting);
+        assert_eq!(PhaseKind::Information.allows(), PhaseAllows::default());
+        assert_eq!(PhaseKind::Monitoring.allows(), PhaseAllows::default());
+    }
+
+    #[test]
+    fn timeline_covers_before_during_between_and_after() {
+        let phases = [(day("2015-04-01"), day("2015-04-30")), (day("2015-06-01"), day("2015-09-30"))];
+        assert_eq!(PhaseTimeline::of(day("2015-03-01"), &phases), PhaseTimeline::NotStarted);
+        assert_eq!(PhaseTimeline::of(day("2015-04-01"), &phases), PhaseTimeline::Running(0));
+        assert_eq!(PhaseTimeline::of(day("2015-04-30"), &phases), PhaseTimeline::Running(0));
+        assert_eq!(PhaseTimeline::of(day("2015-05-15"), &phases), PhaseTimeline::Between(1));
+        assert_eq!(PhaseTimeline::of(day("2015-09-30"), &phases), PhaseTimeline::Running(1));
+        assert_eq!(PhaseTimeline::of(day("2016-01-01"), &phases), PhaseTimeline::Concluded);
+        assert_eq!(PhaseTimeline::of(day("2016-01-01"), &[]), PhaseTimeline::NotStarted);
+    }
+}

@@ -1,0 +1,108 @@
+//! Processes and what structures them: phases, strategic directions,
+//! project platforms and homogeneous zones.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::phase::{PhaseKind, PhaseStatus, PhaseTimeline};
+use super::proposal::ProposalPage;
+
+/// A link target: the key used in URLs and the name shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedRef {
+    /// Slug (process, platform, zone), code (direction) or id.
+    pub key: String,
+    pub name: String,
+}
+
+/// A phase with its dates and where it stands today.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PhaseDto {
+    pub id: Uuid,
+    pub position: i32,
+    pub kind: PhaseKind,
+    pub title: String,
+    pub description_html: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub status: PhaseStatus,
+}
+
+/// A process as listed on the home page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessSummary {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub organization: String,
+    /// `comunale` or `metropolitano`.
+    pub scope: String,
+    pub summary: String,
+    pub is_demo: bool,
+    pub phases: Vec<PhaseDto>,
+    pub timeline: PhaseTimeline,
+    pub proposal_count: u64,
+}
+
+/// A strategic direction (asse strategico).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DirectionDto {
+    pub id: Uuid,
+    pub code: String,
+    pub title: String,
+    pub motto: String,
+    pub description_html: String,
+    pub proposal_count: u64,
+}
+
+/// A thematic project platform (piattaforma progettuale).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlatformDto {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub description_html: String,
+    pub direction: Option<NamedRef>,
+    pub proposal_count: u64,
+}
+
+/// A homogeneous zone (zona omogenea).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ZoneDto {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub proposal_count: u64,
+}
+
+/// Participation figures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessStats {
+    pub proposals: u64,
+    pub supports: u64,
+    /// Distinct people who proposed or supported.
+    pub participants: u64,
+}
+
+/// A process with everything its page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessDetail {
+    pub summary: ProcessSummary,
+    pub description_html: String,
+    pub directions: Vec<DirectionDto>,
+    pub platforms: Vec<PlatformDto>,
+    pub zones: Vec<ZoneDto>,
+    pub stats: ProcessStats,
+}
+
+/// A platform page: the platform, its process, its figures and top proposals.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlatformDetail {
+    pub process: NamedRef,
+    pub platform: PlatformDto,
+    pub stats: ProcessStats,
+    pub zones: Vec<ZoneDto>,
+    pub top_proposals: ProposalPage,
+}

@@ -1,0 +1,126 @@
+//! Proposals as every side sees them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::process::NamedRef;
+
+/// The life of a proposal, from publication to the facilitators' answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalState {
+    Published,
+    UnderEvaluation,
+    Accepted,
+    Rejected,
+    Withdrawn,
+    Merged,
+}
+
+impl ProposalState {
+    /// Every state, in the order the filters list them.
+    pub const ALL: [ProposalState; 6] = [
+        ProposalState::Published,
+        ProposalState::UnderEvaluation,
+        ProposalState::Accepted,
+        ProposalState::Rejected,
+        ProposalState::Withdrawn,
+        ProposalState::Merged,
+    ];
+
+    /// The stable name stored in the database and used in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalState::Published => "published",
+            ProposalState::UnderEvaluation => "under_evaluation",
+            ProposalState::Accepted => "accepted",
+            ProposalState::Rejected => "rejected",
+            ProposalState::Withdrawn => "withdrawn",
+            ProposalState::Merged => "merged",
+        }
+    }
+
+    /// The Italian name used in shareable URLs (`?stato=accettata`).
+    pub fn url_name(self) -> &'static str {
+        match self {
+            ProposalState::Published => "pubblicata",
+            ProposalState::UnderEvaluation => "in_valutazione",
+            ProposalState::Accepted => "accettata",
+            ProposalState::Rejected => "respinta",
+            ProposalState::Withdrawn => "ritirata",
+            ProposalState::Merged => "unita",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == value)
+    }
+
+    /// Parses the URL name.
+    pub fn from_url_name(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.url_name() == value)
+    }
+}
+
+/// A proposal in a list: enough to choose which one to open.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProposalCard {
+    pub id: Uuid,
+    pub title: String,
+    /// Plain text, the start of the body.
+    pub excerpt: String,
+    pub platform: NamedRef,
+    pub direction: Option<NamedRef>,
+    pub zone: Option<NamedRef>,
+    pub state: ProposalState,
+    pub support_count: i64,
+    pub published_at: DateTime<Utc>,
+    /// `None` when the author deleted their account.
+    pub author_name: Option<String>,
+}
+
+/// One page of a proposal list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProposalPage {
+    pub items: Vec<ProposalCard>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
+    /// How many proposals match the filters, across all pages.
+    pub total: u64,
+    /// The seed that orders a random listing, so the next page keeps the order.
+    pub seed: Option<u32>,
+}
+
+/// A proposal with everything its page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProposalDetail {
+    pub id: Uuid,
+    pub process: NamedRef,
+    pub title: String,
+    /// Sanitized HTML rendered from the Markdown body.
+    pub body_html: String,
+    pub author_name: Option<String>,
+    pub platform: NamedRef,
+    pub direction: Option<NamedRef>,
+    pub zone: Option<NamedRef>,
+    pub state: ProposalState,
+    pub support_count: i64,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_round_trip_in_both_vocabularies() {
+        for state in ProposalState::ALL {
+            assert_eq!(ProposalState::parse(state.as_str()), Some(state));
+            assert_eq!(ProposalState::from_url_name(state.url_name()), Some(state));
+        }
+        assert_eq!(ProposalState::from_url_name("accepted"), None);
+    }
+}

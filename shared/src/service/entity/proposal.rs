@@ -1,0 +1,30 @@
+//! A citizen's (or staff member's) proposal.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "proposals")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub process_id: Uuid,
+    pub platform_id: Uuid,
+    pub direction_id: Option<Uuid>,
+    pub zone_id: Option<Uuid>,
+    pub author_id: Option<Uuid>,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_md: String,
+    pub state: String,
+    /// Kept equal to the rows in `supports` by the operations that write them.
+    pub support_count: i32,
+    /// Drawn at creation from `0..RANDOM_KEY_MODULUS`; orders random listings.
+    pub random_key: i64,
+    pub published_at: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,21 @@
+//! A strategic direction (asse strategico) of a process.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "strategic_directions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub process_id: Uuid,
+    pub position: i32,
+    pub code: String,
+    pub title: String,
+    pub motto: String,
+    #[sea_orm(column_type = "Text")]
+    pub description_md: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
