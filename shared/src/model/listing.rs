@@ -79,9 +79,13 @@ impl ProposalCursor {
         let tag = chars.next()?;
         let number: i64 = chars.as_str().parse().ok()?;
         match (tag, sort) {
-            ('s', ProposalSort::MostSupported) if number >= 0 => Some(ProposalCursor::Supports { count: number, id }),
+            ('s', ProposalSort::MostSupported) if number >= 0 => {
+                Some(ProposalCursor::Supports { count: number, id })
+            }
             ('p', ProposalSort::Newest) => Some(ProposalCursor::Published { micros: number, id }),
-            ('r', ProposalSort::Random { .. }) if number >= 0 => Some(ProposalCursor::Random { key: number, id }),
+            ('r', ProposalSort::Random { .. }) if number >= 0 => {
+                Some(ProposalCursor::Random { key: number, id })
+            }
             _ => None,
         }
     }
@@ -109,8 +113,16 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
 fn key(value: &Option<String>, field: &str) -> Result<Option<String>, ListingError> {
     match non_empty(value) {
         None => Ok(None),
-        Some(v) if v.len() <= 80 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => Ok(Some(v.to_owned())),
-        Some(_) => Err(ListingError { field: field.to_owned() }),
+        Some(v)
+            if v.len() <= 80
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            Ok(Some(v.to_owned()))
+        }
+        Some(_) => Err(ListingError {
+            field: field.to_owned(),
+        }),
     }
 }
 
@@ -120,7 +132,9 @@ impl ProposalListParams {
     pub fn parse(&self, fresh_seed: u32) -> Result<ProposalQuery, ListingError> {
         let state = match non_empty(&self.stato) {
             None => None,
-            Some(v) => Some(ProposalState::from_url_name(v).ok_or_else(|| ListingError { field: "stato".into() })?),
+            Some(v) => Some(ProposalState::from_url_name(v).ok_or_else(|| ListingError {
+                field: "stato".into(),
+            })?),
         };
         let sort = match non_empty(&self.ordine) {
             None | Some("supporti") => ProposalSort::MostSupported,
@@ -128,15 +142,23 @@ impl ProposalListParams {
             Some("casuale") => {
                 let seed = match non_empty(&self.seme) {
                     None => fresh_seed,
-                    Some(v) => v.parse().map_err(|_| ListingError { field: "seme".into() })?,
+                    Some(v) => v.parse().map_err(|_| ListingError {
+                        field: "seme".into(),
+                    })?,
                 };
                 ProposalSort::Random { seed }
             }
-            Some(_) => return Err(ListingError { field: "ordine".into() }),
+            Some(_) => {
+                return Err(ListingError {
+                    field: "ordine".into(),
+                });
+            }
         };
         let after = match non_empty(&self.dopo) {
             None => None,
-            Some(v) => Some(ProposalCursor::decode(v, sort).ok_or_else(|| ListingError { field: "dopo".into() })?),
+            Some(v) => Some(ProposalCursor::decode(v, sort).ok_or_else(|| ListingError {
+                field: "dopo".into(),
+            })?),
         };
         Ok(ProposalQuery {
             filter: ProposalFilter {
@@ -157,7 +179,11 @@ impl ProposalQuery {
     pub fn to_params(&self, cursor: Option<&str>) -> Vec<(&'static str, String)> {
         let mut params = Vec::new();
         let filter = &self.filter;
-        for (name, value) in [("piattaforma", &filter.platform), ("direzione", &filter.direction), ("zona", &filter.zone)] {
+        for (name, value) in [
+            ("piattaforma", &filter.platform),
+            ("direzione", &filter.direction),
+            ("zona", &filter.zone),
+        ] {
             if let Some(v) = value {
                 params.push((name, v.clone()));
             }
@@ -191,7 +217,9 @@ pub const RANDOM_KEY_MODULUS: i64 = 2_147_483_647;
 
 /// The multiplier (never zero) and offset a seed stands for.
 pub fn shuffle_coefficients(seed: u32) -> (i64, i64) {
-    let mixed = u64::from(seed).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
+    let mixed = u64::from(seed)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .rotate_left(17);
     let a = (mixed % (RANDOM_KEY_MODULUS as u64 - 1)) as i64 + 1;
     let b = ((mixed >> 32) % RANDOM_KEY_MODULUS as u64) as i64;
     (a, b)
@@ -221,7 +249,9 @@ mod tests {
 
     #[test]
     fn empty_parameters_mean_no_filter_and_most_supported() {
-        let q = params(&[("piattaforma", ""), ("stato", " ")]).parse(7).unwrap();
+        let q = params(&[("piattaforma", ""), ("stato", " ")])
+            .parse(7)
+            .unwrap();
         assert_eq!(q.filter, ProposalFilter::default());
         assert_eq!(q.sort, ProposalSort::MostSupported);
         assert_eq!(q.after, None);
@@ -229,25 +259,47 @@ mod tests {
 
     #[test]
     fn every_bad_parameter_is_named() {
-        for (field, value) in [("stato", "boh"), ("ordine", "alfabetico"), ("zona", "<script>"), ("dopo", "zzz")] {
+        for (field, value) in [
+            ("stato", "boh"),
+            ("ordine", "alfabetico"),
+            ("zona", "<script>"),
+            ("dopo", "zzz"),
+        ] {
             assert_eq!(params(&[(field, value)]).parse(1).unwrap_err().field, field);
         }
-        assert_eq!(params(&[("ordine", "casuale"), ("seme", "-1")]).parse(1).unwrap_err().field, "seme");
+        assert_eq!(
+            params(&[("ordine", "casuale"), ("seme", "-1")])
+                .parse(1)
+                .unwrap_err()
+                .field,
+            "seme"
+        );
     }
 
     #[test]
     fn cursors_round_trip_and_must_match_the_sort() {
         let id = Uuid::now_v7();
         let cursor = ProposalCursor::Supports { count: 12, id };
-        assert_eq!(ProposalCursor::decode(&cursor.encode(), ProposalSort::MostSupported), Some(cursor));
-        assert_eq!(ProposalCursor::decode(&cursor.encode(), ProposalSort::Newest), None);
+        assert_eq!(
+            ProposalCursor::decode(&cursor.encode(), ProposalSort::MostSupported),
+            Some(cursor)
+        );
+        assert_eq!(
+            ProposalCursor::decode(&cursor.encode(), ProposalSort::Newest),
+            None
+        );
         let cursor = ProposalCursor::Published { micros: -5, id };
-        assert_eq!(ProposalCursor::decode(&cursor.encode(), ProposalSort::Newest), Some(cursor));
+        assert_eq!(
+            ProposalCursor::decode(&cursor.encode(), ProposalSort::Newest),
+            Some(cursor)
+        );
     }
 
     #[test]
     fn random_order_keeps_its_seed_across_pages() {
-        let q = params(&[("ordine", "casuale"), ("zona", "centro")]).parse(42).unwrap();
+        let q = params(&[("ordine", "casuale"), ("zona", "centro")])
+            .parse(42)
+            .unwrap();
         assert_eq!(q.sort, ProposalSort::Random { seed: 42 });
         let next = q.to_params(Some("r5_0198"));
         assert!(next.contains(&("seme", "42".to_owned())));

@@ -1,11 +1,17 @@
 //! DTOs, parsing newtypes, enums and pure rules. No IO; compiles to wasm.
 
+pub mod account;
 pub mod listing;
 pub mod phase;
 pub mod process;
 pub mod proposal;
 
-pub use listing::{ListingError, ProposalCursor, ProposalFilter, ProposalListParams, ProposalQuery, ProposalSort};
+pub use listing::{
+    ListingError, ProposalCursor, ProposalFilter, ProposalListParams, ProposalQuery, ProposalSort,
+};
 pub use phase::{PhaseKind, PhaseStatus, PhaseTimeline};
-pub use process::{DirectionDto, PhaseDto, PlatformDetail, PlatformDto, ProcessDetail, ProcessStats, ProcessSummary, ZoneDto};
+pub use process::{
+    DirectionDto, PhaseDto, PlatformDetail, PlatformDto, ProcessDetail, ProcessStats,
+    ProcessSummary, ZoneDto,
+};
 pub use proposal::{ProposalCard, ProposalDetail, ProposalPage, ProposalState};

@@ -58,9 +58,21 @@ impl PhaseKind {
     /// Comments stay open while proposals are collected and during deliberation.
     pub fn allows(self) -> PhaseAllows {
         match self {
-            PhaseKind::Proposals => PhaseAllows { proposing: true, commenting: true, supporting: false },
-            PhaseKind::Deliberation => PhaseAllows { proposing: false, commenting: true, supporting: false },
-            PhaseKind::Voting => PhaseAllows { proposing: false, commenting: false, supporting: true },
+            PhaseKind::Proposals => PhaseAllows {
+                proposing: true,
+                commenting: true,
+                supporting: false,
+            },
+            PhaseKind::Deliberation => PhaseAllows {
+                proposing: false,
+                commenting: true,
+                supporting: false,
+            },
+            PhaseKind::Voting => PhaseAllows {
+                proposing: false,
+                commenting: false,
+                supporting: true,
+            },
             _ => PhaseAllows::default(),
         }
     }
@@ -106,7 +118,10 @@ impl PhaseTimeline {
         if phases.is_empty() {
             return PhaseTimeline::NotStarted;
         }
-        if let Some(index) = phases.iter().position(|(start, end)| PhaseStatus::on(today, *start, *end) == PhaseStatus::Current) {
+        if let Some(index) = phases
+            .iter()
+            .position(|(start, end)| PhaseStatus::on(today, *start, *end) == PhaseStatus::Current)
+        {
             return PhaseTimeline::Running(index);
         }
         match phases.iter().position(|(start, _)| today < *start) {
@@ -145,13 +160,37 @@ mod tests {
 
     #[test]
     fn timeline_covers_before_during_between_and_after() {
-        let phases = [(day("2015-04-01"), day("2015-04-30")), (day("2015-06-01"), day("2015-09-30"))];
-        assert_eq!(PhaseTimeline::of(day("2015-03-01"), &phases), PhaseTimeline::NotStarted);
-        assert_eq!(PhaseTimeline::of(day("2015-04-01"), &phases), PhaseTimeline::Running(0));
-        assert_eq!(PhaseTimeline::of(day("2015-04-30"), &phases), PhaseTimeline::Running(0));
-        assert_eq!(PhaseTimeline::of(day("2015-05-15"), &phases), PhaseTimeline::Between(1));
-        assert_eq!(PhaseTimeline::of(day("2015-09-30"), &phases), PhaseTimeline::Running(1));
-        assert_eq!(PhaseTimeline::of(day("2016-01-01"), &phases), PhaseTimeline::Concluded);
-        assert_eq!(PhaseTimeline::of(day("2016-01-01"), &[]), PhaseTimeline::NotStarted);
+        let phases = [
+            (day("2015-04-01"), day("2015-04-30")),
+            (day("2015-06-01"), day("2015-09-30")),
+        ];
+        assert_eq!(
+            PhaseTimeline::of(day("2015-03-01"), &phases),
+            PhaseTimeline::NotStarted
+        );
+        assert_eq!(
+            PhaseTimeline::of(day("2015-04-01"), &phases),
+            PhaseTimeline::Running(0)
+        );
+        assert_eq!(
+            PhaseTimeline::of(day("2015-04-30"), &phases),
+            PhaseTimeline::Running(0)
+        );
+        assert_eq!(
+            PhaseTimeline::of(day("2015-05-15"), &phases),
+            PhaseTimeline::Between(1)
+        );
+        assert_eq!(
+            PhaseTimeline::of(day("2015-09-30"), &phases),
+            PhaseTimeline::Running(1)
+        );
+        assert_eq!(
+            PhaseTimeline::of(day("2016-01-01"), &phases),
+            PhaseTimeline::Concluded
+        );
+        assert_eq!(
+            PhaseTimeline::of(day("2016-01-01"), &[]),
+            PhaseTimeline::NotStarted
+        );
     }
 }

@@ -60,7 +60,9 @@ impl ProposalState {
 
     /// Parses the URL name.
     pub fn from_url_name(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|state| state.url_name() == value)
+        Self::ALL
+            .into_iter()
+            .find(|state| state.url_name() == value)
     }
 }
 

@@ -25,7 +25,11 @@ pub struct Ctx {
 impl Ctx {
     /// A context for `actor` at the current time.
     pub fn new(db: Db, actor: Actor) -> Self {
-        Self { db, actor, now: Utc::now() }
+        Self {
+            db,
+            actor,
+            now: Utc::now(),
+        }
     }
 
     /// Today's date, in UTC, as phases count days.

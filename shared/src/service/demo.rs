@@ -5,11 +5,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
+};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::entity::{phase, platform, process, proposal, role_assignment, strategic_direction, support, user, zone};
+use super::entity::{
+    phase, platform, process, proposal, role_assignment, strategic_direction, support, user, zone,
+};
 use super::proposals::random_key_for;
 use super::{Actor, Ctx, ServiceError};
 use crate::model::{PhaseKind, ProposalState};
@@ -109,7 +113,9 @@ pub struct DemoReport {
 }
 
 fn invalid(what: impl Into<String>) -> ServiceError {
-    ServiceError::InvalidInput { field: format!("demo.json: {}", what.into()) }
+    ServiceError::InvalidInput {
+        field: format!("demo.json: {}", what.into()),
+    }
 }
 
 /// Loads the demo data. Only the server itself may do this.
@@ -123,11 +129,24 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
 
     // People: the named accounts, then the synthetic citizens.
     let mut people: HashMap<String, Uuid> = HashMap::new();
-    let mut wanted: Vec<(String, String, String)> =
-        data.accounts.iter().map(|a| (a.key.clone(), a.email.clone(), format!("{} (demo)", a.display_name))).collect();
+    let mut wanted: Vec<(String, String, String)> = data
+        .accounts
+        .iter()
+        .map(|a| {
+            (
+                a.key.clone(),
+                a.email.clone(),
+                format!("{} (demo)", a.display_name),
+            )
+        })
+        .collect();
     for n in 1..=data.demo_citizens {
         let name = if n % 2 == 0 { "Cittadino" } else { "Cittadina" };
-        wanted.push((format!("citizen:{n}"), format!("cittadino-{n:03}@{DEMO_EMAIL_DOMAIN}"), format!("{name} demo {n:03}")));
+        wanted.push((
+            format!("citizen:{n}"),
+            format!("cittadino-{n:03}@{DEMO_EMAIL_DOMAIN}"),
+            format!("{name} demo {n:03}"),
+        ));
     }
     let emails: Vec<String> = wanted.iter().map(|(_, email, _)| email.clone()).collect();
     let existing: HashMap<String, Uuid> = user::Entity::find()
@@ -160,22 +179,39 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
     }
     report.people_created = new_people.len() as u64;
     for chunk in new_people.chunks(200) {
-        user::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        user::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
-    let citizens: Vec<Uuid> = (1..=data.demo_citizens).filter_map(|n| people.get(&format!("citizen:{n}")).copied()).collect();
+    let citizens: Vec<Uuid> = (1..=data.demo_citizens)
+        .filter_map(|n| people.get(&format!("citizen:{n}")).copied())
+        .collect();
 
     let mut platforms_by_slug: HashMap<(String, String), Uuid> = HashMap::new();
     for demo in &data.processes {
-        match process::Entity::find().filter(process::Column::Slug.eq(&demo.slug)).one(&txn).await? {
+        match process::Entity::find()
+            .filter(process::Column::Slug.eq(&demo.slug))
+            .one(&txn)
+            .await?
+        {
             Some(existing) => {
                 report.processes_present += 1;
-                for p in platform::Entity::find().filter(platform::Column::ProcessId.eq(existing.id)).all(&txn).await? {
+                for p in platform::Entity::find()
+                    .filter(platform::Column::ProcessId.eq(existing.id))
+                    .all(&txn)
+                    .await?
+                {
                     platforms_by_slug.insert((demo.slug.clone(), p.slug), p.id);
                 }
             }
             None => {
-                let created = load_process(ctx, &txn, demo, &people, &citizens, &mut report).await?;
-                platforms_by_slug.extend(created.into_iter().map(|(slug, id)| ((demo.slug.clone(), slug), id)));
+                let created =
+                    load_process(ctx, &txn, demo, &people, &citizens, &mut report).await?;
+                platforms_by_slug.extend(
+                    created
+                        .into_iter()
+                        .map(|(slug, id)| ((demo.slug.clone(), slug), id)),
+                );
                 report.processes_created += 1;
             }
         }
@@ -183,18 +219,28 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
 
     // Roles of the named accounts, once each.
     if report.people_created > 0 {
-        let process_ids: HashMap<String, Uuid> = process::Entity::find().all(&txn).await?.into_iter().map(|p| (p.slug, p.id)).collect();
+        let process_ids: HashMap<String, Uuid> = process::Entity::find()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|p| (p.slug, p.id))
+            .collect();
         let mut roles = Vec::new();
         for account in &data.accounts {
-            let process_id = match &account.process {
-                Some(slug) => Some(*process_ids.get(slug).ok_or_else(|| invalid(format!("account {}: process {slug}", account.key)))?),
-                None => None,
-            };
+            let process_id =
+                match &account.process {
+                    Some(slug) => Some(*process_ids.get(slug).ok_or_else(|| {
+                        invalid(format!("account {}: process {slug}", account.key))
+                    })?),
+                    None => None,
+                };
             let platform_id = match (&account.process, &account.platform) {
                 (Some(process), Some(slug)) => Some(
                     *platforms_by_slug
                         .get(&(process.clone(), slug.clone()))
-                        .ok_or_else(|| invalid(format!("account {}: platform {slug}", account.key)))?,
+                        .ok_or_else(|| {
+                            invalid(format!("account {}: platform {slug}", account.key))
+                        })?,
                 ),
                 _ => None,
             };
@@ -208,7 +254,9 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
             });
         }
         if !roles.is_empty() {
-            role_assignment::Entity::insert_many(roles).exec_without_returning(&txn).await?;
+            role_assignment::Entity::insert_many(roles)
+                .exec_without_returning(&txn)
+                .await?;
         }
     }
     txn.commit().await?;
@@ -247,12 +295,14 @@ async fn load_process(
 
     let mut phases = Vec::new();
     for (position, ph) in demo.phases.iter().enumerate() {
-        let date = |absolute: Option<NaiveDate>, offset: Option<i64>| match (relative, absolute, offset) {
-            (false, Some(day), _) => Ok(day),
-            (true, _, Some(days)) => Ok(today + Duration::days(days)),
-            _ => Err(invalid(format!("{}: phase {} dates", demo.slug, ph.title))),
-        };
-        let kind = PhaseKind::parse(&ph.kind).ok_or_else(|| invalid(format!("{}: phase kind {}", demo.slug, ph.kind)))?;
+        let date =
+            |absolute: Option<NaiveDate>, offset: Option<i64>| match (relative, absolute, offset) {
+                (false, Some(day), _) => Ok(day),
+                (true, _, Some(days)) => Ok(today + Duration::days(days)),
+                _ => Err(invalid(format!("{}: phase {} dates", demo.slug, ph.title))),
+            };
+        let kind = PhaseKind::parse(&ph.kind)
+            .ok_or_else(|| invalid(format!("{}: phase kind {}", demo.slug, ph.kind)))?;
         phases.push(phase::ActiveModel {
             id: Set(Uuid::now_v7()),
             process_id: Set(process_id),
@@ -264,8 +314,13 @@ async fn load_process(
             ends_on: Set(date(ph.ends_on, ph.ends_offset)?),
         });
     }
-    let first_day = phases.first().and_then(|p| p.starts_on.clone().take()).ok_or_else(|| invalid(format!("{}: no phases", demo.slug)))?;
-    phase::Entity::insert_many(phases).exec_without_returning(txn).await?;
+    let first_day = phases
+        .first()
+        .and_then(|p| p.starts_on.clone().take())
+        .ok_or_else(|| invalid(format!("{}: no phases", demo.slug)))?;
+    phase::Entity::insert_many(phases)
+        .exec_without_returning(txn)
+        .await?;
 
     let mut directions = HashMap::new();
     let rows: Vec<_> = demo
@@ -286,9 +341,18 @@ async fn load_process(
             }
         })
         .collect();
-    strategic_direction::Entity::insert_many(rows).exec_without_returning(txn).await?;
+    strategic_direction::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await?;
     let direction = |code: &Option<String>| -> Result<Option<Uuid>, ServiceError> {
-        code.as_ref().map(|c| directions.get(c).copied().ok_or_else(|| invalid(format!("{}: direction {c}", demo.slug)))).transpose()
+        code.as_ref()
+            .map(|c| {
+                directions
+                    .get(c)
+                    .copied()
+                    .ok_or_else(|| invalid(format!("{}: direction {c}", demo.slug)))
+            })
+            .transpose()
     };
 
     let mut platforms = HashMap::new();
@@ -306,7 +370,9 @@ async fn load_process(
             direction_id: Set(direction(&p.direction)?),
         });
     }
-    platform::Entity::insert_many(rows).exec_without_returning(txn).await?;
+    platform::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await?;
 
     let mut zones = HashMap::new();
     let rows: Vec<_> = demo
@@ -326,20 +392,32 @@ async fn load_process(
             }
         })
         .collect();
-    zone::Entity::insert_many(rows).exec_without_returning(txn).await?;
+    zone::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await?;
 
-    let start_of_first_day = DateTime::<Utc>::from_naive_utc_and_offset(first_day.and_time(NaiveTime::MIN), Utc);
+    let start_of_first_day =
+        DateTime::<Utc>::from_naive_utc_and_offset(first_day.and_time(NaiveTime::MIN), Utc);
     let mut proposals = Vec::new();
     let mut supports = Vec::new();
     for (index, p) in demo.proposals.iter().enumerate() {
         let id = Uuid::now_v7();
-        let state = ProposalState::parse(&p.state).ok_or_else(|| invalid(format!("{}: state {}", p.title, p.state)))?;
-        let author = people.get(&p.author).copied().ok_or_else(|| invalid(format!("{}: author {}", p.title, p.author)))?;
+        let state = ProposalState::parse(&p.state)
+            .ok_or_else(|| invalid(format!("{}: state {}", p.title, p.state)))?;
+        let author = people
+            .get(&p.author)
+            .copied()
+            .ok_or_else(|| invalid(format!("{}: author {}", p.title, p.author)))?;
         // Spread publication over the working day, deterministically.
-        let published_at = start_of_first_day + Duration::days(p.published_offset) + Duration::minutes(8 * 60 + (index as i64 * 37) % 600);
+        let published_at = start_of_first_day
+            + Duration::days(p.published_offset)
+            + Duration::minutes(8 * 60 + (index as i64 * 37) % 600);
         let published_at = published_at.min(ctx.now);
         if p.supports as usize > citizens.len() {
-            return Err(invalid(format!("{}: more supports than demo citizens", p.title)));
+            return Err(invalid(format!(
+                "{}: more supports than demo citizens",
+                p.title
+            )));
         }
         // Supporters: a deterministic window of distinct citizens.
         for k in 0..p.supports as usize {
@@ -353,9 +431,20 @@ async fn load_process(
         proposals.push(proposal::ActiveModel {
             id: Set(id),
             process_id: Set(process_id),
-            platform_id: Set(*platforms.get(&p.platform).ok_or_else(|| invalid(format!("{}: platform {}", p.title, p.platform)))?),
+            platform_id: Set(*platforms
+                .get(&p.platform)
+                .ok_or_else(|| invalid(format!("{}: platform {}", p.title, p.platform)))?),
             direction_id: Set(direction(&p.direction)?),
-            zone_id: Set(p.zone.as_ref().map(|z| zones.get(z).copied().ok_or_else(|| invalid(format!("{}: zone {z}", p.title)))).transpose()?),
+            zone_id: Set(p
+                .zone
+                .as_ref()
+                .map(|z| {
+                    zones
+                        .get(z)
+                        .copied()
+                        .ok_or_else(|| invalid(format!("{}: zone {z}", p.title)))
+                })
+                .transpose()?),
             author_id: Set(Some(author)),
             title: Set(p.title.clone()),
             body_md: Set(p.body_md.clone()),
@@ -370,10 +459,14 @@ async fn load_process(
     report.proposals_created += proposals.len() as u64;
     report.supports_created += supports.len() as u64;
     for chunk in proposals.chunks(100) {
-        proposal::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        proposal::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
     }
     for chunk in supports.chunks(500) {
-        support::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        support::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
     }
     Ok(platforms)
 }

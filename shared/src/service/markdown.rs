@@ -13,8 +13,30 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     SANITIZER.get_or_init(|| {
         let tags: HashSet<&str> = [
-            "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "blockquote", "ul", "ol", "li", "a", "code", "pre",
-            "table", "thead", "tbody", "tr", "th", "td",
+            "p",
+            "br",
+            "hr",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "strong",
+            "em",
+            "del",
+            "blockquote",
+            "ul",
+            "ol",
+            "li",
+            "a",
+            "code",
+            "pre",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
         ]
         .into_iter()
         .collect();
@@ -24,13 +46,23 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
             .link_rel(Some("noopener noreferrer nofollow ugc"))
             .generic_attributes(HashSet::new())
-            .tag_attributes([("a", ["href"].into_iter().collect()), ("ol", ["start"].into_iter().collect())].into_iter().collect());
+            .tag_attributes(
+                [
+                    ("a", ["href"].into_iter().collect()),
+                    ("ol", ["start"].into_iter().collect()),
+                ]
+                .into_iter()
+                .collect(),
+            );
         builder
     })
 }
 
 fn parser(markdown: &str) -> Parser<'_> {
-    Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+    Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    )
 }
 
 /// Renders Markdown to sanitized HTML. A `# heading` becomes `<h2>`, so the
@@ -38,10 +70,20 @@ fn parser(markdown: &str) -> Parser<'_> {
 pub fn render(markdown: &str) -> String {
     let events = parser(markdown).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(pulldown_cmark::Tag::Heading { level, id, classes, attrs }) => {
-            Event::Start(pulldown_cmark::Tag::Heading { level: demote(level), id, classes, attrs })
+        Event::Start(pulldown_cmark::Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(pulldown_cmark::Tag::Heading {
+            level: demote(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
+            Event::End(pulldown_cmark::TagEnd::Heading(demote(level)))
         }
-        Event::End(pulldown_cmark::TagEnd::Heading(level)) => Event::End(pulldown_cmark::TagEnd::Heading(demote(level))),
         other => other,
     });
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
@@ -67,7 +109,11 @@ pub fn excerpt(markdown: &str, max_chars: usize) -> String {
     for event in parser(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) if !text.ends_with(' ') && !text.is_empty() => text.push(' '),
+            Event::SoftBreak | Event::HardBreak | Event::End(_)
+                if !text.ends_with(' ') && !text.is_empty() =>
+            {
+                text.push(' ')
+            }
             _ => {}
         }
         if text.chars().count() > max_chars + 1 {
@@ -89,10 +135,16 @@ mod tests {
 
     #[test]
     fn renders_the_usual_markdown() {
-        let html = render("# Titolo\n\nUn **testo** con [link](https://example.org).\n\n- uno\n- due");
+        let html =
+            render("# Titolo\n\nUn **testo** con [link](https://example.org).\n\n- uno\n- due");
         assert!(html.contains("<h2>Titolo</h2>"), "{html}");
         assert!(html.contains("<strong>testo</strong>"));
-        assert!(html.contains(r#"<a href="https://example.org" rel="noopener noreferrer nofollow ugc">link</a>"#), "{html}");
+        assert!(
+            html.contains(
+                r#"<a href="https://example.org" rel="noopener noreferrer nofollow ugc">link</a>"#
+            ),
+            "{html}"
+        );
         assert!(html.contains("<li>uno</li>"));
     }
 
@@ -114,7 +166,20 @@ mod tests {
         ];
         for payload in payloads {
             let html = render(payload).to_lowercase();
-            for bad in ["<script", "<img", "<svg", "<iframe", "<div", "<details", "javascript:", "data:text", "onerror=", "onload=", "ontoggle=", "style="] {
+            for bad in [
+                "<script",
+                "<img",
+                "<svg",
+                "<iframe",
+                "<div",
+                "<details",
+                "javascript:",
+                "data:text",
+                "onerror=",
+                "onload=",
+                "ontoggle=",
+                "style=",
+            ] {
                 assert!(!html.contains(bad), "{payload:?} rendered {html:?}");
             }
         }
@@ -122,7 +187,10 @@ mod tests {
 
     #[test]
     fn excerpts_are_plain_text_cut_at_a_word() {
-        assert_eq!(excerpt("## Problema\n\nLe *strade* sono buie.", 200), "Problema Le strade sono buie.");
+        assert_eq!(
+            excerpt("## Problema\n\nLe *strade* sono buie.", 200),
+            "Problema Le strade sono buie."
+        );
         let long = excerpt("parola ".repeat(100).as_str(), 30);
         assert!(long.ends_with('…') && long.chars().count() <= 31, "{long}");
         assert!(!long.contains("<"));

@@ -2,6 +2,7 @@
 //! handlers, CLI) calls. Each operation takes a [`Ctx`] and returns
 //! `Result<Dto, ServiceError>`; authorization is decided here.
 
+pub mod accounts;
 pub mod demo;
 pub mod entity;
 pub mod markdown;

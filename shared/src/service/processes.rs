@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, StatementBuilder};
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    StatementBuilder,
+};
 use uuid::Uuid;
 
 use super::entity::{phase, platform, process, proposal, strategic_direction, support, zone};
@@ -11,16 +14,26 @@ use super::{Ctx, ServiceError, markdown, proposals};
 use crate::model::listing::ProposalQuery;
 use crate::model::process::NamedRef;
 use crate::model::{
-    DirectionDto, PhaseDto, PhaseKind, PhaseStatus, PhaseTimeline, PlatformDetail, PlatformDto, ProcessDetail, ProcessStats, ProcessSummary,
-    ProposalFilter, ProposalSort, ProposalState, ZoneDto,
+    DirectionDto, PhaseDto, PhaseKind, PhaseStatus, PhaseTimeline, PlatformDetail, PlatformDto,
+    ProcessDetail, ProcessStats, ProcessSummary, ProposalFilter, ProposalSort, ProposalState,
+    ZoneDto,
 };
 
 /// Every process, most recently created first, with phases and proposal counts.
 pub async fn list(ctx: &Ctx) -> Result<Vec<ProcessSummary>, ServiceError> {
-    let processes = process::Entity::find().order_by_desc(process::Column::CreatedAt).order_by_asc(process::Column::Id).all(&ctx.db).await?;
+    let processes = process::Entity::find()
+        .order_by_desc(process::Column::CreatedAt)
+        .order_by_asc(process::Column::Id)
+        .all(&ctx.db)
+        .await?;
     let ids: Vec<Uuid> = processes.iter().map(|p| p.id).collect();
     let mut phases = phases_by_process(ctx, &ids).await?;
-    let counts = count_by(ctx, proposal::Column::ProcessId, proposal::Column::ProcessId.is_in(ids.clone())).await?;
+    let counts = count_by(
+        ctx,
+        proposal::Column::ProcessId,
+        proposal::Column::ProcessId.is_in(ids.clone()),
+    )
+    .await?;
     Ok(processes
         .into_iter()
         .map(|p| {
@@ -35,7 +48,10 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<ProcessSummary>, ServiceError> {
 pub async fn detail(ctx: &Ctx, slug: &str) -> Result<ProcessDetail, ServiceError> {
     let process = find_by_slug(ctx, slug).await?;
     let id = process.id;
-    let phases = phases_by_process(ctx, &[id]).await?.remove(&id).unwrap_or_default();
+    let phases = phases_by_process(ctx, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
     let directions = strategic_direction::Entity::find()
         .filter(strategic_direction::Column::ProcessId.eq(id))
         .order_by_asc(strategic_direction::Column::Position)
@@ -48,7 +64,10 @@ pub async fn detail(ctx: &Ctx, slug: &str) -> Result<ProcessDetail, ServiceError
     let by_platform = count_by(ctx, proposal::Column::PlatformId, in_process.clone()).await?;
     let by_zone = count_by(ctx, proposal::Column::ZoneId, in_process).await?;
     let stats = stats(ctx, id, None).await?;
-    let direction_refs: HashMap<Uuid, NamedRef> = directions.iter().map(|d| (d.id, direction_ref(d))).collect();
+    let direction_refs: HashMap<Uuid, NamedRef> = directions
+        .iter()
+        .map(|d| (d.id, direction_ref(d)))
+        .collect();
 
     let description_html = markdown::render(&process.description_md);
     Ok(ProcessDetail {
@@ -65,14 +84,21 @@ pub async fn detail(ctx: &Ctx, slug: &str) -> Result<ProcessDetail, ServiceError
                 motto: d.motto,
             })
             .collect(),
-        platforms: platforms.into_iter().map(|p| platform_dto(p, &by_platform, &direction_refs)).collect(),
+        platforms: platforms
+            .into_iter()
+            .map(|p| platform_dto(p, &by_platform, &direction_refs))
+            .collect(),
         zones: zones.into_iter().map(|z| zone_dto(z, &by_zone)).collect(),
         stats,
     })
 }
 
 /// A platform of a process, with its figures and its most supported proposals.
-pub async fn platform_detail(ctx: &Ctx, process_slug: &str, platform_slug: &str) -> Result<PlatformDetail, ServiceError> {
+pub async fn platform_detail(
+    ctx: &Ctx,
+    process_slug: &str,
+    platform_slug: &str,
+) -> Result<PlatformDetail, ServiceError> {
     let process = find_by_slug(ctx, process_slug).await?;
     let platform = platform::Entity::find()
         .filter(platform::Column::ProcessId.eq(process.id))
@@ -81,16 +107,24 @@ pub async fn platform_detail(ctx: &Ctx, process_slug: &str, platform_slug: &str)
         .await?
         .ok_or(ServiceError::NotFound("platform"))?;
     let direction = match platform.direction_id {
-        Some(id) => strategic_direction::Entity::find_by_id(id).one(&ctx.db).await?,
+        Some(id) => {
+            strategic_direction::Entity::find_by_id(id)
+                .one(&ctx.db)
+                .await?
+        }
         None => None,
     };
-    let direction_refs: HashMap<Uuid, NamedRef> = direction.iter().map(|d| (d.id, direction_ref(d))).collect();
+    let direction_refs: HashMap<Uuid, NamedRef> =
+        direction.iter().map(|d| (d.id, direction_ref(d))).collect();
     let in_platform = proposal::Column::PlatformId.eq(platform.id);
     let by_zone = count_by(ctx, proposal::Column::ZoneId, in_platform).await?;
     let zones = zones_of(ctx, process.id).await?;
     let stats = stats(ctx, process.id, Some(platform.id)).await?;
     let query = ProposalQuery {
-        filter: ProposalFilter { platform: Some(platform.slug.clone()), ..ProposalFilter::default() },
+        filter: ProposalFilter {
+            platform: Some(platform.slug.clone()),
+            ..ProposalFilter::default()
+        },
         sort: ProposalSort::MostSupported,
         after: None,
         limit: 6,
@@ -99,19 +133,33 @@ pub async fn platform_detail(ctx: &Ctx, process_slug: &str, platform_slug: &str)
     let mut counts = HashMap::new();
     counts.insert(platform.id, stats.proposals);
     Ok(PlatformDetail {
-        process: NamedRef { key: process.slug, name: process.title },
+        process: NamedRef {
+            key: process.slug,
+            name: process.title,
+        },
         platform: platform_dto(platform, &counts, &direction_refs),
         stats,
-        zones: zones.into_iter().map(|z| zone_dto(z, &by_zone)).filter(|z| z.proposal_count > 0).collect(),
+        zones: zones
+            .into_iter()
+            .map(|z| zone_dto(z, &by_zone))
+            .filter(|z| z.proposal_count > 0)
+            .collect(),
         top_proposals,
     })
 }
 
 pub(crate) async fn find_by_slug(ctx: &Ctx, slug: &str) -> Result<process::Model, ServiceError> {
-    process::Entity::find().filter(process::Column::Slug.eq(slug)).one(&ctx.db).await?.ok_or(ServiceError::NotFound("process"))
+    process::Entity::find()
+        .filter(process::Column::Slug.eq(slug))
+        .one(&ctx.db)
+        .await?
+        .ok_or(ServiceError::NotFound("process"))
 }
 
-pub(crate) async fn platforms_of(ctx: &Ctx, process_id: Uuid) -> Result<Vec<platform::Model>, ServiceError> {
+pub(crate) async fn platforms_of(
+    ctx: &Ctx,
+    process_id: Uuid,
+) -> Result<Vec<platform::Model>, ServiceError> {
     Ok(platform::Entity::find()
         .filter(platform::Column::ProcessId.eq(process_id))
         .order_by_asc(platform::Column::Position)
@@ -119,15 +167,29 @@ pub(crate) async fn platforms_of(ctx: &Ctx, process_id: Uuid) -> Result<Vec<plat
         .await?)
 }
 
-pub(crate) async fn zones_of(ctx: &Ctx, process_id: Uuid) -> Result<Vec<zone::Model>, ServiceError> {
-    Ok(zone::Entity::find().filter(zone::Column::ProcessId.eq(process_id)).order_by_asc(zone::Column::Position).all(&ctx.db).await?)
+pub(crate) async fn zones_of(
+    ctx: &Ctx,
+    process_id: Uuid,
+) -> Result<Vec<zone::Model>, ServiceError> {
+    Ok(zone::Entity::find()
+        .filter(zone::Column::ProcessId.eq(process_id))
+        .order_by_asc(zone::Column::Position)
+        .all(&ctx.db)
+        .await?)
 }
 
 pub(crate) fn direction_ref(direction: &strategic_direction::Model) -> NamedRef {
-    NamedRef { key: direction.code.clone(), name: direction.title.clone() }
+    NamedRef {
+        key: direction.code.clone(),
+        name: direction.title.clone(),
+    }
 }
 
-fn platform_dto(p: platform::Model, counts: &HashMap<Uuid, u64>, directions: &HashMap<Uuid, NamedRef>) -> PlatformDto {
+fn platform_dto(
+    p: platform::Model,
+    counts: &HashMap<Uuid, u64>,
+    directions: &HashMap<Uuid, NamedRef>,
+) -> PlatformDto {
     PlatformDto {
         proposal_count: counts.get(&p.id).copied().unwrap_or(0),
         direction: p.direction_id.and_then(|id| directions.get(&id).cloned()),
@@ -139,10 +201,21 @@ fn platform_dto(p: platform::Model, counts: &HashMap<Uuid, u64>, directions: &Ha
 }
 
 fn zone_dto(z: zone::Model, counts: &HashMap<Uuid, u64>) -> ZoneDto {
-    ZoneDto { proposal_count: counts.get(&z.id).copied().unwrap_or(0), id: z.id, slug: z.slug, name: z.name, description: z.description }
+    ZoneDto {
+        proposal_count: counts.get(&z.id).copied().unwrap_or(0),
+        id: z.id,
+        slug: z.slug,
+        name: z.name,
+        description: z.description,
+    }
 }
 
-fn summary(ctx: &Ctx, p: process::Model, phases: Vec<phase::Model>, proposal_count: u64) -> ProcessSummary {
+fn summary(
+    ctx: &Ctx,
+    p: process::Model,
+    phases: Vec<phase::Model>,
+    proposal_count: u64,
+) -> ProcessSummary {
     let today = ctx.today();
     let ranges: Vec<_> = phases.iter().map(|ph| (ph.starts_on, ph.ends_on)).collect();
     ProcessSummary {
@@ -174,7 +247,10 @@ fn summary(ctx: &Ctx, p: process::Model, phases: Vec<phase::Model>, proposal_cou
     }
 }
 
-async fn phases_by_process(ctx: &Ctx, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<phase::Model>>, ServiceError> {
+async fn phases_by_process(
+    ctx: &Ctx,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<phase::Model>>, ServiceError> {
     let phases = phase::Entity::find()
         .filter(phase::Column::ProcessId.is_in(ids.to_vec()))
         .order_by_asc(phase::Column::ProcessId)
@@ -189,7 +265,11 @@ async fn phases_by_process(ctx: &Ctx, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<
 }
 
 /// Visible proposals (not withdrawn) grouped by `column`, among those matching `scope`.
-async fn count_by(ctx: &Ctx, column: proposal::Column, scope: sea_orm::sea_query::SimpleExpr) -> Result<HashMap<Uuid, u64>, ServiceError> {
+async fn count_by(
+    ctx: &Ctx,
+    column: proposal::Column,
+    scope: sea_orm::sea_query::SimpleExpr,
+) -> Result<HashMap<Uuid, u64>, ServiceError> {
     let rows: Vec<(Option<Uuid>, i64)> = proposal::Entity::find()
         .select_only()
         .column(column)
@@ -200,7 +280,10 @@ async fn count_by(ctx: &Ctx, column: proposal::Column, scope: sea_orm::sea_query
         .into_tuple()
         .all(&ctx.db)
         .await?;
-    Ok(rows.into_iter().filter_map(|(id, n)| Some((id?, non_negative(n)))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, n)| Some((id?, non_negative(n))))
+        .collect())
 }
 
 #[derive(FromQueryResult)]
@@ -209,12 +292,18 @@ struct Count {
 }
 
 /// Participation figures of a process, or of one of its platforms.
-async fn stats(ctx: &Ctx, process_id: Uuid, platform_id: Option<Uuid>) -> Result<ProcessStats, ServiceError> {
+async fn stats(
+    ctx: &Ctx,
+    process_id: Uuid,
+    platform_id: Option<Uuid>,
+) -> Result<ProcessStats, ServiceError> {
     let mut scope = proposal::Column::ProcessId.eq(process_id);
     if let Some(platform_id) = platform_id {
         scope = scope.and(proposal::Column::PlatformId.eq(platform_id));
     }
-    let visible = scope.clone().and(proposal::Column::State.ne(ProposalState::Withdrawn.as_str()));
+    let visible = scope
+        .clone()
+        .and(proposal::Column::State.ne(ProposalState::Withdrawn.as_str()));
     let (proposals, supports): (i64, Option<i64>) = proposal::Entity::find()
         .select_only()
         .column_as(proposal::Column::Id.count(), "proposals")
@@ -227,24 +316,47 @@ async fn stats(ctx: &Ctx, process_id: Uuid, platform_id: Option<Uuid>) -> Result
 
     // Distinct people who proposed or supported: one UNION, counted by the database.
     let supporters = Query::select()
-        .expr_as(Expr::col((support::Entity, support::Column::UserId)), Alias::new("person"))
+        .expr_as(
+            Expr::col((support::Entity, support::Column::UserId)),
+            Alias::new("person"),
+        )
         .from(support::Entity)
-        .inner_join(proposal::Entity, Expr::col((proposal::Entity, proposal::Column::Id)).equals((support::Entity, support::Column::ProposalId)))
+        .inner_join(
+            proposal::Entity,
+            Expr::col((proposal::Entity, proposal::Column::Id))
+                .equals((support::Entity, support::Column::ProposalId)),
+        )
         .and_where(scope.clone())
         .and_where(Expr::col((support::Entity, support::Column::UserId)).is_not_null())
         .to_owned();
     let authors = Query::select()
-        .expr_as(Expr::col((proposal::Entity, proposal::Column::AuthorId)), Alias::new("person"))
+        .expr_as(
+            Expr::col((proposal::Entity, proposal::Column::AuthorId)),
+            Alias::new("person"),
+        )
         .from(proposal::Entity)
         .and_where(scope)
         .and_where(Expr::col((proposal::Entity, proposal::Column::AuthorId)).is_not_null())
         .to_owned();
-    let people = supporters.clone().union(UnionType::Distinct, authors).to_owned();
-    let count = Query::select().expr_as(Expr::cust("COUNT(*)"), Alias::new("n")).from_subquery(people, Alias::new("people")).to_owned();
+    let people = supporters
+        .clone()
+        .union(UnionType::Distinct, authors)
+        .to_owned();
+    let count = Query::select()
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from_subquery(people, Alias::new("people"))
+        .to_owned();
     let backend = ctx.db.get_database_backend();
-    let participants = Count::find_by_statement(StatementBuilder::build(&count, &backend)).one(&ctx.db).await?.map_or(0, |c| c.n);
+    let participants = Count::find_by_statement(StatementBuilder::build(&count, &backend))
+        .one(&ctx.db)
+        .await?
+        .map_or(0, |c| c.n);
 
-    Ok(ProcessStats { proposals: non_negative(proposals), supports: non_negative(supports.unwrap_or(0)), participants: non_negative(participants) })
+    Ok(ProcessStats {
+        proposals: non_negative(proposals),
+        supports: non_negative(supports.unwrap_or(0)),
+        participants: non_negative(participants),
+    })
 }
 
 /// A database count as an unsigned number.

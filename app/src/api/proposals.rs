@@ -1,0 +1,29 @@
+//! Proposal lists and proposals.
+
+use leptos::prelude::*;
+use shared::model::{ProposalDetail, ProposalListParams, ProposalPage};
+
+use super::ApiError;
+
+/// One page of a process's proposals, filtered and sorted as the URL says.
+#[server(endpoint = "proposals/list")]
+pub async fn list_proposals(
+    process: String,
+    params: ProposalListParams,
+) -> Result<ProposalPage, ApiError> {
+    let ctx = super::ssr::ctx()?;
+    // A random order without a seed gets one; the next page's link keeps it.
+    let fresh_seed = (uuid::Uuid::now_v7().as_u128() & u128::from(u32::MAX)) as u32;
+    let query = params
+        .parse(fresh_seed)
+        .map_err(|e| ApiError::InvalidInput { field: e.field })?;
+    Ok(shared::service::proposals::list(&ctx, &process, &query).await?)
+}
+
+/// One proposal.
+#[server(endpoint = "proposals/get")]
+pub async fn get_proposal(id: String) -> Result<ProposalDetail, ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let id = uuid::Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
+    Ok(shared::service::proposals::detail(&ctx, id).await?)
+}

@@ -1,0 +1,54 @@
+//! What a page shows when its data could not be loaded, with the right HTTP status.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::ApiError;
+use crate::i18n::{t_string, use_i18n};
+
+/// Sets the response status during server-side rendering (no-op in the browser).
+pub fn set_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = http::StatusCode::from_u16(status) {
+            response.set_status(code);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
+/// The error page body for `error`.
+#[component]
+pub fn ErrorView(error: ApiError) -> impl IntoView {
+    let i18n = use_i18n();
+    set_status(error.status());
+    let (title, text): (&'static str, String) = match &error {
+        ApiError::NotFound => (
+            t_string!(i18n, error.not_found_title),
+            t_string!(i18n, error.not_found_text).to_owned(),
+        ),
+        ApiError::InvalidInput { field } => (
+            t_string!(i18n, error.invalid_title),
+            t_string!(i18n, proposals.invalid, field = field.clone()).to_string(),
+        ),
+        ApiError::Forbidden => (
+            t_string!(i18n, error.forbidden_title),
+            t_string!(i18n, error.forbidden_text).to_owned(),
+        ),
+        ApiError::Internal | ApiError::Transport => (
+            t_string!(i18n, error.internal_title),
+            t_string!(i18n, error.internal_text).to_owned(),
+        ),
+    };
+    view! {
+        <Title text=title />
+        <section class="error-page">
+            <h1>{title}</h1>
+            <p>{text}</p>
+            <p>
+                <a class="btn btn-primary" href="/">{move || t_string!(i18n, error.back_home)}</a>
+            </p>
+        </section>
+    }
+}

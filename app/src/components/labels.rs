@@ -1,0 +1,67 @@
+//! Translated names of the domain's enums.
+
+use leptos::prelude::*;
+use shared::model::{PhaseKind, ProposalState};
+
+use leptos_i18n::I18nContext;
+
+use crate::i18n::{Locale, t_string, use_i18n};
+
+/// The name of a phase kind.
+pub fn phase_kind(i18n: I18nContext<Locale>, kind: PhaseKind) -> &'static str {
+    match kind {
+        PhaseKind::Information => t_string!(i18n, phase_kind.information),
+        PhaseKind::Proposals => t_string!(i18n, phase_kind.proposals),
+        PhaseKind::Deliberation => t_string!(i18n, phase_kind.deliberation),
+        PhaseKind::Voting => t_string!(i18n, phase_kind.voting),
+        PhaseKind::Synthesis => t_string!(i18n, phase_kind.synthesis),
+        PhaseKind::Approval => t_string!(i18n, phase_kind.approval),
+        PhaseKind::Monitoring => t_string!(i18n, phase_kind.monitoring),
+    }
+}
+
+/// The name of a proposal state.
+pub fn proposal_state(i18n: I18nContext<Locale>, state: ProposalState) -> &'static str {
+    match state {
+        ProposalState::Published => t_string!(i18n, state.published),
+        ProposalState::UnderEvaluation => t_string!(i18n, state.under_evaluation),
+        ProposalState::Accepted => t_string!(i18n, state.accepted),
+        ProposalState::Rejected => t_string!(i18n, state.rejected),
+        ProposalState::Withdrawn => t_string!(i18n, state.withdrawn),
+        ProposalState::Merged => t_string!(i18n, state.merged),
+    }
+}
+
+/// What participants can do in a phase of this kind, as a sentence fragment list.
+pub fn phase_allows(i18n: I18nContext<Locale>, kind: PhaseKind) -> Vec<&'static str> {
+    let allows = kind.allows();
+    let mut out = Vec::new();
+    if allows.proposing {
+        out.push(t_string!(i18n, allows.proposing));
+    }
+    if allows.commenting {
+        out.push(t_string!(i18n, allows.commenting));
+    }
+    if allows.supporting {
+        out.push(t_string!(i18n, allows.supporting));
+    }
+    if out.is_empty() {
+        out.push(t_string!(i18n, allows.reading));
+    }
+    out
+}
+
+/// A coloured badge with a proposal's state (the text says it, not only the colour).
+#[component]
+pub fn StateBadge(state: ProposalState) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = match state {
+        ProposalState::Published => "badge bg-primary",
+        ProposalState::UnderEvaluation => "badge bg-warning",
+        ProposalState::Accepted => "badge bg-success",
+        ProposalState::Rejected => "badge bg-danger",
+        ProposalState::Withdrawn => "badge bg-secondary",
+        ProposalState::Merged => "badge bg-light",
+    };
+    view! { <span class=class>{move || proposal_state(i18n, state)}</span> }
+}

@@ -1,0 +1,7 @@
+//! Reusable pieces of the pages.
+
+pub mod error;
+pub mod labels;
+pub mod layout;
+pub mod proposal_card;
+pub mod timeline;

@@ -1,0 +1,61 @@
+//! Home: the processes, each with its phase timeline.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use shared::model::ProcessSummary;
+
+use crate::api::processes::list_processes;
+use crate::components::error::ErrorView;
+use crate::components::timeline::Timeline;
+use crate::format;
+use crate::i18n::{t_string, use_i18n};
+
+/// The list of processes.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let processes = Resource::new(|| (), |_| list_processes());
+    view! {
+        <Title text=move || t_string!(i18n, home.title) />
+        <h1 class="mt-4">{move || t_string!(i18n, home.title)}</h1>
+        <p class="lead">{move || t_string!(i18n, home.intro)}</p>
+        <Suspense fallback=move || view! { <p>{move || t_string!(i18n, site.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match processes.await {
+                    Ok(list) if list.is_empty() => view! { <p class="alert alert-info">{move || t_string!(i18n, home.empty)}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="process-list">
+                            {list.into_iter().map(|process| view! { <ProcessCard process /> }).collect_view()}
+                        </div>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProcessCard(process: ProcessSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/processi/{}", process.slug);
+    let count = process.proposal_count;
+    view! {
+        <div class="card-wrapper">
+            <article class="card card-bg process-card">
+                <div class="card-body">
+                    <p class="card-meta">{process.organization}</p>
+                    <h2 class="card-title h4">
+                        <a href=href>{process.title}</a>
+                    </h2>
+                    <p class="card-text">{process.summary}</p>
+                    <Timeline phases=process.phases timeline=process.timeline />
+                    <p class="card-signature">
+                        {move || t_string!(i18n, home.proposals, count = format::number(i18n, count)).to_string()}
+                    </p>
+                </div>
+            </article>
+        </div>
+    }
+}

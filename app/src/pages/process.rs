@@ -1,0 +1,211 @@
+//! A process: description, phases, directions, platforms, zones and figures.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use shared::model::{ProcessDetail, ProcessStats};
+
+use crate::api::processes::get_process;
+use crate::components::error::ErrorView;
+use crate::components::labels::{phase_allows, phase_kind};
+use crate::components::layout::Breadcrumbs;
+use crate::components::timeline::Timeline;
+use crate::format;
+use crate::i18n::{t_string, use_i18n};
+
+/// The process page.
+#[component]
+pub fn ProcessPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let detail = Resource::new(
+        move || params.read().get("process").unwrap_or_default(),
+        get_process,
+    );
+    view! {
+        <Suspense fallback=move || view! { <p>{move || t_string!(i18n, site.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! { <ProcessView detail /> }.into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The participation figures as big numbers.
+#[component]
+pub fn Stats(stats: ProcessStats) -> impl IntoView {
+    let i18n = use_i18n();
+    let stat = move |value: u64, label: &'static str| {
+        view! {
+            <li class="stat">
+                <span class="stat-value">{move || format::number(i18n, value)}</span>
+                " "
+                <span class="stat-label">{label}</span>
+            </li>
+        }
+    };
+    view! {
+        <ul class="stats">
+            {move || stat(stats.proposals, t_string!(i18n, process.proposals))}
+            {move || stat(stats.supports, t_string!(i18n, process.supports))}
+            {move || stat(stats.participants, t_string!(i18n, process.participants))}
+        </ul>
+    }
+}
+
+#[component]
+fn ProcessView(detail: ProcessDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = detail.summary;
+    let slug = summary.slug.clone();
+    let list_href = format!("/processi/{slug}/proposte");
+    let scope = summary.scope.clone();
+    let title = summary.title.clone();
+    view! {
+        <Title text=title.clone() />
+        <Breadcrumbs current=title.clone() />
+        {summary.is_demo.then(|| view! { <p class="alert alert-info" role="note">{move || t_string!(i18n, site.demo)}</p> })}
+        <h1>{title}</h1>
+        <p class="lead">{summary.summary}</p>
+        <dl class="facts">
+            <dt>{move || t_string!(i18n, process.organization)}</dt>
+            <dd>{summary.organization}</dd>
+            <dt>{move || t_string!(i18n, process.scope)}</dt>
+            <dd>
+                {move || if scope == "metropolitano" {
+                    t_string!(i18n, process.scope_metropolitano)
+                } else {
+                    t_string!(i18n, process.scope_comunale)
+                }}
+            </dd>
+        </dl>
+        <Timeline phases=summary.phases.clone() timeline=summary.timeline />
+        <p>
+            <a class="btn btn-primary" href=list_href>{move || t_string!(i18n, process.all_proposals)}</a>
+        </p>
+
+        <section aria-labelledby="figures">
+            <h2 id="figures">{move || t_string!(i18n, process.figures)}</h2>
+            <Stats stats=detail.stats />
+        </section>
+
+        <section aria-labelledby="about">
+            <h2 id="about">{move || t_string!(i18n, process.about)}</h2>
+            <div class="prose" inner_html=detail.description_html></div>
+        </section>
+
+        <section aria-labelledby="phases">
+            <h2 id="phases">{move || t_string!(i18n, process.phases)}</h2>
+            <ol class="phase-list">
+                {summary
+                    .phases
+                    .into_iter()
+                    .map(|phase| {
+                        let (starts, ends, kind) = (phase.starts_on, phase.ends_on, phase.kind);
+                        view! {
+                            <li class="phase-list-item">
+                                <h3 class="h5">{phase.title}</h3>
+                                <p class="small">
+                                    <span class="badge bg-light">{move || phase_kind(i18n, kind)}</span>
+                                    " "
+                                    {move || {
+                                        t_string!(i18n, process.from_to, from = format::date(i18n, starts), to = format::date(i18n, ends))
+                                            .to_string()
+                                    }}
+                                </p>
+                                <div class="prose" inner_html=phase.description_html></div>
+                                <p class="small">
+                                    <strong>{move || t_string!(i18n, allows.label)} ": "</strong>
+                                    {move || phase_allows(i18n, kind).join(", ")}
+                                </p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
+
+        <section aria-labelledby="directions">
+            <h2 id="directions">{move || t_string!(i18n, process.directions)}</h2>
+            <div class="row">
+                {detail
+                    .directions
+                    .into_iter()
+                    .map(|d| {
+                        let href = format!("/processi/{slug}/proposte?direzione={}", d.code);
+                        let count = d.proposal_count;
+                        view! {
+                            <div class="col-12 col-md-6 col-lg-4">
+                                <article class="card card-bg">
+                                    <div class="card-body">
+                                        <h3 class="card-title h5">
+                                            <a href=href>{d.code} ". " {d.title}</a>
+                                        </h3>
+                                        <p class="card-text"><em>{d.motto}</em></p>
+                                        <div class="prose small" inner_html=d.description_html></div>
+                                        <p class="card-signature">
+                                            {move || t_string!(i18n, process.proposals_count, count = format::number(i18n, count)).to_string()}
+                                        </p>
+                                    </div>
+                                </article>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </section>
+
+        <section aria-labelledby="platforms">
+            <h2 id="platforms">{move || t_string!(i18n, process.platforms)}</h2>
+            <div class="row">
+                {detail
+                    .platforms
+                    .into_iter()
+                    .map(|p| {
+                        let href = format!("/processi/{slug}/piattaforme/{}", p.slug);
+                        let count = p.proposal_count;
+                        view! {
+                            <div class="col-12 col-md-6 col-lg-4">
+                                <article class="card card-bg">
+                                    <div class="card-body">
+                                        <h3 class="card-title h5"><a href=href>{p.title}</a></h3>
+                                        <div class="prose small" inner_html=p.description_html></div>
+                                        <p class="card-signature">
+                                            {move || t_string!(i18n, process.proposals_count, count = format::number(i18n, count)).to_string()}
+                                        </p>
+                                    </div>
+                                </article>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </section>
+
+        <section aria-labelledby="zones">
+            <h2 id="zones">{move || t_string!(i18n, process.zones)}</h2>
+            <ul class="zone-list">
+                {detail
+                    .zones
+                    .into_iter()
+                    .map(|z| {
+                        let href = format!("/processi/{slug}/proposte?zona={}", z.slug);
+                        let count = z.proposal_count;
+                        view! {
+                            <li>
+                                <a href=href>{z.name}</a>
+                                " ("
+                                {move || format::number(i18n, count)}
+                                ") — "
+                                <span class="small">{z.description}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,149 @@
+//! The command line: `serve` (default), `migrate`, `seed-demo`, `create-admin`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use shared::model::account::{DisplayName, EmailAddress, FieldProblem};
+use shared::service::{Actor, Ctx, accounts, demo};
+
+use crate::config::Config;
+use crate::startup::{AppState, leptos_options, open_database, router};
+use crate::telemetry;
+
+/// Piazza: participatory strategic planning for Italian municipalities.
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about)]
+pub struct Cli {
+    /// A TOML configuration file (environment variables override it).
+    #[arg(long, global = true, env = "PIAZZA_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo data (idempotent: loading twice duplicates nothing).
+    SeedDemo,
+    /// Create the first administrator (or make an existing person one).
+    CreateAdmin {
+        /// Their email address.
+        #[arg(long)]
+        email: String,
+        /// The name shown next to their actions.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn describe(problem: FieldProblem) -> String {
+    match problem {
+        FieldProblem::Empty => "is empty".into(),
+        FieldProblem::TooLong { max } => format!("is longer than {max} characters"),
+        FieldProblem::Malformed => "is not well formed".into(),
+        FieldProblem::ControlCharacters => "contains control characters".into(),
+    }
+}
+
+/// Runs the command; the error is the message the operator sees.
+pub async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    telemetry::init(config.log_format);
+    let db = open_database(&config).await.map_err(|e| e.to_string())?;
+    let system = Ctx::new(db.clone(), Actor::System);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            tracing::info!(database = %config.database_url_redacted(), "migrations applied");
+            Ok(())
+        }
+        Command::SeedDemo => seed_demo(&system).await,
+        Command::CreateAdmin { email, name } => {
+            let email =
+                EmailAddress::parse(&email).map_err(|p| format!("--email {}", describe(p)))?;
+            let name = DisplayName::parse(&name).map_err(|p| format!("--name {}", describe(p)))?;
+            let (id, created) = accounts::create_admin(&system, &email, &name)
+                .await
+                .map_err(|e| e.to_string())?;
+            let what = if created {
+                "created"
+            } else {
+                "already existed"
+            };
+            println!(
+                "administrator {} ({id}) {what}; the admin role is assigned",
+                email.as_str()
+            );
+            Ok(())
+        }
+        Command::Serve => {
+            if config.seed_demo {
+                seed_demo(&system).await?;
+            }
+            serve(config, db).await
+        }
+    }
+}
+
+async fn seed_demo(ctx: &Ctx) -> Result<(), String> {
+    let report = demo::load(ctx)
+        .await
+        .map_err(|e| format!("demo data not loaded: {e}"))?;
+    tracing::info!(
+        people = report.people_created,
+        processes = report.processes_created,
+        already_present = report.processes_present,
+        proposals = report.proposals_created,
+        supports = report.supports_created,
+        "demo data loaded"
+    );
+    Ok(())
+}
+
+async fn serve(config: Config, db: shared::service::Db) -> Result<(), String> {
+    let listen = config.listen;
+    let state = AppState {
+        leptos_options: leptos_options(&config),
+        db,
+        config: Arc::new(config),
+    };
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    tracing::info!("Piazza listening on http://{listen}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C: in-flight requests finish, new ones are refused.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested: finishing requests in flight");
+}

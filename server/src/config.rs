@@ -1,0 +1,278 @@
+//! Typed configuration: defaults that are safe, then an optional TOML file,
+//! then environment variables (`PIAZZA_*`, and `DATABASE_URL`) on top.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Everything the server needs to start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Where to listen (`PIAZZA_LISTEN`, default 127.0.0.1:3000: loopback only).
+    pub listen: SocketAddr,
+    /// `sqlite://…` (default: `./data/piazza.db`) or `postgres://…`.
+    pub database_url: String,
+    /// Pool size (`PIAZZA_DB_MAX_CONNECTIONS`).
+    pub db_max_connections: u32,
+    /// The public address people reach (`PIAZZA_BASE_URL`), used for links and cookie security.
+    pub base_url: String,
+    /// Load the demo data at start (`PIAZZA_SEED_DEMO=1`); harmless if already loaded.
+    pub seed_demo: bool,
+    /// `pretty` (default) or `json` logs (`PIAZZA_LOG_FORMAT`).
+    pub log_format: LogFormat,
+}
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// The optional file (`--config` or `PIAZZA_CONFIG`): every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    database_url: Option<String>,
+    db_max_connections: Option<u32>,
+    base_url: Option<String>,
+    seed_demo: Option<bool>,
+    log_format: Option<LogFormat>,
+}
+
+/// A configuration problem, naming the setting.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the configuration file {path} is not valid: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("{name} is not valid: {message}")]
+    Invalid { name: &'static str, message: String },
+}
+
+impl Config {
+    /// Reads the file (if any) and the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::from_sources(file, |name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from a file and an environment lookup (testable).
+    pub fn from_sources(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let file = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::File {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| ConfigError::Syntax {
+                    path: path.to_owned(),
+                    message: e.message().to_owned(),
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        let pick = |name: &str, from_file: Option<String>| {
+            env(name).filter(|v| !v.is_empty()).or(from_file)
+        };
+
+        let listen = pick("PIAZZA_LISTEN", file.listen).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let listen = listen.parse().map_err(|_| ConfigError::Invalid {
+            name: "PIAZZA_LISTEN",
+            message: format!("'{listen}' is not host:port"),
+        })?;
+        let database_url = pick(
+            "DATABASE_URL",
+            pick("PIAZZA_DATABASE_URL", file.database_url),
+        )
+        .unwrap_or_else(|| "sqlite://data/piazza.db?mode=rwc".into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError::Invalid {
+                name: "DATABASE_URL",
+                message: "must start with sqlite: or postgres://".into(),
+            });
+        }
+        let db_max_connections = match env("PIAZZA_DB_MAX_CONNECTIONS").filter(|v| !v.is_empty()) {
+            Some(v) => v
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(ConfigError::Invalid {
+                    name: "PIAZZA_DB_MAX_CONNECTIONS",
+                    message: "must be a positive number".into(),
+                })?,
+            None => file
+                .db_max_connections
+                .unwrap_or(if database_url.starts_with("sqlite:") {
+                    8
+                } else {
+                    16
+                }),
+        };
+        let base_url =
+            pick("PIAZZA_BASE_URL", file.base_url).unwrap_or_else(|| format!("http://{listen}"));
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                name: "PIAZZA_BASE_URL",
+                message: "must start with http:// or https://".into(),
+            });
+        }
+        let seed_demo = match env("PIAZZA_SEED_DEMO").filter(|v| !v.is_empty()) {
+            Some(v) => parse_bool(&v).ok_or(ConfigError::Invalid {
+                name: "PIAZZA_SEED_DEMO",
+                message: "must be true/false/1/0".into(),
+            })?,
+            None => file.seed_demo.unwrap_or(false),
+        };
+        let log_format = match env("PIAZZA_LOG_FORMAT")
+            .filter(|v| !v.is_empty())
+            .as_deref()
+        {
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    name: "PIAZZA_LOG_FORMAT",
+                    message: "must be pretty or json".into(),
+                });
+            }
+            None => file.log_format.unwrap_or(LogFormat::Pretty),
+        };
+        Ok(Self {
+            listen,
+            database_url: base_trimmed(database_url),
+            db_max_connections,
+            base_url: base_trimmed(base_url),
+            seed_demo,
+            log_format,
+        })
+    }
+
+    /// The database URL with any password hidden, for logs.
+    pub fn database_url_redacted(&self) -> String {
+        redact_url(&self.database_url)
+    }
+
+    /// For SQLite files: the folder that must exist before connecting.
+    pub fn sqlite_dir(&self) -> Option<PathBuf> {
+        let rest = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next()?;
+        if path.is_empty() || path.starts_with(":memory:") {
+            return None;
+        }
+        Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+    }
+}
+
+fn base_trimmed(value: String) -> String {
+    value.trim().to_owned()
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// Replaces the password of `scheme://user:password@host` with `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((credentials, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn defaults_are_local_and_sqlite() {
+        let config = Config::from_sources(None, env(&[])).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.database_url, "sqlite://data/piazza.db?mode=rwc");
+        assert_eq!(config.sqlite_dir(), Some(PathBuf::from("data")));
+        assert!(!config.seed_demo);
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let dir = std::env::temp_dir().join(format!("piazza-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("piazza.toml");
+        std::fs::write(&path, "listen = \"0.0.0.0:8080\"\nseed_demo = true\nbase_url = \"https://piazza.comune.example\"\n").unwrap();
+        let config =
+            Config::from_sources(Some(&path), env(&[("PIAZZA_LISTEN", "127.0.0.1:9000")])).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:9000");
+        assert!(config.seed_demo);
+        assert_eq!(config.base_url, "https://piazza.comune.example");
+        std::fs::write(&path, "lisen = 1\n").unwrap();
+        assert!(matches!(
+            Config::from_sources(Some(&path), env(&[])),
+            Err(ConfigError::Syntax { .. })
+        ));
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() {
+        for (name, value) in [
+            ("PIAZZA_LISTEN", "nowhere"),
+            ("DATABASE_URL", "mysql://x"),
+            ("PIAZZA_SEED_DEMO", "maybe"),
+            ("PIAZZA_DB_MAX_CONNECTIONS", "0"),
+        ] {
+            let error = Config::from_sources(None, env(&[(name, value)]))
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(name), "{error}");
+        }
+    }
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(
+            redact_url("postgres://piazza:s3cret@db:5432/piazza"),
+            "postgres://piazza:***@db:5432/piazza"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/piazza.db"),
+            "sqlite://data/piazza.db"
+        );
+    }
+}

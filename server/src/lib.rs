@@ -1,0 +1,11 @@
+//! Piazza's server: configuration, CLI, the axum router, and what only the
+//! process does. Pages and server functions come from `app`; operations
+//! from `shared::service`.
+
+pub mod cli;
+pub mod config;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+
+pub use startup::{AppState, StartupError, open_database, router};
