@@ -1,0 +1,96 @@
+//! Demo loading is idempotent; `create-admin` assigns the role once.
+
+use sea_orm::{EntityTrait, PaginatorTrait};
+use shared::model::account::{DisplayName, EmailAddress};
+use shared::service::entity::{process, proposal, role_assignment, support, user};
+use shared::service::{Actor, Ctx, ServiceError, accounts, demo};
+
+use crate::helpers::{spawn_app, spawn_empty_app};
+
+async fn counts(db: &shared::service::Db) -> [u64; 4] {
+    [
+        user::Entity::find().count(db).await.unwrap(),
+        process::Entity::find().count(db).await.unwrap(),
+        proposal::Entity::find().count(db).await.unwrap(),
+        support::Entity::find().count(db).await.unwrap(),
+    ]
+}
+
+#[tokio::test]
+async fn loading_the_demo_twice_duplicates_nothing() {
+    let app = spawn_app().await;
+    let before = counts(&app.db).await;
+    assert_eq!(before[1], 3, "three demo processes");
+    assert_eq!(before[2], 126, "every demo proposal");
+    let report = demo::load(&Ctx::new(app.db.clone(), Actor::System))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            report.people_created,
+            report.processes_created,
+            report.processes_present
+        ),
+        (0, 0, 3)
+    );
+    assert_eq!(counts(&app.db).await, before);
+}
+
+#[tokio::test]
+async fn support_counts_match_the_support_rows() {
+    let app = spawn_app().await;
+    let proposals = proposal::Entity::find().all(&app.db).await.unwrap();
+    let total: i64 = proposals.iter().map(|p| i64::from(p.support_count)).sum();
+    assert_eq!(
+        total as u64,
+        support::Entity::find().count(&app.db).await.unwrap()
+    );
+}
+
+#[tokio::test]
+async fn only_the_system_loads_demo_data_or_creates_admins() {
+    let app = spawn_empty_app().await;
+    let anonymous = Ctx::new(app.db.clone(), Actor::Anonymous);
+    assert!(matches!(
+        demo::load(&anonymous).await,
+        Err(ServiceError::Forbidden)
+    ));
+    let email = EmailAddress::parse("sindaca@comune.example.it").unwrap();
+    let name = DisplayName::parse("Sindaca").unwrap();
+    assert!(matches!(
+        accounts::create_admin(&anonymous, &email, &name).await,
+        Err(ServiceError::Forbidden)
+    ));
+}
+
+#[tokio::test]
+async fn create_admin_is_idempotent() {
+    let app = spawn_empty_app().await;
+    let system = Ctx::new(app.db.clone(), Actor::System);
+    let email = EmailAddress::parse("Segreteria@Comune.Example.it").unwrap();
+    let name = DisplayName::parse("Segreteria generale").unwrap();
+    let (id, created) = accounts::create_admin(&system, &email, &name)
+        .await
+        .unwrap();
+    assert!(created);
+    let (again, created) = accounts::create_admin(&system, &email, &name)
+        .await
+        .unwrap();
+    assert_eq!((again, created), (id, false));
+    assert_eq!(
+        role_assignment::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        1
+    );
+    let person = user::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        person.email.as_deref(),
+        Some("Segreteria@comune.example.it")
+    );
+}

@@ -1,0 +1,185 @@
+//! `spawn_app`: a router over a fresh database with the demo data loaded.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, Database, DbBackend};
+use server::config::Config;
+use server::startup::leptos_options;
+use server::{AppState, open_database, router};
+use shared::service::{Actor, Ctx, Db, demo};
+use tower::ServiceExt;
+
+/// A running application for one test.
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// An HTTP answer, body as text.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+/// The database URL for a new test: a temporary SQLite file, or a new
+/// PostgreSQL database on the server named by `PIAZZA_TEST_DATABASE_URL`.
+async fn fresh_database_url() -> (String, Option<tempfile::TempDir>) {
+    match std::env::var("PIAZZA_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    {
+        Some(admin_url) => {
+            let name = format!("piazza_t_{}", uuid::Uuid::now_v7().simple());
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("PostgreSQL for tests is reachable");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("test database created");
+            admin.close().await.ok();
+            let (base, _) = admin_url.rsplit_once('/').expect("URL has a database name");
+            (format!("{base}/{name}"), None)
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("temporary folder");
+            let url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("piazza.db").display()
+            );
+            (url, Some(dir))
+        }
+    }
+}
+
+/// The configuration a test server runs with.
+pub fn test_config(database_url: &str) -> Config {
+    let url = database_url.to_owned();
+    Config::from_sources(None, move |name| match name {
+        "DATABASE_URL" => Some(url.clone()),
+        "PIAZZA_LISTEN" => Some("127.0.0.1:0".into()),
+        "PIAZZA_DB_MAX_CONNECTIONS" => Some("4".into()),
+        _ => None,
+    })
+    .expect("test configuration is valid")
+}
+
+/// A migrated, empty application.
+pub async fn spawn_empty_app() -> TestApp {
+    let (url, dir) = fresh_database_url().await;
+    let config = test_config(&url);
+    let db = open_database(&config)
+        .await
+        .expect("database opens and migrates");
+    if std::env::var("PIAZZA_TEST_BACKEND").as_deref() == Ok("postgres") {
+        assert_eq!(
+            db.get_database_backend(),
+            DbBackend::Postgres,
+            "the PostgreSQL pass must run on PostgreSQL"
+        );
+    }
+    let state = AppState {
+        leptos_options: leptos_options(&config),
+        db: db.clone(),
+        config: Arc::new(config),
+    };
+    TestApp {
+        router: router(state),
+        db,
+        _dir: dir,
+    }
+}
+
+/// An application with the demo data loaded.
+pub async fn spawn_app() -> TestApp {
+    let app = spawn_empty_app().await;
+    demo::load(&Ctx::new(app.db.clone(), Actor::System))
+        .await
+        .expect("demo data loads");
+    app
+}
+
+impl TestApp {
+    /// GET `uri` with optional extra headers.
+    pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut request = Request::get(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::empty()).expect("valid request"))
+            .await
+            .expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body reads")
+            .to_bytes();
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// GET `uri`.
+    pub async fn get(&self, uri: &str) -> Answer {
+        self.get_with(uri, &[]).await
+    }
+
+    /// GET `uri`, which must answer 200; returns the HTML.
+    pub async fn page(&self, uri: &str) -> String {
+        let answer = self.get(uri).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "GET {uri}: {}",
+            &answer.body[..answer.body.len().min(600)]
+        );
+        answer.body
+    }
+}
+
+/// Every `/proposte/<id>` link in a page, in order, without repeats.
+pub fn proposal_links(html: &str) -> Vec<String> {
+    let mut links: Vec<String> = Vec::new();
+    for part in html.split("href=\"/proposte/").skip(1) {
+        let id: String = part.chars().take_while(|c| *c != '"').collect();
+        if !links.contains(&id) {
+            links.push(id);
+        }
+    }
+    links
+}
+
+/// The `href` of the "next page" link, decoded from HTML (`&amp;`).
+pub fn next_link(html: &str) -> Option<String> {
+    let start = html.find("rel=\"next\" href=\"")? + "rel=\"next\" href=\"".len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].replace("&amp;", "&"))
+}
+
+/// The numbers shown as "Sostegni: N" on each card, in order.
+pub fn support_counts(html: &str) -> Vec<u64> {
+    html.split("Sostegni: ")
+        .skip(1)
+        .map(|part| {
+            part.chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+        })
+        .filter_map(|n| n.parse().ok())
+        .collect()
+}

@@ -1,0 +1,11 @@
+//! Integration tests through the real axum router against a real database:
+//! SQLite by default, PostgreSQL when `PIAZZA_TEST_DATABASE_URL` points at a
+//! server (a fresh database is created for each test).
+
+mod helpers;
+
+mod cli_and_config;
+mod errors_and_health;
+mod language;
+mod pages;
+mod proposal_list;

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, unit and integration tests on SQLite
+# and on a real PostgreSQL (installed and started if absent), then the browser
+# tests in Chromium with JavaScript on and off. Fails if any part fails.
+set -euo pipefail
+cd "$(dirname "$0")"
+source .ci/env.sh
+
+started=$SECONDS
+step() { piazza_log "[$((SECONDS - started))s] $*"; }
+
+step "tools"
+.ci/install-tools.sh test
+bash style/copy-fonts.sh style/assets/fonts
+
+step "format and lints"
+cargo fmt --all -- --check
+RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "PostgreSQL"
+source .ci/postgres.sh
+piazza_start_postgres
+
+step "unit and integration tests on SQLite"
+RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo test --workspace --locked
+
+step "integration tests on PostgreSQL"
+PIAZZA_TEST_BACKEND=postgres PIAZZA_TEST_DATABASE_URL="$PIAZZA_PG_ADMIN_URL" \
+  RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo test --locked -p server --test it
+
+step "browser tests (Chromium, JavaScript on and off)"
+(cd end2end && npm ci --no-audit --no-fund --silent)
+e2e_dir=$(mktemp -d)
+trap 'rm -rf "$e2e_dir"' EXIT
+for backend in sqlite postgres; do
+  if [ "$backend" = sqlite ]; then
+    url="sqlite://$e2e_dir/e2e.db?mode=rwc"
+  else
+    url=$(piazza_fresh_pg_database e2e)
+  fi
+  step "browser tests on $backend"
+  DATABASE_URL="$url" PIAZZA_SEED_DEMO=1 PIAZZA_E2E_BACKEND="$backend" cargo leptos end-to-end
+done
+
+step "all tests passed"
