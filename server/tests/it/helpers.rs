@@ -20,7 +20,8 @@ pub struct TestApp {
     _dir: Option<tempfile::TempDir>,
 }
 
-/// An HTTP answer, body as text.
+/// An HTTP answer, body as text with Leptos's hydration markers (`<!>`)
+/// removed, so assertions read what a person reads.
 pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
@@ -129,7 +130,7 @@ impl TestApp {
         Answer {
             status,
             headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
+            body: String::from_utf8_lossy(&bytes).replace("<!>", ""),
         }
     }
 

@@ -133,7 +133,12 @@ async fn proposal_page_shows_body_author_platform_zone_state_and_supports() {
         assert!(html.contains(expected), "proposal page shows {expected}");
     }
     assert!(html.contains("<strong>"), "Markdown rendered");
-    assert!(html.contains("(demo)"), "demo authors are marked");
+    let author = html
+        .split("<dt>Autore</dt><dd>")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("author shown");
+    assert!(author.contains("demo"), "demo authors are marked: {author}");
     assert_eq!(html.matches("<h1").count(), 1);
 }
 

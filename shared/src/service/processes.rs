@@ -19,7 +19,7 @@ use crate::model::{
     ZoneDto,
 };
 
-/// Every process, most recently created first, with phases and proposal counts.
+/// Every process, open ones first (then most recently created), with phases and proposal counts.
 pub async fn list(ctx: &Ctx) -> Result<Vec<ProcessSummary>, ServiceError> {
     let processes = process::Entity::find()
         .order_by_desc(process::Column::CreatedAt)
@@ -34,14 +34,21 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<ProcessSummary>, ServiceError> {
         proposal::Column::ProcessId.is_in(ids.clone()),
     )
     .await?;
-    Ok(processes
+    let mut summaries: Vec<ProcessSummary> = processes
         .into_iter()
         .map(|p| {
             let phases = phases.remove(&p.id).unwrap_or_default();
             let count = counts.get(&p.id).copied().unwrap_or(0);
             summary(ctx, p, phases, count)
         })
-        .collect())
+        .collect();
+    // Open processes first, then those about to start, concluded ones last.
+    summaries.sort_by_key(|s| match s.timeline {
+        PhaseTimeline::Running(_) | PhaseTimeline::Between(_) => 0,
+        PhaseTimeline::NotStarted => 1,
+        PhaseTimeline::Concluded => 2,
+    });
+    Ok(summaries)
 }
 
 /// A process by its slug, with everything its page shows.
