@@ -9,10 +9,11 @@ use crate::i18n::{t_string, use_i18n};
 /// Sets the response status during server-side rendering (no-op in the browser).
 pub fn set_status(status: u16) {
     #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(code) = http::StatusCode::from_u16(status) {
-            response.set_status(code);
-        }
+    if let (Some(response), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
+        response.set_status(code);
     }
     #[cfg(not(feature = "ssr"))]
     let _ = status;

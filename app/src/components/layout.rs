@@ -25,11 +25,15 @@ pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let back = move || {
-        encode_query_value(&format!(
-            "{}{}",
-            location.pathname.get(),
-            location.search.get()
-        ))
+        // Leptos gives the query without its leading `?`.
+        let search = location.search.get();
+        let search = search.trim_start_matches('?');
+        let path = location.pathname.get();
+        encode_query_value(&if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        })
     };
     let is_home = move || location.pathname.get() == "/";
     let language_link = move |locale: Locale, code: &'static str, short: &'static str| {

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
-use shared::model::{ProcessDetail, ProposalListParams, ProposalPage, ProposalSort, ProposalState};
+use shared::model::{ProcessDetail, ProposalListParams, ProposalPage, ProposalState};
 
 use crate::api::ApiError;
 use crate::api::processes::get_process;
@@ -189,8 +189,6 @@ fn ListView(
         .map(|_| href(None));
     let total = page.total;
     let title = t_string!(i18n, proposals.title_of, process = process_title.clone()).to_string();
-    let is_random =
-        matches!(page.seed, Some(_)) || sort == ProposalSort::Random { seed: 0 }.url_name();
 
     view! {
         <Title text=title.clone() />
@@ -246,7 +244,7 @@ fn ListView(
                         <a class="btn btn-outline-primary" href=action.clone()>{move || t_string!(i18n, proposals.reset)}</a>
                     </div>
                 </div>
-                {is_random.then(|| page.seed.map(|seed| view! { <input type="hidden" name="seme" value=seed.to_string() /> }))}
+                {page.seed.map(|seed| view! { <input type="hidden" name="seme" value=seed.to_string() /> })}
             </Form>
         </section>
 

@@ -63,3 +63,15 @@ async fn the_switch_never_redirects_elsewhere_and_knows_its_languages() {
     }
     assert_eq!(app.get("/lingua/de").await.status, 404);
 }
+
+#[tokio::test]
+async fn the_switch_link_keeps_the_page_and_its_query() {
+    let app = spawn_app().await;
+    let html = app
+        .page("/processi/agenda-digitale-pinerolo/proposte?ordine=recenti")
+        .await;
+    assert!(
+        html.contains("href=\"/lingua/en?torna=/processi/agenda-digitale-pinerolo/proposte%3Fordine%3Drecenti\""),
+        "the English link returns to the same filtered list"
+    );
+}
