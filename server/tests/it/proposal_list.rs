@@ -45,7 +45,7 @@ async fn pages_cover_every_visible_proposal_once_in_support_order() {
         .page(&next_link(&app.page(&next_link(&first).unwrap()).await).unwrap())
         .await;
     assert!(next_link(&last).is_none(), "no next link on the last page");
-    assert!(last.contains("Torna alla prima pagina"));
+    assert!(last.contains("Torna all'inizio"));
 }
 
 #[tokio::test]
