@@ -53,6 +53,13 @@ impl FromServerFnError for ApiError {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => ApiError::InvalidInput {
                 field: "request".into(),
             },
+            // On the server this is a request it could not read: bad input.
+            // In the browser it is an answer it could not read.
+            ServerFnErrorErr::Deserialization(_) if cfg!(feature = "ssr") => {
+                ApiError::InvalidInput {
+                    field: "request".into(),
+                }
+            }
             ServerFnErrorErr::Request(_)
             | ServerFnErrorErr::Response(_)
             | ServerFnErrorErr::Deserialization(_) => ApiError::Transport,

@@ -6,7 +6,8 @@ use shared::model::{ProposalDetail, ProposalListParams, ProposalPage};
 use super::ApiError;
 
 /// One page of a process's proposals, filtered and sorted as the URL says.
-#[server(endpoint = "proposals/list")]
+/// JSON input: a URL-encoded body cannot carry a nested struct whose fields are all empty.
+#[server(endpoint = "proposals/list", input = leptos::server_fn::codec::Json)]
 pub async fn list_proposals(
     process: String,
     params: ProposalListParams,

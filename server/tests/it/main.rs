@@ -9,3 +9,4 @@ mod errors_and_health;
 mod language;
 mod pages;
 mod proposal_list;
+mod server_functions;
