@@ -105,22 +105,29 @@ fn demote(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
 /// The plain text at the start of a Markdown document, cut at a word
 /// boundary to at most `max_chars` characters (with an ellipsis if cut).
 pub fn excerpt(markdown: &str, max_chars: usize) -> String {
+    use pulldown_cmark::TagEnd;
     let mut text = String::new();
     for event in parser(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_)
-                if !text.ends_with(' ') && !text.is_empty() =>
-            {
-                text.push(' ')
-            }
+            // Blocks and line breaks separate words; inline tags (emphasis, links) do not.
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell,
+            ) => text.push(' '),
             _ => {}
         }
-        if text.chars().count() > max_chars + 1 {
+        if text.chars().count() > max_chars * 2 {
             break;
         }
     }
-    let text = text.trim();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= max_chars {
         return text.to_owned();
     }
@@ -148,6 +155,38 @@ mod tests {
         assert!(html.contains("<li>uno</li>"));
     }
 
+    /// The tags of an HTML fragment with their attributes (name, value), in order.
+    /// Text (including escaped `&lt;…&gt;`) is skipped: only real markup counts.
+    fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+        let mut out = Vec::new();
+        let mut rest = html;
+        while let Some(start) = rest.find('<') {
+            let end = rest[start..]
+                .find('>')
+                .map(|e| start + e)
+                .expect("tags are closed");
+            let inner = rest[start + 1..end].trim_end_matches('/');
+            rest = &rest[end + 1..];
+            if inner.starts_with('/') {
+                continue;
+            }
+            let mut parts = inner.splitn(2, char::is_whitespace);
+            let name = parts.next().unwrap_or_default().to_lowercase();
+            let mut attributes = Vec::new();
+            let mut attrs = parts.next().unwrap_or_default().trim();
+            while !attrs.is_empty() {
+                let (key, after) = attrs.split_once('=').expect("attributes have values");
+                let after = after.trim_start();
+                let quote = after.chars().next().expect("a value");
+                let close = after[1..].find(quote).expect("quoted value") + 1;
+                attributes.push((key.trim().to_lowercase(), after[1..close].to_owned()));
+                attrs = after[close + 1..].trim_start();
+            }
+            out.push((name, attributes));
+        }
+        out
+    }
+
     #[test]
     fn never_lets_executable_markup_through() {
         let payloads = [
@@ -155,32 +194,69 @@ mod tests {
             "<img src=x onerror=alert(1)>",
             "[x](javascript:alert(1))",
             "[x](JaVaScRiPt:alert(1))",
+            "[x](&#106;avascript:alert(1))",
             "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
             "<svg onload=alert(1)><circle/></svg>",
             "<a href=\"javascript:alert(1)\">x</a>",
             "<iframe src=https://evil.example></iframe>",
             "<div style=\"background:url(javascript:alert(1))\">x</div>",
             "![x](https://evil.example/x.png\" onerror=\"alert(1))",
+            "![x](javascript:alert(1))",
             "<<script>script>alert(1)<</script>/script>",
             "<details open ontoggle=alert(1)>",
+            "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+            "[x]: javascript:alert(1)\n\n[link][x]",
+            "<a href='javas\tcript:alert(1)'>x</a>",
+            "`<script>`",
+        ];
+        let allowed = [
+            "p",
+            "br",
+            "hr",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "strong",
+            "em",
+            "del",
+            "blockquote",
+            "ul",
+            "ol",
+            "li",
+            "a",
+            "code",
+            "pre",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
         ];
         for payload in payloads {
-            let html = render(payload).to_lowercase();
-            for bad in [
-                "<script",
-                "<img",
-                "<svg",
-                "<iframe",
-                "<div",
-                "<details",
-                "javascript:",
-                "data:text",
-                "onerror=",
-                "onload=",
-                "ontoggle=",
-                "style=",
-            ] {
-                assert!(!html.contains(bad), "{payload:?} rendered {html:?}");
+            let html = render(payload);
+            for (name, attributes) in tags(&html) {
+                assert!(
+                    allowed.contains(&name.as_str()),
+                    "{payload:?} produced <{name}> in {html:?}"
+                );
+                for (key, value) in attributes {
+                    match key.as_str() {
+                        "href" => {
+                            let scheme = value.to_lowercase();
+                            assert!(
+                                scheme.starts_with("http://")
+                                    || scheme.starts_with("https://")
+                                    || scheme.starts_with("mailto:"),
+                                "{payload:?} produced href={value:?}"
+                            );
+                        }
+                        "rel" | "start" => {}
+                        other => panic!("{payload:?} produced attribute {other} in {html:?}"),
+                    }
+                }
             }
         }
     }
