@@ -7,7 +7,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{Footer, Header};
-use crate::i18n::{I18nContextProvider, Locale, t_string, use_i18n};
+use crate::i18n::{I18nContextProvider, Locale, t_string, tu_string, use_i18n};
 use crate::pages::{
     home::HomePage, legal::AccessibilityPage, legal::PrivacyPage, not_found::NotFoundPage,
     platform::PlatformPage, process::ProcessPage, proposal::ProposalPage,
@@ -59,7 +59,7 @@ fn Document() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="description" content=move || t_string!(i18n, footer.about) />
         <Title formatter=move |title: String| {
-            let site = t_string!(i18n, site.name);
+            let site = tu_string!(i18n, site.name);
             if title.is_empty() { site.to_string() } else { format!("{title} · {site}") }
         } />
         <Router>

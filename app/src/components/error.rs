@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::ApiError;
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::{t_string, tu_string, use_i18n};
 
 /// Sets the response status during server-side rendering (no-op in the browser).
 pub fn set_status(status: u16) {
@@ -26,20 +26,20 @@ pub fn ErrorView(error: ApiError) -> impl IntoView {
     set_status(error.status());
     let (title, text): (&'static str, String) = match &error {
         ApiError::NotFound => (
-            t_string!(i18n, error.not_found_title),
-            t_string!(i18n, error.not_found_text).to_owned(),
+            tu_string!(i18n, error.not_found_title),
+            tu_string!(i18n, error.not_found_text).to_owned(),
         ),
         ApiError::InvalidInput { field } => (
-            t_string!(i18n, error.invalid_title),
-            t_string!(i18n, proposals.invalid, field = field.clone()).to_string(),
+            tu_string!(i18n, error.invalid_title),
+            tu_string!(i18n, proposals.invalid, field = field.clone()).to_string(),
         ),
         ApiError::Forbidden => (
-            t_string!(i18n, error.forbidden_title),
-            t_string!(i18n, error.forbidden_text).to_owned(),
+            tu_string!(i18n, error.forbidden_title),
+            tu_string!(i18n, error.forbidden_text).to_owned(),
         ),
         ApiError::Internal | ApiError::Transport => (
-            t_string!(i18n, error.internal_title),
-            t_string!(i18n, error.internal_text).to_owned(),
+            tu_string!(i18n, error.internal_title),
+            tu_string!(i18n, error.internal_text).to_owned(),
         ),
     };
     view! {

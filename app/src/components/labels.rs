@@ -5,30 +5,30 @@ use shared::model::{PhaseKind, ProposalState};
 
 use leptos_i18n::I18nContext;
 
-use crate::i18n::{Locale, t_string, use_i18n};
+use crate::i18n::{Locale, tu_string, use_i18n};
 
 /// The name of a phase kind.
 pub fn phase_kind(i18n: I18nContext<Locale>, kind: PhaseKind) -> &'static str {
     match kind {
-        PhaseKind::Information => t_string!(i18n, phase_kind.information),
-        PhaseKind::Proposals => t_string!(i18n, phase_kind.proposals),
-        PhaseKind::Deliberation => t_string!(i18n, phase_kind.deliberation),
-        PhaseKind::Voting => t_string!(i18n, phase_kind.voting),
-        PhaseKind::Synthesis => t_string!(i18n, phase_kind.synthesis),
-        PhaseKind::Approval => t_string!(i18n, phase_kind.approval),
-        PhaseKind::Monitoring => t_string!(i18n, phase_kind.monitoring),
+        PhaseKind::Information => tu_string!(i18n, phase_kind.information),
+        PhaseKind::Proposals => tu_string!(i18n, phase_kind.proposals),
+        PhaseKind::Deliberation => tu_string!(i18n, phase_kind.deliberation),
+        PhaseKind::Voting => tu_string!(i18n, phase_kind.voting),
+        PhaseKind::Synthesis => tu_string!(i18n, phase_kind.synthesis),
+        PhaseKind::Approval => tu_string!(i18n, phase_kind.approval),
+        PhaseKind::Monitoring => tu_string!(i18n, phase_kind.monitoring),
     }
 }
 
 /// The name of a proposal state.
 pub fn proposal_state(i18n: I18nContext<Locale>, state: ProposalState) -> &'static str {
     match state {
-        ProposalState::Published => t_string!(i18n, state.published),
-        ProposalState::UnderEvaluation => t_string!(i18n, state.under_evaluation),
-        ProposalState::Accepted => t_string!(i18n, state.accepted),
-        ProposalState::Rejected => t_string!(i18n, state.rejected),
-        ProposalState::Withdrawn => t_string!(i18n, state.withdrawn),
-        ProposalState::Merged => t_string!(i18n, state.merged),
+        ProposalState::Published => tu_string!(i18n, state.published),
+        ProposalState::UnderEvaluation => tu_string!(i18n, state.under_evaluation),
+        ProposalState::Accepted => tu_string!(i18n, state.accepted),
+        ProposalState::Rejected => tu_string!(i18n, state.rejected),
+        ProposalState::Withdrawn => tu_string!(i18n, state.withdrawn),
+        ProposalState::Merged => tu_string!(i18n, state.merged),
     }
 }
 
@@ -37,16 +37,16 @@ pub fn phase_allows(i18n: I18nContext<Locale>, kind: PhaseKind) -> Vec<&'static 
     let allows = kind.allows();
     let mut out = Vec::new();
     if allows.proposing {
-        out.push(t_string!(i18n, allows.proposing));
+        out.push(tu_string!(i18n, allows.proposing));
     }
     if allows.commenting {
-        out.push(t_string!(i18n, allows.commenting));
+        out.push(tu_string!(i18n, allows.commenting));
     }
     if allows.supporting {
-        out.push(t_string!(i18n, allows.supporting));
+        out.push(tu_string!(i18n, allows.supporting));
     }
     if out.is_empty() {
-        out.push(t_string!(i18n, allows.reading));
+        out.push(tu_string!(i18n, allows.reading));
     }
     out
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::i18n::{Locale, t_string, use_i18n};
+use crate::i18n::{Locale, t_string, tu_string, use_i18n};
 
 /// Percent-encodes a query value (everything but unreserved characters).
 pub fn encode_query_value(value: &str) -> String {
@@ -51,8 +51,8 @@ pub fn Header() -> impl IntoView {
                     <span aria-hidden="true">{short}</span>
                     <span class="visually-hidden">
                         {move || match locale {
-                            Locale::it => t_string!(i18n, nav.italian),
-                            Locale::en => t_string!(i18n, nav.english),
+                            Locale::it => tu_string!(i18n, nav.italian),
+                            Locale::en => tu_string!(i18n, nav.english),
                         }}
                     </span>
                 </a>

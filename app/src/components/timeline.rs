@@ -5,7 +5,7 @@ use shared::model::{PhaseDto, PhaseStatus, PhaseTimeline};
 
 use super::labels::phase_kind;
 use crate::format;
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::{t_string, tu_string, use_i18n};
 
 /// The phases in order, the current one highlighted (by weight, border and text, not colour alone).
 #[component]
@@ -28,9 +28,9 @@ pub fn Timeline(phases: Vec<PhaseDto>, timeline: PhaseTimeline) -> impl IntoView
                 .into_iter()
                 .map(|phase| {
                     let (class, status) = match phase.status {
-                        PhaseStatus::Past => ("phase-timeline-item is-past", t_string!(i18n, timeline.past)),
-                        PhaseStatus::Current => ("phase-timeline-item is-current", t_string!(i18n, timeline.current)),
-                        PhaseStatus::Future => ("phase-timeline-item is-future", t_string!(i18n, timeline.future)),
+                        PhaseStatus::Past => ("phase-timeline-item is-past", tu_string!(i18n, timeline.past)),
+                        PhaseStatus::Current => ("phase-timeline-item is-current", tu_string!(i18n, timeline.current)),
+                        PhaseStatus::Future => ("phase-timeline-item is-future", tu_string!(i18n, timeline.future)),
                     };
                     let current = (phase.status == PhaseStatus::Current).then_some("step");
                     let starts = phase.starts_on;

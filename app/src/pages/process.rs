@@ -11,7 +11,7 @@ use crate::components::labels::{phase_allows, phase_kind};
 use crate::components::layout::Breadcrumbs;
 use crate::components::timeline::Timeline;
 use crate::format;
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::{t_string, tu_string, use_i18n};
 
 /// The process page.
 #[component]
@@ -49,9 +49,9 @@ pub fn Stats(stats: ProcessStats) -> impl IntoView {
     };
     view! {
         <ul class="stats">
-            {move || stat(stats.proposals, t_string!(i18n, process.proposals))}
-            {move || stat(stats.supports, t_string!(i18n, process.supports))}
-            {move || stat(stats.participants, t_string!(i18n, process.participants))}
+            {move || stat(stats.proposals, tu_string!(i18n, process.proposals))}
+            {move || stat(stats.supports, tu_string!(i18n, process.supports))}
+            {move || stat(stats.participants, tu_string!(i18n, process.participants))}
         </ul>
     }
 }
@@ -76,9 +76,9 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
             <dt>{move || t_string!(i18n, process.scope)}</dt>
             <dd>
                 {move || if scope == "metropolitano" {
-                    t_string!(i18n, process.scope_metropolitano)
+                    tu_string!(i18n, process.scope_metropolitano)
                 } else {
-                    t_string!(i18n, process.scope_comunale)
+                    tu_string!(i18n, process.scope_comunale)
                 }}
             </dd>
         </dl>
@@ -112,7 +112,7 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
                                     <span class="badge bg-light">{move || phase_kind(i18n, kind)}</span>
                                     " "
                                     {move || {
-                                        t_string!(i18n, process.from_to, from = format::date(i18n, starts), to = format::date(i18n, ends))
+                                        tu_string!(i18n, process.from_to, from = format::date(i18n, starts), to = format::date(i18n, ends))
                                             .to_string()
                                     }}
                                 </p>

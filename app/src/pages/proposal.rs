@@ -10,7 +10,7 @@ use crate::components::error::ErrorView;
 use crate::components::labels::StateBadge;
 use crate::components::layout::Breadcrumbs;
 use crate::format;
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::{t_string, tu_string, use_i18n};
 
 /// The proposal page.
 #[component]
@@ -48,7 +48,7 @@ fn ProposalView(detail: ProposalDetail) -> impl IntoView {
     let author = detail.author_name.clone();
     view! {
         <Title text=title.clone() />
-        <Breadcrumbs trail=vec![(detail.process.name, process_href), (t_string!(i18n, proposals.title).to_owned(), list_href.clone())] current=title.clone() />
+        <Breadcrumbs trail=vec![(detail.process.name, process_href), (tu_string!(i18n, proposals.title).to_owned(), list_href.clone())] current=title.clone() />
         <article class="proposal">
             <p class="card-meta"><StateBadge state=detail.state /></p>
             <h1>{title}</h1>
@@ -67,7 +67,7 @@ fn ProposalView(detail: ProposalDetail) -> impl IntoView {
                     </ul>
                     <dl class="facts">
                         <dt>{move || t_string!(i18n, proposal.author)}</dt>
-                        <dd>{move || author.clone().unwrap_or_else(|| t_string!(i18n, proposal.deleted_author).to_owned())}</dd>
+                        <dd>{move || author.clone().unwrap_or_else(|| tu_string!(i18n, proposal.deleted_author).to_owned())}</dd>
                         <dt>{move || t_string!(i18n, proposal.published)}</dt>
                         <dd><time datetime=published.to_string()>{move || format::date(i18n, published)}</time></dd>
                         <dt>{move || t_string!(i18n, proposal.platform)}</dt>

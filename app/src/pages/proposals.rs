@@ -16,7 +16,7 @@ use crate::components::labels::proposal_state;
 use crate::components::layout::{Breadcrumbs, encode_query_value};
 use crate::components::proposal_card::ProposalCard;
 use crate::format;
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::{t_string, tu_string, use_i18n};
 
 fn params_of(query: &ParamsMap) -> ProposalListParams {
     ProposalListParams {
@@ -114,31 +114,31 @@ fn ListView(
     };
     let field_label = |field: &str| -> &'static str {
         match field {
-            "piattaforma" => t_string!(i18n, proposals.platform),
-            "direzione" => t_string!(i18n, proposals.direction),
-            "zona" => t_string!(i18n, proposals.zone),
-            "stato" => t_string!(i18n, proposals.state),
-            "ordine" => t_string!(i18n, proposals.sort),
-            "seme" => t_string!(i18n, proposals.seed),
-            _ => t_string!(i18n, proposals.cursor),
+            "piattaforma" => tu_string!(i18n, proposals.platform),
+            "direzione" => tu_string!(i18n, proposals.direction),
+            "zona" => tu_string!(i18n, proposals.zone),
+            "stato" => tu_string!(i18n, proposals.state),
+            "ordine" => tu_string!(i18n, proposals.sort),
+            "seme" => tu_string!(i18n, proposals.seed),
+            _ => tu_string!(i18n, proposals.cursor),
         }
     };
     let error_message = error
         .as_deref()
-        .map(|field| t_string!(i18n, proposals.invalid, field = field_label(field)).to_string());
+        .map(|field| tu_string!(i18n, proposals.invalid, field = field_label(field)).to_string());
     let sort = params.ordine.clone().unwrap_or_default();
     let sort_options = vec![
         (
             "supporti".to_owned(),
-            t_string!(i18n, proposals.sort_supports).to_owned(),
+            tu_string!(i18n, proposals.sort_supports).to_owned(),
         ),
         (
             "recenti".to_owned(),
-            t_string!(i18n, proposals.sort_newest).to_owned(),
+            tu_string!(i18n, proposals.sort_newest).to_owned(),
         ),
         (
             "casuale".to_owned(),
-            t_string!(i18n, proposals.sort_random).to_owned(),
+            tu_string!(i18n, proposals.sort_random).to_owned(),
         ),
     ];
     let states = ProposalState::ALL
@@ -188,13 +188,13 @@ fn ListView(
         .filter(|d| !d.is_empty())
         .map(|_| href(None));
     let total = page.total;
-    let title = t_string!(i18n, proposals.title_of, process = process_title.clone()).to_string();
+    let title = tu_string!(i18n, proposals.title_of, process = process_title.clone()).to_string();
 
     view! {
         <Title text=title.clone() />
         <Breadcrumbs
             trail=vec![(process_title.clone(), format!("/processi/{slug}"))]
-            current=t_string!(i18n, proposals.title).to_owned()
+            current=tu_string!(i18n, proposals.title).to_owned()
         />
         <h1>{title}</h1>
         {error_message.map(|message| view! {
@@ -205,26 +205,26 @@ fn ListView(
             <Form method="GET" action=action.clone()>
                 <div class="row">
                     <div class="col-12 col-md-6 col-lg-4">
-                        <FilterSelect id="f-piattaforma" name="piattaforma" label=t_string!(i18n, proposals.platform)
-                            any=t_string!(i18n, proposals.any_platform)
+                        <FilterSelect id="f-piattaforma" name="piattaforma" label=tu_string!(i18n, proposals.platform)
+                            any=tu_string!(i18n, proposals.any_platform)
                             options=process.platforms.iter().map(|p| (p.slug.clone(), p.title.clone())).collect()
                             selected=params.piattaforma.clone() invalid=invalid("piattaforma") />
                     </div>
                     <div class="col-12 col-md-6 col-lg-4">
-                        <FilterSelect id="f-direzione" name="direzione" label=t_string!(i18n, proposals.direction)
-                            any=t_string!(i18n, proposals.any_direction)
+                        <FilterSelect id="f-direzione" name="direzione" label=tu_string!(i18n, proposals.direction)
+                            any=tu_string!(i18n, proposals.any_direction)
                             options=process.directions.iter().map(|d| (d.code.clone(), format!("{}. {}", d.code, d.title))).collect()
                             selected=params.direzione.clone() invalid=invalid("direzione") />
                     </div>
                     <div class="col-12 col-md-6 col-lg-4">
-                        <FilterSelect id="f-zona" name="zona" label=t_string!(i18n, proposals.zone)
-                            any=t_string!(i18n, proposals.any_zone)
+                        <FilterSelect id="f-zona" name="zona" label=tu_string!(i18n, proposals.zone)
+                            any=tu_string!(i18n, proposals.any_zone)
                             options=process.zones.iter().map(|z| (z.slug.clone(), z.name.clone())).collect()
                             selected=params.zona.clone() invalid=invalid("zona") />
                     </div>
                     <div class="col-12 col-md-6 col-lg-4">
-                        <FilterSelect id="f-stato" name="stato" label=t_string!(i18n, proposals.state)
-                            any=t_string!(i18n, proposals.any_state) options=states
+                        <FilterSelect id="f-stato" name="stato" label=tu_string!(i18n, proposals.state)
+                            any=tu_string!(i18n, proposals.any_state) options=states
                             selected=params.stato.clone() invalid=invalid("stato") />
                     </div>
                     <div class="col-12 col-md-6 col-lg-4">
