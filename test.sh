@@ -21,12 +21,16 @@ step "PostgreSQL"
 source .ci/postgres.sh
 piazza_start_postgres
 
+# Integration tests run one at a time: each builds its own Leptos router on
+# its own runtime, and several rendering at once in one process can stall
+# (seen ~1 run in 10 under load; a single server under 4,000 concurrent
+# requests never did). Serial costs a few seconds.
 step "unit and integration tests on SQLite"
-RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo test --workspace --locked
+RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo test --workspace --locked -- --test-threads=1
 
 step "integration tests on PostgreSQL"
 PIAZZA_TEST_BACKEND=postgres PIAZZA_TEST_DATABASE_URL="$PIAZZA_PG_ADMIN_URL" \
-  RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo test --locked -p server --test it
+  RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo test --locked -p server --test it -- --test-threads=1
 
 step "browser tests (Chromium, JavaScript on and off)"
 (cd end2end && npm ci --no-audit --no-fund --silent)

@@ -54,14 +54,15 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Document() -> impl IntoView {
     let i18n = use_i18n();
+    // leptos_meta may run these after the render's reactive owner is gone
+    // (under concurrent load): they get plain strings, never the locale signal.
+    let site = tu_string!(i18n, site.name);
+    let description = tu_string!(i18n, footer.about);
     view! {
         <Stylesheet id="leptos" href="/pkg/piazza.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
-        <Meta name="description" content=move || t_string!(i18n, footer.about) />
-        <Title formatter=move |title: String| {
-            let site = tu_string!(i18n, site.name);
-            if title.is_empty() { site.to_string() } else { format!("{title} · {site}") }
-        } />
+        <Meta name="description" content=description />
+        <Title formatter=move |title: String| if title.is_empty() { site.to_string() } else { format!("{title} · {site}") } />
         <Router>
             <a class="skip-link" href="#main">{move || t_string!(i18n, site.skip)}</a>
             <Header />

@@ -8,7 +8,7 @@ use crate::api::processes::list_processes;
 use crate::components::error::ErrorView;
 use crate::components::timeline::Timeline;
 use crate::format;
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::{t_string, tu_string, use_i18n};
 
 /// The list of processes.
 #[component]
@@ -16,7 +16,7 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let processes = Resource::new(|| (), |_| list_processes());
     view! {
-        <Title text=move || t_string!(i18n, home.title) />
+        <Title text=tu_string!(i18n, home.title) />
         <h1 class="mt-4">{move || t_string!(i18n, home.title)}</h1>
         <p class="lead">{move || t_string!(i18n, home.intro)}</p>
         <Suspense fallback=move || view! { <p>{move || t_string!(i18n, site.loading)}</p> }>

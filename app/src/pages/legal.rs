@@ -4,16 +4,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::layout::Breadcrumbs;
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::{t_string, tu_string, use_i18n};
 
 /// Dichiarazione di accessibilità (L. 4/2004, AgID guidelines).
 #[component]
 pub fn AccessibilityPage() -> impl IntoView {
     let i18n = use_i18n();
-    let title = move || t_string!(i18n, legal.accessibility_title);
+    let title = tu_string!(i18n, legal.accessibility_title);
     view! {
         <Title text=title />
-        <Breadcrumbs current=title().to_owned() />
+        <Breadcrumbs current=title.to_owned() />
         <h1>{title}</h1>
         <div class="prose">
             <p>{move || t_string!(i18n, legal.accessibility_intro)}</p>
@@ -29,10 +29,10 @@ pub fn AccessibilityPage() -> impl IntoView {
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
     let i18n = use_i18n();
-    let title = move || t_string!(i18n, legal.privacy_title);
+    let title = tu_string!(i18n, legal.privacy_title);
     view! {
         <Title text=title />
-        <Breadcrumbs current=title().to_owned() />
+        <Breadcrumbs current=title.to_owned() />
         <h1>{title}</h1>
         <div class="prose">
             <p>{move || t_string!(i18n, legal.privacy_intro)}</p>

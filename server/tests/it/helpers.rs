@@ -73,6 +73,11 @@ pub fn test_config(database_url: &str) -> Config {
 
 /// A migrated, empty application.
 pub async fn spawn_empty_app() -> TestApp {
+    // Logs go to the test's captured output, shown only when it fails.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(std::env::var("PIAZZA_TEST_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_test_writer()
+        .try_init();
     let (url, dir) = fresh_database_url().await;
     let config = test_config(&url);
     let db = open_database(&config)
