@@ -2,7 +2,7 @@
 
 use sea_orm::{EntityTrait, PaginatorTrait};
 use shared::model::account::{DisplayName, EmailAddress};
-use shared::service::entity::{process, proposal, role_assignment, support, user};
+use shared::service::entity::{dup_mission, process, proposal, role_assignment, support, user};
 use shared::service::{Actor, Ctx, ServiceError, accounts, demo};
 
 use crate::helpers::{spawn_app, spawn_empty_app};
@@ -93,4 +93,24 @@ async fn create_admin_is_idempotent() {
         person.email.as_deref(),
         Some("Segreteria@comune.example.it")
     );
+}
+
+#[tokio::test]
+async fn every_instance_ships_the_23_dup_missions() {
+    let app = spawn_empty_app().await;
+    let missions = dup_mission::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(missions.len(), 23);
+    let mut technical: Vec<String> = missions
+        .iter()
+        .filter(|m| m.technical)
+        .map(|m| m.code.clone())
+        .collect();
+    technical.sort();
+    assert_eq!(technical, ["20", "50", "60", "99"]);
+    let twelve = dup_mission::Entity::find_by_id("12".to_owned())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(twelve.name, "Diritti sociali, politiche sociali e famiglia");
 }

@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table (see the `migrations` crate for the schema).
 
+pub mod dup_mission;
 pub mod phase;
 pub mod platform;
 pub mod process;
