@@ -3,5 +3,6 @@
 pub mod error;
 pub mod labels;
 pub mod layout;
+pub mod loaded;
 pub mod proposal_card;
 pub mod timeline;

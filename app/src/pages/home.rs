@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use shared::model::ProcessSummary;
 
 use crate::api::processes::list_processes;
-use crate::components::error::ErrorView;
+use crate::components::loaded::Loaded;
 use crate::components::timeline::Timeline;
 use crate::format;
 use crate::i18n::{t_string, tu_string, use_i18n};
@@ -19,20 +19,21 @@ pub fn HomePage() -> impl IntoView {
         <Title text=tu_string!(i18n, home.title) />
         <h1 class="mt-4">{move || t_string!(i18n, home.title)}</h1>
         <p class="lead">{move || t_string!(i18n, home.intro)}</p>
-        <Suspense fallback=move || view! { <p>{move || t_string!(i18n, site.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match processes.await {
-                    Ok(list) if list.is_empty() => view! { <p class="alert alert-info">{move || t_string!(i18n, home.empty)}</p> }.into_any(),
-                    Ok(list) => view! {
+        <Loaded
+            resource=processes
+            render={move |list: Vec<ProcessSummary>| {
+                if list.is_empty() {
+                    view! { <p class="alert alert-info">{move || t_string!(i18n, home.empty)}</p> }.into_any()
+                } else {
+                    view! {
                         <div class="process-list">
                             {list.into_iter().map(|process| view! { <ProcessCard process /> }).collect_view()}
                         </div>
                     }
-                    .into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    .into_any()
                 }
-            })}
-        </Suspense>
+            }}
+        />
     }
 }
 

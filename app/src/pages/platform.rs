@@ -7,8 +7,8 @@ use shared::model::PlatformDetail;
 
 use super::process::Stats;
 use crate::api::processes::get_platform;
-use crate::components::error::ErrorView;
 use crate::components::layout::Breadcrumbs;
+use crate::components::loaded::Loaded;
 use crate::components::proposal_card::ProposalCard;
 use crate::format;
 use crate::i18n::{t_string, use_i18n};
@@ -16,7 +16,6 @@ use crate::i18n::{t_string, use_i18n};
 /// The platform page.
 #[component]
 pub fn PlatformPage() -> impl IntoView {
-    let i18n = use_i18n();
     let params = use_params_map();
     let key = move || {
         let params = params.read();
@@ -26,16 +25,7 @@ pub fn PlatformPage() -> impl IntoView {
         )
     };
     let detail = Resource::new(key, |(process, platform)| get_platform(process, platform));
-    view! {
-        <Suspense fallback=move || view! { <p>{move || t_string!(i18n, site.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! { <PlatformView detail /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <Loaded resource=detail render=|detail| view! { <PlatformView detail /> } /> }
 }
 
 #[component]

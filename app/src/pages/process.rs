@@ -6,9 +6,9 @@ use leptos_router::hooks::use_params_map;
 use shared::model::{ProcessDetail, ProcessStats};
 
 use crate::api::processes::get_process;
-use crate::components::error::ErrorView;
 use crate::components::labels::{phase_allows, phase_kind};
 use crate::components::layout::Breadcrumbs;
+use crate::components::loaded::Loaded;
 use crate::components::timeline::Timeline;
 use crate::format;
 use crate::i18n::{t_string, tu_string, use_i18n};
@@ -16,22 +16,12 @@ use crate::i18n::{t_string, tu_string, use_i18n};
 /// The process page.
 #[component]
 pub fn ProcessPage() -> impl IntoView {
-    let i18n = use_i18n();
     let params = use_params_map();
     let detail = Resource::new(
         move || params.read().get("process").unwrap_or_default(),
         get_process,
     );
-    view! {
-        <Suspense fallback=move || view! { <p>{move || t_string!(i18n, site.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! { <ProcessView detail /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <Loaded resource=detail render=|detail| view! { <ProcessView detail /> } /> }
 }
 
 /// The participation figures as big numbers.

@@ -6,31 +6,21 @@ use leptos_router::hooks::use_params_map;
 use shared::model::ProposalDetail;
 
 use crate::api::proposals::get_proposal;
-use crate::components::error::ErrorView;
 use crate::components::labels::StateBadge;
 use crate::components::layout::Breadcrumbs;
+use crate::components::loaded::Loaded;
 use crate::format;
 use crate::i18n::{t_string, tu_string, use_i18n};
 
 /// The proposal page.
 #[component]
 pub fn ProposalPage() -> impl IntoView {
-    let i18n = use_i18n();
     let params = use_params_map();
     let detail = Resource::new(
         move || params.read().get("id").unwrap_or_default(),
         get_proposal,
     );
-    view! {
-        <Suspense fallback=move || view! { <p>{move || t_string!(i18n, site.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! { <ProposalView detail /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <Loaded resource=detail render=|detail| view! { <ProposalView detail /> } /> }
 }
 
 #[component]

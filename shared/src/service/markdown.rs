@@ -9,37 +9,38 @@ use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, Options, Parser, html};
 
+/// The only tags rendered Markdown may contain.
+pub const ALLOWED_TAGS: [&str; 24] = [
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "del",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+];
+
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     SANITIZER.get_or_init(|| {
-        let tags: HashSet<&str> = [
-            "p",
-            "br",
-            "hr",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "strong",
-            "em",
-            "del",
-            "blockquote",
-            "ul",
-            "ol",
-            "li",
-            "a",
-            "code",
-            "pre",
-            "table",
-            "thead",
-            "tbody",
-            "tr",
-            "th",
-            "td",
-        ]
-        .into_iter()
-        .collect();
+        let tags: HashSet<&str> = ALLOWED_TAGS.iter().copied().collect();
         let mut builder = ammonia::Builder::default();
         builder
             .tags(tags)
@@ -209,32 +210,7 @@ mod tests {
             "<a href='javas\tcript:alert(1)'>x</a>",
             "`<script>`",
         ];
-        let allowed = [
-            "p",
-            "br",
-            "hr",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "strong",
-            "em",
-            "del",
-            "blockquote",
-            "ul",
-            "ol",
-            "li",
-            "a",
-            "code",
-            "pre",
-            "table",
-            "thead",
-            "tbody",
-            "tr",
-            "th",
-            "td",
-        ];
+        let allowed = ALLOWED_TAGS;
         for payload in payloads {
             let html = render(payload);
             for (name, attributes) in tags(&html) {
