@@ -127,22 +127,8 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
                     .map(|d| {
                         let href = format!("/processi/{slug}/proposte?direzione={}", d.code);
                         let count = d.proposal_count;
-                        view! {
-                            <div class="col-12 col-md-6 col-lg-4">
-                                <article class="card card-bg">
-                                    <div class="card-body">
-                                        <h3 class="card-title h5">
-                                            <a href=href>{d.code} ". " {d.title}</a>
-                                        </h3>
-                                        <p class="card-text"><em>{d.motto}</em></p>
-                                        <div class="prose small" inner_html=d.description_html></div>
-                                        <p class="card-signature">
-                                            {move || t_string!(i18n, process.proposals_count, count = format::number(i18n, count)).to_string()}
-                                        </p>
-                                    </div>
-                                </article>
-                            </div>
-                        }
+                        let title = format!("{}. {}", d.code, d.title);
+                        view! { <TopicCard href title motto=Some(d.motto) description_html=d.description_html count /> }
                     })
                     .collect_view()}
             </div>
@@ -157,19 +143,7 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
                     .map(|p| {
                         let href = format!("/processi/{slug}/piattaforme/{}", p.slug);
                         let count = p.proposal_count;
-                        view! {
-                            <div class="col-12 col-md-6 col-lg-4">
-                                <article class="card card-bg">
-                                    <div class="card-body">
-                                        <h3 class="card-title h5"><a href=href>{p.title}</a></h3>
-                                        <div class="prose small" inner_html=p.description_html></div>
-                                        <p class="card-signature">
-                                            {move || t_string!(i18n, process.proposals_count, count = format::number(i18n, count)).to_string()}
-                                        </p>
-                                    </div>
-                                </article>
-                            </div>
-                        }
+                        view! { <TopicCard href title=p.title motto=None description_html=p.description_html count /> }
                     })
                     .collect_view()}
             </div>
@@ -197,5 +171,32 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
                     .collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// A strategic direction or platform: its name (a link to its proposals),
+/// motto, description and number of proposals.
+#[component]
+fn TopicCard(
+    href: String,
+    title: String,
+    motto: Option<String>,
+    description_html: String,
+    count: u64,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="col-12 col-md-6 col-lg-4">
+            <article class="card card-bg">
+                <div class="card-body">
+                    <h3 class="card-title h5"><a href=href>{title}</a></h3>
+                    {motto.map(|motto| view! { <p class="card-text"><em>{motto}</em></p> })}
+                    <div class="prose small" inner_html=description_html></div>
+                    <p class="card-signature">
+                        {move || t_string!(i18n, process.proposals_count, count = format::number(i18n, count)).to_string()}
+                    </p>
+                </div>
+            </article>
+        </div>
     }
 }
