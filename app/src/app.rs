@@ -6,16 +6,35 @@ use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::api::ApiError;
+use crate::api::accounts::get_session;
 use crate::components::layout::{Footer, Header};
 use crate::i18n::{I18nContextProvider, Locale, t_string, tu_string, use_i18n};
+use crate::pages::admin::{
+    AdminCensusPage, AdminHomePage, AdminLogPage, AdminOutboxPage, AdminPageEditPage,
+    AdminUsersPage,
+};
+use crate::pages::auth::{
+    ConfirmEmailPage, ForgotPasswordPage, RegisterPage, RegisterSentPage, ResetPasswordPage,
+    SignInPage,
+};
+use crate::pages::profile::ProfilePage;
 use crate::pages::{
     home::HomePage, legal::AccessibilityPage, legal::PrivacyPage, not_found::NotFoundPage,
     platform::PlatformPage, process::ProcessPage, proposal::ProposalPage,
     proposals::ProposalListPage,
 };
+use shared::model::account::SessionInfo;
 
 /// The cookie that remembers the chosen language (also set by `/lingua/{it|en}`).
 pub const LANGUAGE_COOKIE: &str = "piazza_lingua";
+/// The session cookie (HttpOnly; the server's session layer reads it).
+pub const SESSION_COOKIE: &str = "piazza_sessione";
+
+/// Who is signed in, loaded once per page (and again after each navigation,
+/// so signing in or out shows at once).
+#[derive(Clone, Copy)]
+pub struct SessionContext(pub Resource<Result<SessionInfo, ApiError>>);
 
 /// The HTML document around the application (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -64,6 +83,7 @@ fn Document() -> impl IntoView {
         <Meta name="description" content=description />
         <Title formatter=move |title: String| if title.is_empty() { site.to_string() } else { format!("{title} · {site}") } />
         <Router>
+            <SessionProvider>
             <a class="skip-link" href="#main">{move || t_string!(i18n, site.skip)}</a>
             <Header />
             <main id="main" class="container" tabindex="-1">
@@ -73,11 +93,37 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/processi/:process/proposte") view=ProposalListPage ssr=SsrMode::Async />
                     <Route path=path!("/processi/:process/piattaforme/:platform") view=PlatformPage ssr=SsrMode::Async />
                     <Route path=path!("/proposte/:id") view=ProposalPage ssr=SsrMode::Async />
-                    <Route path=path!("/accessibilita") view=AccessibilityPage />
-                    <Route path=path!("/privacy") view=PrivacyPage />
+                    <Route path=path!("/accessibilita") view=AccessibilityPage ssr=SsrMode::Async />
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("/accedi") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/registrati") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/registrati/inviata") view=RegisterSentPage ssr=SsrMode::Async />
+                    <Route path=path!("/conferma-email") view=ConfirmEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/password-dimenticata") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/reimposta-password") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/profilo") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/amministrazione") view=AdminHomePage ssr=SsrMode::Async />
+                    <Route path=path!("/amministrazione/utenti") view=AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/amministrazione/registro") view=AdminLogPage ssr=SsrMode::Async />
+                    <Route path=path!("/amministrazione/posta") view=AdminOutboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/amministrazione/residenza") view=AdminCensusPage ssr=SsrMode::Async />
+                    <Route path=path!("/amministrazione/pagine/:slug") view=AdminPageEditPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />
+            </SessionProvider>
         </Router>
     }
+}
+
+/// Loads who is signed in for the header and the pages that need it.
+#[component]
+fn SessionProvider(children: Children) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let session = Resource::new(
+        move || (location.pathname.get(), location.search.get()),
+        |_| get_session(),
+    );
+    provide_context(SessionContext(session));
+    children()
 }

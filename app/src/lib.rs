@@ -12,7 +12,7 @@ mod components;
 mod format;
 mod pages;
 
-pub use app::{App, LANGUAGE_COOKIE, shell};
+pub use app::{App, LANGUAGE_COOKIE, SESSION_COOKIE, SessionContext, shell};
 
 /// Entry point of the wasm bundle: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

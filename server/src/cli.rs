@@ -48,6 +48,7 @@ fn describe(problem: FieldProblem) -> String {
         FieldProblem::TooLong { max } => format!("is longer than {max} characters"),
         FieldProblem::Malformed => "is not well formed".into(),
         FieldProblem::ControlCharacters => "contains control characters".into(),
+        other => format!("is not accepted ({other:?})"),
     }
 }
 
@@ -67,18 +68,25 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let email =
                 EmailAddress::parse(&email).map_err(|p| format!("--email {}", describe(p)))?;
             let name = DisplayName::parse(&name).map_err(|p| format!("--name {}", describe(p)))?;
-            let (id, created) = accounts::create_admin(&system, &email, &name)
+            let outcome = accounts::create_admin(&system, &email, &name, &config.base_url)
                 .await
                 .map_err(|e| e.to_string())?;
-            let what = if created {
+            let what = if outcome.created {
                 "created"
             } else {
                 "already existed"
             };
             println!(
-                "administrator {} ({id}) {what}; the admin role is assigned",
-                email.as_str()
+                "administrator {} ({}) {what}; the admin role is assigned",
+                email.as_str(),
+                outcome.id
             );
+            if let Some(link) = outcome.set_password_link {
+                println!(
+                    "choose the password within {} hours at:\n{link}",
+                    accounts::FIRST_PASSWORD_HOURS
+                );
+            }
             Ok(())
         }
         Command::Serve => {
@@ -112,7 +120,8 @@ async fn serve(config: Config, db: shared::service::Db) -> Result<(), String> {
         db,
         config: Arc::new(config),
     };
-    let app = router(state);
+    crate::mailer::spawn(state.db.clone(), &state.config)?;
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;

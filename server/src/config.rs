@@ -21,6 +21,32 @@ pub struct Config {
     pub seed_demo: bool,
     /// `pretty` (default) or `json` logs (`PIAZZA_LOG_FORMAT`).
     pub log_format: LogFormat,
+    /// The SMTP server email goes through (`PIAZZA_SMTP_URL`, e.g.
+    /// `smtps://user:password@smtp.example.it:465`). Without it, emails are
+    /// written to the log and stay readable in the administrators' outbox.
+    pub smtp_url: Option<Secret>,
+    /// The sender of every email (`PIAZZA_MAIL_FROM`).
+    pub mail_from: String,
+    /// Take the client address from `X-Forwarded-For` (`PIAZZA_TRUST_PROXY`):
+    /// only behind a reverse proxy that sets it.
+    pub trust_proxy: bool,
+}
+
+/// A setting that holds a password: never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The value itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 /// How logs are written.
@@ -41,6 +67,9 @@ struct FileConfig {
     base_url: Option<String>,
     seed_demo: Option<bool>,
     log_format: Option<LogFormat>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    trust_proxy: Option<bool>,
 }
 
 /// A configuration problem, naming the setting.
@@ -150,7 +179,41 @@ impl Config {
             }
             None => file.log_format.unwrap_or(LogFormat::Pretty),
         };
+        let smtp_url = pick("PIAZZA_SMTP_URL", file.smtp_url);
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(ConfigError::Invalid {
+                name: "PIAZZA_SMTP_URL",
+                message: "must start with smtp:// or smtps://".into(),
+            });
+        }
+        let host = base_url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', ':']).next())
+            .filter(|h| h.contains('.') && !h.chars().all(|c| c.is_ascii_digit() || c == '.'))
+            .unwrap_or("piazza.invalid")
+            .to_owned();
+        let mail_from = pick("PIAZZA_MAIL_FROM", file.mail_from)
+            .unwrap_or_else(|| format!("Piazza <noreply@{host}>"));
+        if !mail_from.contains('@') || mail_from.chars().any(char::is_control) {
+            return Err(ConfigError::Invalid {
+                name: "PIAZZA_MAIL_FROM",
+                message: "must be an address, e.g. Piazza <noreply@comune.example.it>".into(),
+            });
+        }
+        let trust_proxy = match env("PIAZZA_TRUST_PROXY").filter(|v| !v.is_empty()) {
+            Some(v) => parse_bool(&v).ok_or(ConfigError::Invalid {
+                name: "PIAZZA_TRUST_PROXY",
+                message: "must be true/false/1/0".into(),
+            })?,
+            None => file.trust_proxy.unwrap_or(false),
+        };
         Ok(Self {
+            smtp_url: smtp_url.map(Secret),
+            mail_from,
+            trust_proxy,
             listen,
             database_url: base_trimmed(database_url),
             db_max_connections,
@@ -158,6 +221,11 @@ impl Config {
             seed_demo,
             log_format,
         })
+    }
+
+    /// Whether cookies must be `Secure` (the public address is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
     }
 
     /// The database URL with any password hidden, for logs.

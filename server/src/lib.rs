@@ -4,7 +4,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod mailer;
 pub mod routes;
+pub mod security;
 pub mod startup;
 pub mod telemetry;
 

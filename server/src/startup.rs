@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::FromRef;
-use http::{HeaderName, HeaderValue, Request, header};
+use http::{HeaderName, HeaderValue, Request};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use migrations::{Migrator, MigratorTrait};
@@ -13,12 +13,11 @@ use shared::service::{Db, DbConfig, connect};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
-use crate::routes;
+use crate::{routes, security};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -101,7 +100,22 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let context = {
         let db = state.db.clone();
-        move || provide_context(db.clone())
+        let settings = app::api::SiteSettings {
+            base_url: state.config.base_url.clone(),
+            secure_cookies: state.config.secure_cookies(),
+        };
+        move || {
+            provide_context(db.clone());
+            provide_context(settings.clone());
+            // A page's inline hydration scripts carry Leptos's per-request nonce: allow exactly those.
+            if let (Some(nonce), Some(response)) = (
+                leptos::nonce::use_nonce(),
+                use_context::<leptos_axum::ResponseOptions>(),
+            ) && let Ok(value) = HeaderValue::from_str(&security::page_csp(&nonce))
+            {
+                response.insert_header(HeaderName::from_static("content-security-policy"), value);
+            }
+        }
     };
     let x_request_id = HeaderName::from_static("x-request-id");
     Router::new()
@@ -112,10 +126,9 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, app::shell))
         .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::session_and_origin))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::security_headers))
         .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))

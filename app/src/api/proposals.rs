@@ -17,7 +17,7 @@ pub async fn list_proposals(
     let fresh_seed = (uuid::Uuid::now_v7().as_u128() & u128::from(u32::MAX)) as u32;
     let query = params
         .parse(fresh_seed)
-        .map_err(|e| ApiError::InvalidInput { field: e.field })?;
+        .map_err(|e| ApiError::field(&e.field, shared::model::account::FieldProblem::Malformed))?;
     Ok(shared::service::proposals::list(&ctx, &process, &query).await?)
 }
 

@@ -23,15 +23,40 @@ pub fn set_status(status: u16) {
 #[component]
 pub fn ErrorView(error: ApiError) -> impl IntoView {
     let i18n = use_i18n();
+    if error == ApiError::Unauthenticated {
+        // Sign in first, then come back here.
+        let location = leptos_router::hooks::use_location();
+        let here = format!("{}{}", location.pathname.get_untracked(), {
+            let search = location.search.get_untracked();
+            if search.is_empty() {
+                String::new()
+            } else {
+                format!("?{}", search.trim_start_matches('?'))
+            }
+        });
+        let path = format!(
+            "/accedi?torna={}",
+            crate::components::layout::encode_query_value(&here)
+        );
+        return view! { <leptos_router::components::Redirect path /> }.into_any();
+    }
     set_status(error.status());
     let (title, text): (&'static str, String) = match &error {
         ApiError::NotFound => (
             tu_string!(i18n, error.not_found_title),
             tu_string!(i18n, error.not_found_text).to_owned(),
         ),
-        ApiError::InvalidInput { field } => (
+        ApiError::InvalidInput { field, .. } => (
             tu_string!(i18n, error.invalid_title),
             tu_string!(i18n, proposals.invalid, field = field.clone()).to_string(),
+        ),
+        ApiError::Unauthenticated | ApiError::SignInFailed | ApiError::EmailNotConfirmed => (
+            tu_string!(i18n, auth.sign_in_title),
+            tu_string!(i18n, auth.sign_in_required).to_owned(),
+        ),
+        ApiError::RateLimited { .. } | ApiError::TokenInvalid => (
+            tu_string!(i18n, error.invalid_title),
+            crate::components::forms::error_text(&error),
         ),
         ApiError::Forbidden => (
             tu_string!(i18n, error.forbidden_title),
@@ -52,4 +77,5 @@ pub fn ErrorView(error: ApiError) -> impl IntoView {
             </p>
         </section>
     }
+    .into_any()
 }

@@ -65,3 +65,27 @@ pub fn StateBadge(state: ProposalState) -> impl IntoView {
     };
     view! { <span class=class>{move || proposal_state(i18n, state)}</span> }
 }
+
+/// The name of a role.
+pub fn role_name(role: shared::model::Role) -> &'static str {
+    use shared::model::Role;
+    let i18n = use_i18n();
+    match role {
+        Role::Verified => tu_string!(i18n, role.verified),
+        Role::Staff => tu_string!(i18n, role.staff),
+        Role::Facilitator => tu_string!(i18n, role.facilitator),
+        Role::Council => tu_string!(i18n, role.council),
+        Role::Admin => tu_string!(i18n, role.admin),
+    }
+}
+
+/// A role as held: its name, and where (process or platform).
+pub fn role_label(view: &shared::model::RoleView) -> String {
+    let name = role_name(view.role);
+    match (&view.platform, &view.process) {
+        (Some(platform), Some(process)) => format!("{name} · {platform} ({process})"),
+        (Some(platform), None) => format!("{name} · {platform}"),
+        (None, Some(process)) => format!("{name} · {process}"),
+        (None, None) => name.to_owned(),
+    }
+}

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::SessionContext;
+use crate::api::accounts::SignOut;
 use crate::i18n::{Locale, t_string, tu_string, use_i18n};
 
 /// Percent-encodes a query value (everything but unreserved characters).
@@ -70,6 +72,7 @@ pub fn Header() -> impl IntoView {
                                 {language_link(Locale::it, "it", "ITA")} {language_link(Locale::en, "en", "ENG")}
                             </ul>
                         </nav>
+                        <AccountArea />
                     </div>
                 </div>
             </div>
@@ -96,11 +99,105 @@ pub fn Header() -> impl IntoView {
                                     {move || t_string!(i18n, nav.processes)}
                                 </a>
                             </li>
+                            <AdminNavItem />
                         </ul>
                     </nav>
                 </div>
             </div>
         </header>
+        <DemoBanner />
+    }
+}
+
+/// Sign in / register, or the person's name, profile link and sign-out button.
+#[component]
+fn AccountArea() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<SessionContext>().0;
+    let location = use_location();
+    let sign_out = ServerAction::<SignOut>::new();
+    let sign_in_href = move || {
+        let path = location.pathname.get();
+        if path == "/accedi" || path.starts_with("/registrati") {
+            "/accedi".to_owned()
+        } else {
+            let search = location.search.get();
+            let search = search.trim_start_matches('?');
+            let here = if search.is_empty() {
+                path
+            } else {
+                format!("{path}?{search}")
+            };
+            format!("/accedi?torna={}", encode_query_value(&here))
+        }
+    };
+    view! {
+        <div class="it-header-slim-account">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match session.await.ok().and_then(|s| s.user) {
+                        Some(user) => view! {
+                            <a class="account-name" href="/profilo">
+                                <span class="visually-hidden">{tu_string!(i18n, nav.profile_of)} " "</span>
+                                {user.display_name}
+                            </a>
+                            <ActionForm action=sign_out attr:class="inline-form">
+                                <button type="submit" class="btn btn-sm btn-light">{tu_string!(i18n, nav.sign_out)}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        None => view! {
+                            <a class="btn btn-sm btn-light" href=sign_in_href>{tu_string!(i18n, nav.sign_in)}</a>
+                            <a class="account-register" href="/registrati">{tu_string!(i18n, nav.register)}</a>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// The administration link, for administrators.
+#[component]
+fn AdminNavItem() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<SessionContext>().0;
+    let location = use_location();
+    let here = move || location.pathname.get().starts_with("/amministrazione");
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let is_admin = session.await.ok().and_then(|s| s.user).is_some_and(|u| u.is_admin());
+                is_admin.then(|| view! {
+                    <li class="nav-item">
+                        <a class="nav-link" class:active=here aria-current=move || here().then_some("page") href="/amministrazione">
+                            {tu_string!(i18n, nav.admin)}
+                        </a>
+                    </li>
+                })
+            })}
+        </Transition>
+    }
+}
+
+/// Says so on every page when the instance runs on demo data.
+#[component]
+fn DemoBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<SessionContext>().0;
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let demo = session.await.map(|s| s.demo_mode).unwrap_or(false);
+                demo.then(|| view! {
+                    <div class="demo-banner" role="note">
+                        <div class="container">
+                            <strong>{tu_string!(i18n, demo.title)}</strong> " " {tu_string!(i18n, demo.text)}
+                            " " <a href="/accedi">{tu_string!(i18n, demo.try_link)}</a>
+                        </div>
+                    </div>
+                })
+            })}
+        </Transition>
     }
 }
 

@@ -1,6 +1,7 @@
 //! Reusable pieces of the pages.
 
 pub mod error;
+pub mod forms;
 pub mod labels;
 pub mod layout;
 pub mod loaded;

@@ -1,9 +1,12 @@
 //! One module per page.
 
+pub mod admin;
+pub mod auth;
 pub mod home;
 pub mod legal;
 pub mod not_found;
 pub mod platform;
 pub mod process;
+pub mod profile;
 pub mod proposal;
 pub mod proposals;

@@ -5,13 +5,17 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::model::{ProcessDetail, ProcessStats};
 
+use crate::SessionContext;
+use crate::api::admin::SetRequirements;
 use crate::api::processes::get_process;
+use crate::components::forms::{FormAlert, Outcome, action_error};
 use crate::components::labels::{phase_allows, phase_kind};
 use crate::components::layout::Breadcrumbs;
 use crate::components::loaded::Loaded;
 use crate::components::timeline::Timeline;
 use crate::format;
 use crate::i18n::{t_string, tu_string, use_i18n};
+use shared::model::ParticipationRequirements;
 
 /// The process page.
 #[component]
@@ -76,6 +80,9 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
         <p>
             <a class="btn btn-primary" href=list_href>{move || t_string!(i18n, process.all_proposals)}</a>
         </p>
+
+        <Outcome />
+        <Requirements slug=slug.clone() requirements=detail.requirements can_manage=detail.can_manage />
 
         <section aria-labelledby="figures">
             <h2 id="figures">{move || t_string!(i18n, process.figures)}</h2>
@@ -198,5 +205,54 @@ fn TopicCard(
                 </div>
             </article>
         </div>
+    }
+}
+
+/// Who can take part (said before anyone tries), and for those who run the
+/// process, the form that changes it.
+#[component]
+fn Requirements(
+    slug: String,
+    requirements: ParticipationRequirements,
+    can_manage: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<SessionContext>().0;
+    let needs_verification = requirements.verified_to_propose || requirements.verified_to_support;
+    let action = ServerAction::<SetRequirements>::new();
+    let error = action_error(action);
+    view! {
+        <section aria-labelledby="requirements" class="requirements">
+            <h2 id="requirements">{tu_string!(i18n, requirements.title)}</h2>
+            {requirements.verified_to_propose.then(|| view! { <p>{tu_string!(i18n, requirements.propose_verified)}</p> })}
+            {requirements.verified_to_support.then(|| view! { <p>{tu_string!(i18n, requirements.support_verified)}</p> })}
+            {(!needs_verification).then(|| view! { <p>{tu_string!(i18n, requirements.open_to_all)}</p> })}
+            {needs_verification.then(|| view! {
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let unverified = session.await.ok().and_then(|s| s.user).is_some_and(|u| !u.is_verified());
+                        unverified.then(|| view! { <p><a href="/profilo#residenza">{tu_string!(i18n, requirements.verify_link)}</a></p> })
+                    })}
+                </Transition>
+            })}
+            {can_manage.then(|| view! {
+                <details class="settings">
+                    <summary>{tu_string!(i18n, requirements.settings_title)}</summary>
+                    <FormAlert error form_id="requisiti" />
+                    <ActionForm action attr:id="requisiti">
+                        <input type="hidden" name="process" value=slug.clone() />
+                        <div class="form-check">
+                            <input class="form-check-input" type="checkbox" id="requisiti-propose" name="verified_to_propose" value="si" checked=requirements.verified_to_propose />
+                            <label class="form-check-label" for="requisiti-propose">{tu_string!(i18n, requirements.propose_checkbox)}</label>
+                        </div>
+                        <div class="form-check">
+                            <input class="form-check-input" type="checkbox" id="requisiti-support" name="verified_to_support" value="si" checked=requirements.verified_to_support />
+                            <label class="form-check-label" for="requisiti-support">{tu_string!(i18n, requirements.support_checkbox)}</label>
+                        </div>
+                        <button type="submit" class="btn btn-primary">{tu_string!(i18n, requirements.save)}</button>
+                    </ActionForm>
+                </details>
+            })}
+        </section>
     }
 }

@@ -49,7 +49,7 @@ pub fn ProposalListPage() -> impl IntoView {
                 match (process.await, page.await) {
                     (Ok(process), Ok(page)) => view! { <ListView process page params error=None /> }.into_any(),
                     // A bad filter still shows the form, so the person can fix it.
-                    (Ok(process), Err(ApiError::InvalidInput { field })) => {
+                    (Ok(process), Err(ApiError::InvalidInput { field, .. })) => {
                         crate::components::error::set_status(400);
                         let empty = ProposalPage { items: Vec::new(), next: None, total: 0, seed: None };
                         view! { <ListView process page=empty params error=Some(field) /> }.into_any()

@@ -58,7 +58,7 @@ async fn only_the_system_loads_demo_data_or_creates_admins() {
     let email = EmailAddress::parse("sindaca@comune.example.it").unwrap();
     let name = DisplayName::parse("Sindaca").unwrap();
     assert!(matches!(
-        accounts::create_admin(&anonymous, &email, &name).await,
+        accounts::create_admin(&anonymous, &email, &name, "http://x").await,
         Err(ServiceError::Forbidden)
     ));
 }
@@ -69,14 +69,21 @@ async fn create_admin_is_idempotent() {
     let system = Ctx::new(app.db.clone(), Actor::System);
     let email = EmailAddress::parse("Segreteria@Comune.Example.it").unwrap();
     let name = DisplayName::parse("Segreteria generale").unwrap();
-    let (id, created) = accounts::create_admin(&system, &email, &name)
+    let first = accounts::create_admin(&system, &email, &name, "https://piazza.example")
         .await
         .unwrap();
-    assert!(created);
-    let (again, created) = accounts::create_admin(&system, &email, &name)
+    assert!(first.created);
+    let id = first.id;
+    // No password yet: a one-time link to choose it.
+    let link = first.set_password_link.expect("a set-password link");
+    assert!(
+        link.starts_with("https://piazza.example/reimposta-password?token="),
+        "{link}"
+    );
+    let again = accounts::create_admin(&system, &email, &name, "https://piazza.example")
         .await
         .unwrap();
-    assert_eq!((again, created), (id, false));
+    assert_eq!((again.id, again.created), (id, false));
     assert_eq!(
         role_assignment::Entity::find()
             .count(&app.db)

@@ -13,6 +13,9 @@ use server::{AppState, open_database, router};
 use shared::service::{Actor, Ctx, Db, demo};
 use tower::ServiceExt;
 
+/// The origin test requests claim (the test configuration's base URL).
+pub const ORIGIN: &str = "http://127.0.0.1:3000";
+
 /// A running application for one test.
 pub struct TestApp {
     pub router: Router,
@@ -65,6 +68,7 @@ pub fn test_config(database_url: &str) -> Config {
     Config::from_sources(None, move |name| match name {
         "DATABASE_URL" => Some(url.clone()),
         "PIAZZA_LISTEN" => Some("127.0.0.1:0".into()),
+        "PIAZZA_BASE_URL" => Some(ORIGIN.into()),
         "PIAZZA_DB_MAX_CONNECTIONS" => Some("4".into()),
         _ => None,
     })
@@ -139,6 +143,76 @@ impl TestApp {
         }
     }
 
+    /// Sends `request` (from client address `ip`) and reads the answer.
+    pub async fn send(&self, mut request: Request<Body>, ip: [u8; 4]) -> Answer {
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                ip, 40000,
+            ))));
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body reads")
+            .to_bytes();
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).replace("<!>", ""),
+        }
+    }
+
+    /// Posts a form the way a browser without JavaScript does (our origin,
+    /// `Accept: text/html`, a `Referer`), with the session `cookie` if any.
+    pub async fn post_form(
+        &self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Answer {
+        self.post_form_from(uri, fields, cookie, [10, 0, 0, 1])
+            .await
+    }
+
+    /// [`post_form`](Self::post_form) from a given client address.
+    pub async fn post_form_from(
+        &self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+        ip: [u8; 4],
+    ) -> Answer {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .header("origin", ORIGIN)
+            .header("referer", format!("{ORIGIN}/pagina"));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        self.send(request.body(Body::from(body)).expect("valid request"), ip)
+            .await
+    }
+
+    /// GET `uri` with the session `cookie`.
+    pub async fn get_as(&self, uri: &str, cookie: &str) -> Answer {
+        self.get_with(uri, &[("cookie", cookie)]).await
+    }
+
     /// GET `uri`.
     pub async fn get(&self, uri: &str) -> Answer {
         self.get_with(uri, &[]).await
@@ -188,4 +262,91 @@ pub fn support_counts(html: &str) -> Vec<u64> {
         })
         .filter_map(|n| n.parse().ok())
         .collect()
+}
+
+/// Percent-encodes a form value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+impl Answer {
+    /// The session cookie this answer set (`name=value`), if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("piazza_sessione=") && !v.starts_with("piazza_sessione=;"))
+            .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+    }
+
+    /// Where the answer redirects to.
+    pub fn location(&self) -> String {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The error a server function put in the redirect back (no-JS form posts).
+    pub fn form_error(&self) -> Option<serde_json::Value> {
+        let location = self.location();
+        let encoded = location.split("__err=").nth(1)?.split('&').next()?;
+        let encoded = encoded.replace("%3D", "=");
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::URL_SAFE
+            .decode(encoded)
+            .ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+}
+
+/// The newest email to `recipient` in the outbox: (subject, body).
+pub async fn last_mail_to(db: &Db, recipient: &str) -> Option<(String, String)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use shared::service::entity::outbox_message;
+    outbox_message::Entity::find()
+        .filter(outbox_message::Column::Recipient.eq(recipient))
+        .order_by_desc(outbox_message::Column::Id)
+        .one(db)
+        .await
+        .expect("outbox reads")
+        .map(|m| (m.subject, m.body))
+}
+
+/// The token in a link of an email body (`…?token=XYZ`).
+pub fn token_in(body: &str) -> String {
+    body.split("token=")
+        .nth(1)
+        .expect("a link with a token")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// Signs in with the demo password; returns the session cookie.
+pub async fn sign_in_demo(app: &TestApp, email: &str) -> String {
+    let answer = app
+        .post_form(
+            "/api/account/sign-in",
+            &[
+                ("email", email),
+                ("password", shared::model::account::DEMO_PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    answer
+        .session_cookie()
+        .unwrap_or_else(|| panic!("{email} signs in: {} {}", answer.status, answer.location()))
 }

@@ -11,6 +11,7 @@ async fn post_json(app: &crate::helpers::TestApp, uri: &str, json: &str) -> (u16
     let request = Request::post(uri)
         .header("content-type", "application/json")
         .header("accept", "application/json")
+        .header("origin", crate::helpers::ORIGIN)
         .body(Body::from(json.to_owned()))
         .unwrap();
     let response = app.router.clone().oneshot(request).await.unwrap();

@@ -5,13 +5,15 @@ pub mod listing;
 pub mod phase;
 pub mod process;
 pub mod proposal;
+pub mod role;
 
 pub use listing::{
     ListingError, ProposalCursor, ProposalFilter, ProposalListParams, ProposalQuery, ProposalSort,
 };
 pub use phase::{PhaseKind, PhaseStatus, PhaseTimeline};
 pub use process::{
-    DirectionDto, PhaseDto, PlatformDetail, PlatformDto, ProcessDetail, ProcessStats,
-    ProcessSummary, ZoneDto,
+    DirectionDto, ParticipationRequirements, PhaseDto, PlatformDetail, PlatformDto, ProcessDetail,
+    ProcessStats, ProcessSummary, ZoneDto,
 };
 pub use proposal::{ProposalCard, ProposalDetail, ProposalPage, ProposalState};
+pub use role::{Role, RoleGrant, RoleView};

@@ -90,6 +90,9 @@ pub struct ProcessStats {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcessDetail {
     pub summary: ProcessSummary,
+    pub requirements: ParticipationRequirements,
+    /// Whether the viewer may change the requirements.
+    pub can_manage: bool,
     pub description_html: String,
     pub directions: Vec<DirectionDto>,
     pub platforms: Vec<PlatformDto>,
@@ -105,4 +108,13 @@ pub struct PlatformDetail {
     pub stats: ProcessStats,
     pub zones: Vec<ZoneDto>,
     pub top_proposals: ProposalPage,
+}
+
+/// What taking part in a process requires.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipationRequirements {
+    /// Only verified residents may propose.
+    pub verified_to_propose: bool,
+    /// Only verified residents may support.
+    pub verified_to_support: bool,
 }

@@ -11,11 +11,13 @@ use sea_orm::{
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::authz::{Operation, Scope, authorize};
 use super::entity::{
     phase, platform, process, proposal, role_assignment, strategic_direction, support, user, zone,
 };
 use super::proposals::random_key_for;
-use super::{Actor, Ctx, ServiceError};
+use super::{Ctx, ServiceError, secrets};
+use crate::model::account::NewPassword;
 use crate::model::{PhaseKind, ProposalState};
 
 const DEMO_JSON: &str = include_str!("../../demo/demo.json");
@@ -113,16 +115,17 @@ pub struct DemoReport {
 }
 
 fn invalid(what: impl Into<String>) -> ServiceError {
-    ServiceError::InvalidInput {
-        field: format!("demo.json: {}", what.into()),
-    }
+    ServiceError::field(
+        &format!("demo.json: {}", what.into()),
+        crate::model::account::FieldProblem::Malformed,
+    )
 }
+
+pub use crate::model::account::DEMO_PASSWORD;
 
 /// Loads the demo data. Only the server itself may do this.
 pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
-    if ctx.actor != Actor::System {
-        return Err(ServiceError::Forbidden);
-    }
+    authorize(ctx, Operation::LoadDemoData, Scope::Global)?;
     let data: DemoData = serde_json::from_str(DEMO_JSON).map_err(|e| invalid(e.to_string()))?;
     let mut report = DemoReport::default();
     let txn = ctx.db.begin().await?;
@@ -156,6 +159,11 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
         .into_iter()
         .filter_map(|u| Some((u.email?, u.id)))
         .collect();
+    // The named personas share one published password; the synthetic citizens cannot sign in.
+    let demo_hash = secrets::hash_password(
+        &NewPassword::parse(DEMO_PASSWORD).map_err(|_| invalid("demo password"))?,
+    )
+    .await?;
     let mut new_people = Vec::new();
     for (key, email, display_name) in wanted {
         if !email.ends_with(DEMO_EMAIL_DOMAIN) {
@@ -165,12 +173,15 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
             Some(id) => *id,
             None => {
                 let id = Uuid::now_v7();
+                let can_sign_in = !key.starts_with("citizen:");
                 new_people.push(user::ActiveModel {
                     id: Set(id),
                     email: Set(Some(email)),
                     display_name: Set(display_name),
                     is_demo: Set(true),
                     created_at: Set(ctx.now),
+                    password_hash: Set(can_sign_in.then(|| demo_hash.clone())),
+                    email_confirmed_at: Set(Some(ctx.now)),
                 });
                 id
             }
@@ -226,7 +237,8 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
             .map(|p| (p.slug, p.id))
             .collect();
         let mut roles = Vec::new();
-        for account in &data.accounts {
+        // Being a citizen is being signed in: no role to store.
+        for account in data.accounts.iter().filter(|a| a.role != "citizen") {
             let process_id =
                 match &account.process {
                     Some(slug) => Some(*process_ids.get(slug).ok_or_else(|| {
@@ -289,6 +301,8 @@ async fn load_process(
         is_demo: Set(true),
         created_at: Set(ctx.now),
         updated_at: Set(ctx.now),
+        verified_to_propose: Set(false),
+        verified_to_support: Set(false),
     })
     .exec_without_returning(txn)
     .await?;

@@ -1,18 +1,27 @@
 //! Persistence and the operations every entry point (server functions, REST
 //! handlers, CLI) calls. Each operation takes a [`Ctx`] and returns
-//! `Result<Dto, ServiceError>`; authorization is decided here.
+//! `Result<Dto, ServiceError>`; authorization is decided here ([`authz`]).
 
 pub mod accounts;
+pub mod audit;
+pub mod authz;
 pub mod demo;
 pub mod entity;
 pub mod markdown;
+pub mod outbox;
 pub mod processes;
 pub mod proposals;
+pub mod rate_limit;
+pub mod residence;
+pub mod roles;
+pub mod secrets;
+pub mod sessions;
+pub mod site_pages;
 
 mod context;
 mod db;
 mod error;
 
-pub use context::{Actor, Ctx};
+pub use context::{Actor, Ctx, Person};
 pub use db::{Db, DbConfig, connect};
 pub use error::ServiceError;

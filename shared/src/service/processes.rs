@@ -5,22 +5,24 @@ use std::collections::HashMap;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType};
 use sea_orm::{
     ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
-    StatementBuilder,
+    StatementBuilder, TransactionTrait,
 };
 use uuid::Uuid;
 
+use super::authz::{Operation, Scope, authorize, permits};
 use super::entity::{phase, platform, process, proposal, strategic_direction, support, zone};
-use super::{Ctx, ServiceError, markdown, proposals};
+use super::{Ctx, ServiceError, audit, markdown, proposals};
 use crate::model::listing::ProposalQuery;
 use crate::model::process::NamedRef;
 use crate::model::{
-    DirectionDto, PhaseDto, PhaseKind, PhaseStatus, PhaseTimeline, PlatformDetail, PlatformDto,
-    ProcessDetail, ProcessStats, ProcessSummary, ProposalFilter, ProposalSort, ProposalState,
-    ZoneDto,
+    DirectionDto, ParticipationRequirements, PhaseDto, PhaseKind, PhaseStatus, PhaseTimeline,
+    PlatformDetail, PlatformDto, ProcessDetail, ProcessStats, ProcessSummary, ProposalFilter,
+    ProposalSort, ProposalState, ZoneDto,
 };
 
 /// Every process, open ones first (then most recently created), with phases and proposal counts.
 pub async fn list(ctx: &Ctx) -> Result<Vec<ProcessSummary>, ServiceError> {
+    authorize(ctx, Operation::ListProcesses, Scope::Global)?;
     let processes = process::Entity::find()
         .order_by_desc(process::Column::CreatedAt)
         .order_by_asc(process::Column::Id)
@@ -53,6 +55,7 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<ProcessSummary>, ServiceError> {
 
 /// A process by its slug, with everything its page shows.
 pub async fn detail(ctx: &Ctx, slug: &str) -> Result<ProcessDetail, ServiceError> {
+    authorize(ctx, Operation::ViewProcess, Scope::Global)?;
     let process = find_by_slug(ctx, slug).await?;
     let id = process.id;
     let phases = phases_by_process(ctx, &[id])
@@ -77,7 +80,18 @@ pub async fn detail(ctx: &Ctx, slug: &str) -> Result<ProcessDetail, ServiceError
         .collect();
 
     let description_html = markdown::render(&process.description_md);
+    let requirements = ParticipationRequirements {
+        verified_to_propose: process.verified_to_propose,
+        verified_to_support: process.verified_to_support,
+    };
+    let can_manage = permits(
+        &ctx.actor,
+        Operation::SetProcessRequirements,
+        Scope::Process(id),
+    );
     Ok(ProcessDetail {
+        requirements,
+        can_manage,
         summary: summary(ctx, process, phases, stats.proposals),
         description_html,
         directions: directions
@@ -106,6 +120,7 @@ pub async fn platform_detail(
     process_slug: &str,
     platform_slug: &str,
 ) -> Result<PlatformDetail, ServiceError> {
+    authorize(ctx, Operation::ViewPlatform, Scope::Global)?;
     let process = find_by_slug(ctx, process_slug).await?;
     let platform = platform::Entity::find()
         .filter(platform::Column::ProcessId.eq(process.id))
@@ -369,4 +384,55 @@ async fn stats(
 /// A database count as an unsigned number.
 fn non_negative(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
+}
+
+/// Sets whether proposing and supporting in a process need verified residence.
+pub async fn set_requirements(
+    ctx: &Ctx,
+    slug: &str,
+    requirements: ParticipationRequirements,
+) -> Result<(), ServiceError> {
+    let process = find_by_slug(ctx, slug).await?;
+    authorize(
+        ctx,
+        Operation::SetProcessRequirements,
+        Scope::Process(process.id),
+    )?;
+    let txn = ctx.db.begin().await?;
+    process::Entity::update_many()
+        .col_expr(
+            process::Column::VerifiedToPropose,
+            Expr::value(requirements.verified_to_propose),
+        )
+        .col_expr(
+            process::Column::VerifiedToSupport,
+            Expr::value(requirements.verified_to_support),
+        )
+        .col_expr(process::Column::UpdatedAt, Expr::value(ctx.now))
+        .filter(process::Column::Id.eq(process.id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        ctx,
+        "requirements_changed",
+        None,
+        format!(
+            "{}: residenza verificata per proporre {}, per sostenere {}",
+            process.slug,
+            if requirements.verified_to_propose {
+                "sì"
+            } else {
+                "no"
+            },
+            if requirements.verified_to_support {
+                "sì"
+            } else {
+                "no"
+            },
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

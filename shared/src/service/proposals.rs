@@ -10,6 +10,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::model::account::FieldProblem;
+
+use super::authz::{Operation, Scope, authorize};
 use super::entity::{platform, process, proposal, strategic_direction, user, zone};
 use super::processes::{direction_ref, find_by_slug, platforms_of, zones_of};
 use super::{Ctx, ServiceError, markdown};
@@ -29,6 +32,7 @@ pub async fn list(
     process_slug: &str,
     query: &ProposalQuery,
 ) -> Result<ProposalPage, ServiceError> {
+    authorize(ctx, Operation::ListProposals, Scope::Global)?;
     let process = find_by_slug(ctx, process_slug).await?;
     list_in(ctx, &process, query).await
 }
@@ -94,26 +98,18 @@ pub(crate) async fn list_in(
     let filter = &query.filter;
     let mut select = proposal::Entity::find().filter(proposal::Column::ProcessId.eq(process.id));
     if let Some(key) = &filter.platform {
-        let id = Labels::key_to_id(&labels.platforms, key).ok_or_else(|| {
-            ServiceError::InvalidInput {
-                field: "piattaforma".into(),
-            }
-        })?;
+        let id = Labels::key_to_id(&labels.platforms, key)
+            .ok_or_else(|| ServiceError::field("piattaforma", FieldProblem::Malformed))?;
         select = select.filter(proposal::Column::PlatformId.eq(id));
     }
     if let Some(key) = &filter.zone {
-        let id =
-            Labels::key_to_id(&labels.zones, key).ok_or_else(|| ServiceError::InvalidInput {
-                field: "zona".into(),
-            })?;
+        let id = Labels::key_to_id(&labels.zones, key)
+            .ok_or_else(|| ServiceError::field("zona", FieldProblem::Malformed))?;
         select = select.filter(proposal::Column::ZoneId.eq(id));
     }
     if let Some(key) = &filter.direction {
-        let id = Labels::key_to_id(&labels.directions, key).ok_or_else(|| {
-            ServiceError::InvalidInput {
-                field: "direzione".into(),
-            }
-        })?;
+        let id = Labels::key_to_id(&labels.directions, key)
+            .ok_or_else(|| ServiceError::field("direzione", FieldProblem::Malformed))?;
         select = select.filter(proposal::Column::DirectionId.eq(id));
     }
     select = match filter.state {
@@ -154,9 +150,7 @@ fn order_and_seek(
     query: &ProposalQuery,
 ) -> Result<Select<proposal::Entity>, ServiceError> {
     use proposal::Column as C;
-    let bad_cursor = || ServiceError::InvalidInput {
-        field: "dopo".into(),
-    };
+    let bad_cursor = || ServiceError::field("dopo", FieldProblem::Malformed);
     Ok(match query.sort {
         ProposalSort::MostSupported => {
             let mut select = select.order_by_desc(C::SupportCount).order_by_desc(C::Id);
@@ -278,6 +272,7 @@ fn card(
 
 /// One proposal with everything its page shows.
 pub async fn detail(ctx: &Ctx, id: Uuid) -> Result<ProposalDetail, ServiceError> {
+    authorize(ctx, Operation::ViewProposal, Scope::Global)?;
     let p = proposal::Entity::find_by_id(id)
         .one(&ctx.db)
         .await?

@@ -17,6 +17,10 @@ pub struct Model {
     pub is_demo: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Only verified residents may propose.
+    pub verified_to_propose: bool,
+    /// Only verified residents may support.
+    pub verified_to_support: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

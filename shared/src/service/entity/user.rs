@@ -10,6 +10,10 @@ pub struct Model {
     pub display_name: String,
     pub is_demo: bool,
     pub created_at: DateTimeUtc,
+    /// Argon2id PHC string; `None` for accounts that cannot sign in.
+    pub password_hash: Option<String>,
+    /// When the person proved the address is theirs.
+    pub email_confirmed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

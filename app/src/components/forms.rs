@@ -1,0 +1,199 @@
+//! Forms that work with and without JavaScript: field-level errors in the
+//! person's language, an error summary that takes focus, and success notices.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
+use shared::model::account::FieldProblem;
+
+use crate::api::ApiError;
+use crate::i18n::{tu_string, use_i18n};
+
+/// The label of a form field, as the error messages name it.
+pub fn field_label(field: &str) -> String {
+    let i18n = use_i18n();
+    match field {
+        "email" => tu_string!(i18n, field.email),
+        "display_name" => tu_string!(i18n, field.display_name),
+        "password" => tu_string!(i18n, field.password),
+        "new_password" => tu_string!(i18n, field.new_password),
+        "current_password" => tu_string!(i18n, field.current_password),
+        "accept_privacy" => tu_string!(i18n, field.accept_privacy),
+        "code" => tu_string!(i18n, field.code),
+        "confirmation" => tu_string!(i18n, field.confirmation),
+        "role" => tu_string!(i18n, field.role),
+        "scope" => tu_string!(i18n, field.scope),
+        "body" => tu_string!(i18n, field.body),
+        "file" => tu_string!(i18n, field.file),
+        "q" => tu_string!(i18n, field.search),
+        _ => tu_string!(i18n, field.request),
+    }
+    .to_owned()
+}
+
+/// What is wrong with a field, in a sentence.
+pub fn problem_text(problem: FieldProblem) -> String {
+    let i18n = use_i18n();
+    match problem {
+        FieldProblem::Empty => tu_string!(i18n, problem.empty).to_owned(),
+        FieldProblem::TooLong { max } => tu_string!(i18n, problem.too_long, max = max).to_string(),
+        FieldProblem::TooShort { min } => {
+            tu_string!(i18n, problem.too_short, min = min).to_string()
+        }
+        FieldProblem::Malformed => tu_string!(i18n, problem.malformed).to_owned(),
+        FieldProblem::ControlCharacters => tu_string!(i18n, problem.control).to_owned(),
+        FieldProblem::TooCommon => tu_string!(i18n, problem.too_common).to_owned(),
+        FieldProblem::NotConfirmed => tu_string!(i18n, problem.not_confirmed).to_owned(),
+        FieldProblem::NotRecognized => tu_string!(i18n, problem.not_recognized).to_owned(),
+        FieldProblem::LastAdmin => tu_string!(i18n, problem.last_admin).to_owned(),
+        FieldProblem::AlreadyPresent => tu_string!(i18n, problem.already_present).to_owned(),
+    }
+}
+
+/// The whole message for an error, as the summary at the top of a form says it.
+pub fn error_text(error: &ApiError) -> String {
+    let i18n = use_i18n();
+    match error {
+        ApiError::InvalidInput { field, problem } => tu_string!(
+            i18n,
+            problem.in_field,
+            field = field_label(field),
+            problem = problem_text(*problem)
+        )
+        .to_string(),
+        ApiError::SignInFailed => tu_string!(i18n, auth.sign_in_failed).to_owned(),
+        ApiError::EmailNotConfirmed => tu_string!(i18n, auth.not_confirmed).to_owned(),
+        ApiError::RateLimited { retry_after_secs } => tu_string!(
+            i18n,
+            auth.rate_limited,
+            minutes = retry_after_secs.div_ceil(60).max(1)
+        )
+        .to_string(),
+        ApiError::TokenInvalid => tu_string!(i18n, auth.token_invalid).to_owned(),
+        ApiError::Unauthenticated => tu_string!(i18n, auth.sign_in_required).to_owned(),
+        ApiError::Forbidden => tu_string!(i18n, error.forbidden_text).to_owned(),
+        ApiError::NotFound => tu_string!(i18n, error.not_found_text).to_owned(),
+        ApiError::Internal | ApiError::Transport => {
+            tu_string!(i18n, error.internal_text).to_owned()
+        }
+    }
+}
+
+/// The error of an action's last run (also after a form post without
+/// JavaScript: the server puts it in the URL it redirects back to).
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<ApiError>>
+where
+    S: ServerFn<Output = (), Error = ApiError> + Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|result| result.err()))
+}
+
+/// The message for `field`, if the error is about it.
+pub fn field_message(
+    error: Signal<Option<ApiError>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || match error.get() {
+        Some(ApiError::InvalidInput { field: f, problem }) if f == field => {
+            Some(problem_text(problem))
+        }
+        _ => None,
+    })
+}
+
+/// The error summary at the top of a form: announced, and linked to the field.
+#[component]
+pub fn FormAlert(error: Signal<Option<ApiError>>, #[prop(into)] form_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|e| {
+            let text = error_text(&e);
+            let link = e.field_name().map(|f| format!("#{form_id}-{f}"));
+            view! {
+                <div class="alert alert-danger" role="alert" tabindex="-1">
+                    <p class="alert-title">{tu_string!(i18n, form.error_title)}</p>
+                    {match link {
+                        Some(href) => view! { <p><a href=href>{text}</a></p> }.into_any(),
+                        None => view! { <p>{text}</p> }.into_any(),
+                    }}
+                </div>
+            }
+        })
+    }
+}
+
+/// A labelled input with its hint and error message wired for assistive technology.
+#[component]
+pub fn Field(
+    #[prop(into)] form_id: String,
+    name: &'static str,
+    #[prop(into)] label: String,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(default = true)] required: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("{form_id}-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let hint_id = hint.as_ref().map(|_| hint_id.clone());
+        let error_id = error_id.clone();
+        move || {
+            let mut ids: Vec<String> = hint_id.iter().cloned().collect();
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="form-group" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="form-hint" id=hint_id.clone()>{h}</p> })}
+            {
+                let error_id = error_id.clone();
+                move || error.get().map(|message| view! { <p class="form-error" id=error_id.clone()>{message}</p> })
+            }
+            <input
+                class="form-control"
+                id=id.clone()
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                maxlength=maxlength
+                value=value
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described
+            />
+        </div>
+    }
+}
+
+/// A success notice chosen by the `esito` query parameter (set by redirects).
+#[component]
+pub fn Outcome() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    move || {
+        let key = query.read().get("esito")?;
+        let text = match key.as_str() {
+            "uscita" => tu_string!(i18n, outcome.signed_out),
+            "uscita-ovunque" => tu_string!(i18n, outcome.signed_out_everywhere),
+            "benvenuto" => tu_string!(i18n, outcome.welcome),
+            "inviata" => tu_string!(i18n, outcome.reset_sent),
+            "password-reimpostata" => tu_string!(i18n, outcome.password_reset),
+            "password-cambiata" => tu_string!(i18n, outcome.password_changed),
+            "residenza-verificata" => tu_string!(i18n, outcome.residence_verified),
+            "account-eliminato" => tu_string!(i18n, outcome.account_deleted),
+            "salvata" => tu_string!(i18n, outcome.saved),
+            "requisiti-salvati" => tu_string!(i18n, outcome.saved),
+            _ => return None,
+        };
+        Some(view! { <div class="alert alert-success" role="status"><p>{text}</p></div> })
+    }
+}

@@ -1,0 +1,119 @@
+//! `/profilo`: the person's own account: password, residence, sessions,
+//! their data (download, erasure).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use shared::model::account::{AccountOverview, NewPassword};
+
+use crate::api::accounts::{
+    ChangePassword, DeleteAccount, RedeemCensusCode, SignOutEverywhere, my_account,
+};
+use crate::components::forms::{Field, FormAlert, Outcome, action_error, field_message};
+use crate::components::labels::role_label;
+use crate::components::layout::Breadcrumbs;
+use crate::components::loaded::Loaded;
+use crate::format;
+use crate::i18n::{tu_string, use_i18n};
+
+/// The profile page (signing in first if needed).
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let account = Resource::new(|| (), |_| my_account());
+    view! { <Loaded resource=account render=|account| view! { <ProfileView account /> } /> }
+}
+
+#[component]
+fn ProfileView(account: AccountOverview) -> impl IntoView {
+    let i18n = use_i18n();
+    let title = tu_string!(i18n, profile.title);
+    let change = ServerAction::<ChangePassword>::new();
+    let change_error = action_error(change);
+    let redeem = ServerAction::<RedeemCensusCode>::new();
+    let redeem_error = action_error(redeem);
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
+    let delete = ServerAction::<DeleteAccount>::new();
+    let delete_error = action_error(delete);
+    let since = account.created_at.date_naive();
+    let roles = account.roles.iter().map(role_label).collect::<Vec<_>>();
+    view! {
+        <Title text=title />
+        <Breadcrumbs current=title.to_owned() />
+        <h1>{title}</h1>
+        <Outcome />
+        {account.is_demo.then(|| view! { <p class="alert alert-info">{tu_string!(i18n, profile.demo_account)}</p> })}
+        <section aria-labelledby="dati-account">
+            <h2 id="dati-account">{tu_string!(i18n, profile.account)}</h2>
+            <dl class="facts">
+                <dt>{tu_string!(i18n, field.display_name)}</dt><dd>{account.display_name.clone()}</dd>
+                <dt>{tu_string!(i18n, field.email)}</dt><dd>{account.email.clone().unwrap_or_default()}</dd>
+                <dt>{tu_string!(i18n, profile.since)}</dt><dd><time datetime=since.to_string()>{format::date(i18n, since)}</time></dd>
+                <dt>{tu_string!(i18n, admin.roles)}</dt>
+                <dd>{if roles.is_empty() { tu_string!(i18n, role.citizen).to_owned() } else { roles.join("; ") }}</dd>
+            </dl>
+        </section>
+
+        <section aria-labelledby="residenza">
+            <h2 id="residenza">{tu_string!(i18n, profile.residence)}</h2>
+            {match account.residence.clone() {
+                Some(r) => {
+                    let day = r.verified_at.date_naive();
+                    view! { <p>{tu_string!(i18n, profile.residence_done)} " " <time datetime=day.to_string()>{format::date(i18n, day)}</time></p> }.into_any()
+                }
+                None => view! {
+                    <p>{tu_string!(i18n, profile.residence_intro)}</p>
+                    <FormAlert error=redeem_error form_id="residenza-form" />
+                    <ActionForm action=redeem attr:id="residenza-form" attr:novalidate=true>
+                        <Field form_id="residenza-form" name="code" autocomplete="off" maxlength=80
+                            label=tu_string!(i18n, field.code) hint=tu_string!(i18n, profile.code_hint)
+                            error=field_message(redeem_error, "code") />
+                        <button type="submit" class="btn btn-primary">{tu_string!(i18n, profile.residence_button)}</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </section>
+
+        {account.has_password.then(|| view! {
+            <section aria-labelledby="cambio-password">
+                <h2 id="cambio-password">{tu_string!(i18n, profile.password)}</h2>
+                <FormAlert error=change_error form_id="password-form" />
+                <ActionForm action=change attr:id="password-form" attr:novalidate=true>
+                    <Field form_id="password-form" name="current_password" kind="password" autocomplete="current-password"
+                        label=tu_string!(i18n, field.current_password) error=field_message(change_error, "current_password") />
+                    <Field form_id="password-form" name="new_password" kind="password" autocomplete="new-password"
+                        maxlength=NewPassword::MAX_CHARS
+                        label=tu_string!(i18n, field.new_password)
+                        hint=tu_string!(i18n, auth.password_hint, min = NewPassword::MIN_CHARS).to_string()
+                        error=field_message(change_error, "new_password") />
+                    <button type="submit" class="btn btn-primary">{tu_string!(i18n, profile.password_button)}</button>
+                </ActionForm>
+            </section>
+        })}
+
+        <section aria-labelledby="sessioni">
+            <h2 id="sessioni">{tu_string!(i18n, profile.sessions)}</h2>
+            <p>{tu_string!(i18n, profile.sessions_count, count = account.active_sessions).to_string()}</p>
+            <ActionForm action=everywhere attr:id="ovunque">
+                <button type="submit" class="btn btn-outline-primary">{tu_string!(i18n, profile.sign_out_everywhere)}</button>
+            </ActionForm>
+        </section>
+
+        <section aria-labelledby="tuoi-dati">
+            <h2 id="tuoi-dati">{tu_string!(i18n, profile.your_data)}</h2>
+            <p>{tu_string!(i18n, profile.download_intro)}</p>
+            <p><a class="btn btn-outline-primary" href="/profilo/dati" rel="external" download="piazza-dati.json">{tu_string!(i18n, profile.download)}</a></p>
+            <h3>{tu_string!(i18n, profile.delete_title)}</h3>
+            <p>{tu_string!(i18n, profile.delete_intro)}</p>
+            <FormAlert error=delete_error form_id="elimina" />
+            <ActionForm action=delete attr:id="elimina" attr:novalidate=true>
+                {account.has_password.then(|| view! {
+                    <Field form_id="elimina" name="password" kind="password" autocomplete="current-password"
+                        label=tu_string!(i18n, field.password) error=field_message(delete_error, "password") />
+                })}
+                <Field form_id="elimina" name="confirmation" autocomplete="off" maxlength=20
+                    label=tu_string!(i18n, field.confirmation) hint=tu_string!(i18n, profile.delete_hint)
+                    error=field_message(delete_error, "confirmation") />
+                <button type="submit" class="btn btn-danger">{tu_string!(i18n, profile.delete_button)}</button>
+            </ActionForm>
+        </section>
+    }
+}

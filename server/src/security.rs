@@ -1,0 +1,255 @@
+//! The request's security: who is asking (client address, session), whether
+//! a state-changing request really comes from our own pages (CSRF), and the
+//! security headers of every response.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use shared::service::accounts::ClientInfo;
+use shared::service::{Actor, sessions};
+
+use crate::startup::AppState;
+
+/// The first layer every request meets after tracing: client address,
+/// CSRF check, then the session (the `Actor` the services will see).
+pub async fn session_and_origin(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let client = client_info(&request, state.config.trust_proxy);
+    if is_state_changing(request.method())
+        && !same_origin(request.headers(), &state.config.base_url)
+    {
+        tracing::warn!(ip = %client.ip, path = %request.uri().path(), "cross-site request refused");
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Richiesta rifiutata: non proviene da una pagina di questo sito. \
+             / Request refused: it does not come from a page of this site.",
+        )
+            .into_response();
+    }
+    request.extensions_mut().insert(client);
+    let token = app_cookie(request.headers(), app::SESSION_COOKIE);
+    let mut set_cookie = None;
+    let actor = match &token {
+        None => Actor::Anonymous,
+        Some(token) => match sessions::resolve(&state.db, token, chrono::Utc::now()).await {
+            Ok(Some(found)) => {
+                if let Some(until) = found.renewed_until {
+                    let seconds = (until - chrono::Utc::now()).num_seconds().max(0);
+                    set_cookie = Some(cookie(Some(token), seconds, state.config.secure_cookies()));
+                }
+                Actor::Person(found.person)
+            }
+            Ok(None) => {
+                // Expired or revoked: forget the cookie.
+                set_cookie = Some(cookie(None, 0, state.config.secure_cookies()));
+                Actor::Anonymous
+            }
+            Err(error) => {
+                tracing::error!(%error, "session lookup failed; treating the request as anonymous");
+                Actor::Anonymous
+            }
+        },
+    };
+    request.extensions_mut().insert(actor);
+    let mut response = next.run(request).await;
+    if let Some(value) = set_cookie.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        // A sign-in or sign-out in this request already set the cookie: that one wins.
+        let already = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|v| v.starts_with(app::SESSION_COOKIE)));
+        if !already {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn is_state_changing(method: &Method) -> bool {
+    !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> Option<&str> {
+    let scheme_end = url.find("://")? + 3;
+    let end = url[scheme_end..]
+        .find('/')
+        .map_or(url.len(), |i| scheme_end + i);
+    Some(&url[..end])
+}
+
+/// Whether a state-changing request comes from our own pages: its `Origin`
+/// (or, when a browser sends none, its `Referer`) is our public address or
+/// the host it was sent to. Requests naming no origin at all are refused,
+/// except API calls authenticated by a bearer token and carrying no cookie.
+pub fn same_origin(headers: &HeaderMap, base_url: &str) -> bool {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let claimed = match text(header::ORIGIN) {
+        Some(origin) => Some(origin.to_owned()),
+        None => text(header::REFERER).and_then(origin_of).map(str::to_owned),
+    };
+    let Some(claimed) = claimed else {
+        let bearer = text(header::AUTHORIZATION).is_some_and(|a| a.starts_with("Bearer "));
+        return bearer && headers.get(header::COOKIE).is_none();
+    };
+    if origin_of(base_url) == Some(claimed.as_str()) {
+        return true;
+    }
+    // The host the browser sent the request to (behind no proxy, or one that keeps it).
+    let authority = claimed.split_once("://").map(|(_, rest)| rest);
+    authority.is_some() && authority == text(header::HOST)
+}
+
+/// The client's address: the socket's peer, or the first `X-Forwarded-For`
+/// entry when the configuration says a proxy sets it.
+fn client_info(request: &Request, trust_proxy: bool) -> ClientInfo {
+    let forwarded = trust_proxy
+        .then(|| request.headers().get("x-forwarded-for")?.to_str().ok())
+        .flatten()
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty());
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    ClientInfo {
+        ip: forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
+        user_agent: request
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(200).collect()),
+    }
+}
+
+fn app_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, value)| *key == name && !value.is_empty())
+        .map(|(_, value)| value.to_owned())
+}
+
+fn cookie(token: Option<&str>, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    let name = app::SESSION_COOKIE;
+    match token {
+        Some(token) => {
+            format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+        }
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    }
+}
+
+/// The Content-Security-Policy of a page whose scripts carry `nonce`.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+    )
+}
+
+/// Headers every response carries; pages rendered by Leptos already set
+/// their own CSP (with the nonce of their scripts), everything else gets a
+/// strict one.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let mut set = |name: &'static str, value: &str| {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.entry(name).or_insert(value);
+        }
+    };
+    set(
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+    );
+    set("x-content-type-options", "nosniff");
+    set("referrer-policy", "strict-origin-when-cross-origin");
+    set("x-frame-options", "DENY");
+    set("cross-origin-opener-policy", "same-origin");
+    set(
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=()",
+    );
+    if state.config.secure_cookies() {
+        set(
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn origins_are_compared_exactly() {
+        let base = "https://piazza.comune.example";
+        assert!(same_origin(
+            &headers(&[("origin", "https://piazza.comune.example")]),
+            base
+        ));
+        assert!(!same_origin(
+            &headers(&[("origin", "https://evil.example")]),
+            base
+        ));
+        assert!(!same_origin(
+            &headers(&[("origin", "https://piazza.comune.example.evil.example")]),
+            base
+        ));
+        assert!(!same_origin(&headers(&[("origin", "null")]), base));
+        assert!(same_origin(
+            &headers(&[("referer", "https://piazza.comune.example/accedi")]),
+            base
+        ));
+        assert!(!same_origin(&headers(&[]), base));
+        // Reached directly on another address (e.g. localhost vs 127.0.0.1).
+        assert!(same_origin(
+            &headers(&[
+                ("origin", "http://localhost:3000"),
+                ("host", "localhost:3000")
+            ]),
+            "http://127.0.0.1:3000"
+        ));
+        assert!(same_origin(
+            &headers(&[("authorization", "Bearer x")]),
+            base
+        ));
+        assert!(!same_origin(
+            &headers(&[("authorization", "Bearer x"), ("cookie", "a=b")]),
+            base
+        ));
+    }
+}

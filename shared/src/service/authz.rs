@@ -1,0 +1,438 @@
+//! Authorization: one place decides who may run which operation, deny by
+//! default. Every public operation of the service layer calls [`authorize`]
+//! first with its [`Operation`]; the tests below check that each operation
+//! is listed here, that each one calls `authorize`, and the whole
+//! operation × role matrix.
+
+use uuid::Uuid;
+
+use super::context::Person;
+use super::{Actor, Ctx, ServiceError};
+use crate::model::Role;
+
+/// Every operation of the service layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Operation {
+    // Reading what is public.
+    ListProcesses,
+    ViewProcess,
+    ViewPlatform,
+    ListProposals,
+    ViewProposal,
+    ViewSitePage,
+    ViewSessionInfo,
+    ListDemoAccounts,
+    // Getting in.
+    Register,
+    ConfirmEmail,
+    SignIn,
+    RequestPasswordReset,
+    ResetPassword,
+    // One's own account.
+    ViewOwnAccount,
+    SignOut,
+    SignOutEverywhere,
+    ChangePassword,
+    ExportOwnData,
+    DeleteOwnAccount,
+    RedeemCensusCode,
+    // Running a process.
+    SetProcessRequirements,
+    // Administration.
+    ListUsers,
+    ListRoleScopes,
+    AssignRole,
+    RevokeRole,
+    ViewAuditLog,
+    ViewOutbox,
+    UploadCensusCodes,
+    EditSitePage,
+    // The server itself.
+    LoadDemoData,
+    CreateAdmin,
+    DeliverMail,
+}
+
+/// What an operation is about, for roles held within a process or platform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Not tied to a process.
+    Global,
+    /// A whole process.
+    Process(Uuid),
+    /// One platform of a process.
+    Platform { process: Uuid, platform: Uuid },
+}
+
+/// Who may run an operation, before scope is considered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Audience {
+    Everyone,
+    SignedIn,
+    ProcessFacilitators,
+    Admins,
+    ServerOnly,
+}
+
+impl Operation {
+    /// Every operation, for the tests and the documentation.
+    pub const ALL: [Operation; 32] = [
+        Operation::ListProcesses,
+        Operation::ViewProcess,
+        Operation::ViewPlatform,
+        Operation::ListProposals,
+        Operation::ViewProposal,
+        Operation::ViewSitePage,
+        Operation::ViewSessionInfo,
+        Operation::ListDemoAccounts,
+        Operation::Register,
+        Operation::ConfirmEmail,
+        Operation::SignIn,
+        Operation::RequestPasswordReset,
+        Operation::ResetPassword,
+        Operation::ViewOwnAccount,
+        Operation::SignOut,
+        Operation::SignOutEverywhere,
+        Operation::ChangePassword,
+        Operation::ExportOwnData,
+        Operation::DeleteOwnAccount,
+        Operation::RedeemCensusCode,
+        Operation::SetProcessRequirements,
+        Operation::ListUsers,
+        Operation::ListRoleScopes,
+        Operation::AssignRole,
+        Operation::RevokeRole,
+        Operation::ViewAuditLog,
+        Operation::ViewOutbox,
+        Operation::UploadCensusCodes,
+        Operation::EditSitePage,
+        Operation::LoadDemoData,
+        Operation::CreateAdmin,
+        Operation::DeliverMail,
+    ];
+
+    /// The service function that runs it, as `module::function`.
+    pub fn function(self) -> &'static str {
+        use Operation::*;
+        match self {
+            ListProcesses => "processes::list",
+            ViewProcess => "processes::detail",
+            ViewPlatform => "processes::platform_detail",
+            ListProposals => "proposals::list",
+            ViewProposal => "proposals::detail",
+            ViewSitePage => "site_pages::get",
+            ViewSessionInfo => "accounts::session_info",
+            ListDemoAccounts => "accounts::demo_accounts",
+            Register => "accounts::register",
+            ConfirmEmail => "accounts::confirm_email",
+            SignIn => "accounts::sign_in",
+            RequestPasswordReset => "accounts::request_password_reset",
+            ResetPassword => "accounts::reset_password",
+            ViewOwnAccount => "accounts::overview",
+            SignOut => "accounts::sign_out",
+            SignOutEverywhere => "accounts::sign_out_everywhere",
+            ChangePassword => "accounts::change_password",
+            ExportOwnData => "accounts::export_data",
+            DeleteOwnAccount => "accounts::delete_account",
+            RedeemCensusCode => "residence::redeem_code",
+            SetProcessRequirements => "processes::set_requirements",
+            ListUsers => "roles::list_users",
+            ListRoleScopes => "roles::scope_choices",
+            AssignRole => "roles::assign",
+            RevokeRole => "roles::revoke",
+            ViewAuditLog => "audit::list",
+            ViewOutbox => "outbox::list",
+            UploadCensusCodes => "residence::upload_census",
+            EditSitePage => "site_pages::update",
+            LoadDemoData => "demo::load",
+            CreateAdmin => "accounts::create_admin",
+            DeliverMail => "outbox::deliver_pending",
+        }
+    }
+
+    fn audience(self) -> Audience {
+        use Operation::*;
+        match self {
+            ListProcesses | ViewProcess | ViewPlatform | ListProposals | ViewProposal
+            | ViewSitePage | ViewSessionInfo | ListDemoAccounts | Register | ConfirmEmail
+            | SignIn | RequestPasswordReset | ResetPassword => Audience::Everyone,
+            ViewOwnAccount | SignOut | SignOutEverywhere | ChangePassword | ExportOwnData
+            | DeleteOwnAccount | RedeemCensusCode => Audience::SignedIn,
+            SetProcessRequirements => Audience::ProcessFacilitators,
+            ListUsers | ListRoleScopes | AssignRole | RevokeRole | ViewAuditLog | ViewOutbox
+            | UploadCensusCodes | EditSitePage => Audience::Admins,
+            LoadDemoData | CreateAdmin | DeliverMail => Audience::ServerOnly,
+        }
+    }
+}
+
+/// Whether `actor` may run `operation` on `scope`. Pure: the tests call it
+/// for every operation and role.
+pub fn permits(actor: &Actor, operation: Operation, scope: Scope) -> bool {
+    match (operation.audience(), actor) {
+        (Audience::ServerOnly, actor) => *actor == Actor::System,
+        (_, Actor::System) => false,
+        (Audience::Everyone, _) => true,
+        (_, Actor::Anonymous) => false,
+        (Audience::SignedIn, Actor::Person(_)) => true,
+        (Audience::Admins, Actor::Person(person)) => person.has(Role::Admin),
+        (Audience::ProcessFacilitators, Actor::Person(person)) => {
+            person.has(Role::Admin) || facilitates(person, scope, false)
+        }
+    }
+}
+
+fn facilitates(person: &Person, scope: Scope, platform_suffices: bool) -> bool {
+    match scope {
+        Scope::Global => false,
+        Scope::Process(process) => person.facilitates_process(process),
+        Scope::Platform { process, platform } => {
+            if platform_suffices {
+                person.facilitates_platform(process, platform)
+            } else {
+                person.facilitates_process(process)
+            }
+        }
+    }
+}
+
+/// Refuses what `ctx.actor` may not do: `Unauthenticated` when signing in
+/// would help, `Forbidden` otherwise.
+pub fn authorize(ctx: &Ctx, operation: Operation, scope: Scope) -> Result<(), ServiceError> {
+    if permits(&ctx.actor, operation, scope) {
+        return Ok(());
+    }
+    match (&ctx.actor, operation.audience()) {
+        (
+            Actor::Anonymous,
+            Audience::SignedIn | Audience::Admins | Audience::ProcessFacilitators,
+        ) => Err(ServiceError::Unauthenticated),
+        _ => Err(ServiceError::Forbidden),
+    }
+}
+
+/// The signed-in person running the operation (after [`authorize`]).
+pub fn person(ctx: &Ctx) -> Result<&Person, ServiceError> {
+    ctx.actor.person().ok_or(ServiceError::Unauthenticated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RoleGrant;
+
+    const PROCESS: Uuid = Uuid::from_u128(1);
+    const THIS_PLATFORM: Uuid = Uuid::from_u128(2);
+    const OTHER_PLATFORM: Uuid = Uuid::from_u128(3);
+    const OTHER_PROCESS: Uuid = Uuid::from_u128(4);
+
+    fn person(grants: Vec<RoleGrant>) -> Actor {
+        Actor::Person(Person {
+            id: Uuid::from_u128(99),
+            display_name: "Prova".into(),
+            is_demo: false,
+            grants,
+            session_id: None,
+        })
+    }
+
+    fn grant(role: Role, process: Option<Uuid>, platform: Option<Uuid>) -> RoleGrant {
+        RoleGrant {
+            role,
+            process_id: process,
+            platform_id: platform,
+        }
+    }
+
+    /// The columns of the matrix, in order.
+    fn actors() -> Vec<(&'static str, Actor)> {
+        vec![
+            ("anonymous", Actor::Anonymous),
+            ("citizen", person(vec![])),
+            ("verified", person(vec![grant(Role::Verified, None, None)])),
+            ("staff", person(vec![grant(Role::Staff, None, None)])),
+            (
+                "facilitator of another platform",
+                person(vec![grant(
+                    Role::Facilitator,
+                    Some(PROCESS),
+                    Some(OTHER_PLATFORM),
+                )]),
+            ),
+            (
+                "facilitator of this platform",
+                person(vec![grant(
+                    Role::Facilitator,
+                    Some(PROCESS),
+                    Some(THIS_PLATFORM),
+                )]),
+            ),
+            (
+                "facilitator of this process",
+                person(vec![grant(Role::Facilitator, Some(PROCESS), None)]),
+            ),
+            (
+                "facilitator of another process",
+                person(vec![grant(Role::Facilitator, Some(OTHER_PROCESS), None)]),
+            ),
+            ("council", person(vec![grant(Role::Council, None, None)])),
+            ("admin", person(vec![grant(Role::Admin, None, None)])),
+            ("server", Actor::System),
+        ]
+    }
+
+    /// The expected matrix, written out by hand: one letter per column of
+    /// [`actors`] (Y allowed, n denied). A new operation does not compile
+    /// until its row is written here.
+    fn expected(operation: Operation) -> &'static str {
+        use Operation::*;
+        //                  anon cit ver sta fOP fTP fTPr fOPr cou adm srv
+        match operation {
+            ListProcesses => "YYYYYYYYYYn",
+            ViewProcess => "YYYYYYYYYYn",
+            ViewPlatform => "YYYYYYYYYYn",
+            ListProposals => "YYYYYYYYYYn",
+            ViewProposal => "YYYYYYYYYYn",
+            ViewSitePage => "YYYYYYYYYYn",
+            ViewSessionInfo => "YYYYYYYYYYn",
+            ListDemoAccounts => "YYYYYYYYYYn",
+            Register => "YYYYYYYYYYn",
+            ConfirmEmail => "YYYYYYYYYYn",
+            SignIn => "YYYYYYYYYYn",
+            RequestPasswordReset => "YYYYYYYYYYn",
+            ResetPassword => "YYYYYYYYYYn",
+            ViewOwnAccount => "nYYYYYYYYYn",
+            SignOut => "nYYYYYYYYYn",
+            SignOutEverywhere => "nYYYYYYYYYn",
+            ChangePassword => "nYYYYYYYYYn",
+            ExportOwnData => "nYYYYYYYYYn",
+            DeleteOwnAccount => "nYYYYYYYYYn",
+            RedeemCensusCode => "nYYYYYYYYYn",
+            SetProcessRequirements => "nnnnnnYnnYn",
+            ListUsers => "nnnnnnnnnYn",
+            ListRoleScopes => "nnnnnnnnnYn",
+            AssignRole => "nnnnnnnnnYn",
+            RevokeRole => "nnnnnnnnnYn",
+            ViewAuditLog => "nnnnnnnnnYn",
+            ViewOutbox => "nnnnnnnnnYn",
+            UploadCensusCodes => "nnnnnnnnnYn",
+            EditSitePage => "nnnnnnnnnYn",
+            LoadDemoData => "nnnnnnnnnnY",
+            CreateAdmin => "nnnnnnnnnnY",
+            DeliverMail => "nnnnnnnnnnY",
+        }
+    }
+
+    /// The scope each operation is checked on: this platform of this process
+    /// where the operation is about a process, nothing otherwise.
+    fn scope_of(operation: Operation) -> Scope {
+        match operation {
+            Operation::SetProcessRequirements => Scope::Process(PROCESS),
+            _ => Scope::Global,
+        }
+    }
+
+    #[test]
+    fn every_operation_against_every_role() {
+        let actors = actors();
+        let mut failures = Vec::new();
+        for operation in Operation::ALL {
+            let row = expected(operation);
+            assert_eq!(
+                row.len(),
+                actors.len(),
+                "{operation:?}: one letter per role"
+            );
+            for ((name, actor), letter) in actors.iter().zip(row.chars()) {
+                let allowed = permits(actor, operation, scope_of(operation));
+                if allowed != (letter == 'Y') {
+                    failures.push(format!(
+                        "{operation:?} by {name}: expected {}, got {}",
+                        if letter == 'Y' { "allow" } else { "deny" },
+                        if allowed { "allow" } else { "deny" }
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn platform_scope_never_lets_a_platform_facilitator_run_the_process() {
+        let actor = person(vec![grant(
+            Role::Facilitator,
+            Some(PROCESS),
+            Some(THIS_PLATFORM),
+        )]);
+        let scope = Scope::Platform {
+            process: PROCESS,
+            platform: THIS_PLATFORM,
+        };
+        assert!(!permits(&actor, Operation::SetProcessRequirements, scope));
+        let Actor::Person(p) = &actor else {
+            unreachable!()
+        };
+        assert!(p.facilitates_platform(PROCESS, THIS_PLATFORM));
+        assert!(!p.facilitates_platform(PROCESS, OTHER_PLATFORM));
+    }
+
+    #[test]
+    fn operations_are_listed_once_each() {
+        let mut names: Vec<_> = Operation::ALL.iter().map(|o| o.function()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Operation::ALL.len());
+    }
+
+    /// Every `pub async fn` of the service layer taking a `Ctx` is an
+    /// operation listed above, and calls `authorize` with that operation.
+    #[test]
+    fn every_service_operation_is_authorized() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/service");
+        let listed: Vec<&str> = Operation::ALL.iter().map(|o| o.function()).collect();
+        let mut found = Vec::new();
+        let mut problems = Vec::new();
+        for entry in std::fs::read_dir(&dir).expect("service folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let module = path.file_stem().unwrap().to_string_lossy().to_string();
+            let source = std::fs::read_to_string(&path).expect("source");
+            let source = source.split("#[cfg(test)]").next().unwrap_or_default();
+            for chunk in source.split("\npub async fn ").skip(1) {
+                let name: String = chunk
+                    .chars()
+                    .take_while(|c| *c != '(' && *c != '<')
+                    .collect();
+                let signature = chunk.split('{').next().unwrap_or_default();
+                if !signature.contains("ctx: &Ctx") {
+                    continue;
+                }
+                let qualified = format!("{module}::{name}");
+                let body_end = ["\npub ", "\nasync fn ", "\nfn ", "\n///", "\n#["]
+                    .iter()
+                    .filter_map(|m| chunk.find(m))
+                    .min()
+                    .unwrap_or(chunk.len());
+                let body = &chunk[..body_end];
+                match Operation::ALL.iter().find(|o| o.function() == qualified) {
+                    Some(operation) => {
+                        let call = format!("authorize(ctx, Operation::{operation:?},");
+                        if !body.contains(&call) {
+                            problems.push(format!("{qualified} never calls {call} …)"));
+                        }
+                    }
+                    None => problems.push(format!("{qualified} is not an Operation")),
+                }
+                found.push(qualified);
+            }
+        }
+        for name in &listed {
+            if !found.iter().any(|f| f == name) {
+                problems.push(format!("Operation {name} has no service function"));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
