@@ -4,9 +4,12 @@
 
 mod helpers;
 
+mod accounts;
+mod admin;
 mod cli_and_config;
 mod errors_and_health;
 mod language;
 mod pages;
 mod proposal_list;
+mod security;
 mod server_functions;
