@@ -231,7 +231,7 @@ async fn an_admin_edits_the_privacy_notice_in_markdown() {
     );
     let page = app.page("/privacy").await;
     assert!(page.contains("<strong>Comune di Prova</strong>"));
-    assert!(!page.contains("alert(1)"), "Markdown is sanitized");
+    assert!(!page.contains("<script>alert(1)"), "Markdown is sanitized");
     // Unknown pages do not exist; empty text restores the built-in notice.
     let unknown = app
         .post_form(

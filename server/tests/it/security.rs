@@ -72,9 +72,17 @@ async fn pages_carry_a_csp_that_allows_only_their_own_scripts() {
     // Every inline script of the page carries it.
     for script in answer.body.split("<script").skip(1) {
         let tag = script.split('>').next().unwrap_or_default();
+        let content = script[tag.len() + 1..]
+            .split("</script>")
+            .next()
+            .unwrap_or_default();
+        if content.trim().is_empty() {
+            continue; // An empty element runs nothing.
+        }
         assert!(
             tag.contains(&format!("nonce=\"{nonce}\"")) || tag.contains("src="),
-            "script without nonce: <script{tag}>"
+            "script without nonce: <script{tag}>{}",
+            &script[..script.len().min(300)]
         );
     }
     assert_eq!(
