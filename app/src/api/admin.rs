@@ -24,6 +24,19 @@ pub async fn scope_choices() -> Result<Vec<ScopeChoice>, ApiError> {
     Ok(shared::service::roles::scope_choices(&ctx).await?)
 }
 
+/// `back` with `esito=<outcome>` in its query (replacing any earlier outcome), so
+/// the page shows what happened and reloads its data.
+fn with_outcome(back: &str, outcome: &str) -> String {
+    let (path, query) = back.split_once('?').unwrap_or((back, ""));
+    let mut pairs: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("esito="))
+        .collect();
+    let esito = format!("esito={outcome}");
+    pairs.push(&esito);
+    format!("{path}?{}", pairs.join("&"))
+}
+
 fn parse_id(raw: &str, field: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::try_parse(raw.trim())
         .map_err(|_| ApiError::field(field, shared::model::account::FieldProblem::Malformed))
@@ -41,7 +54,7 @@ pub async fn assign_role(
     let user_id = parse_id(&user_id, "user_id")?;
     shared::service::roles::assign(&ctx, user_id, &role, scope.as_deref().unwrap_or("")).await?;
     let back = super::accounts::safe_local_path(torna.as_deref(), "/amministrazione/utenti");
-    leptos_axum::redirect(&back);
+    leptos_axum::redirect(&with_outcome(&back, "ruolo-assegnato"));
     Ok(())
 }
 
@@ -52,7 +65,7 @@ pub async fn revoke_role(assignment_id: String, torna: Option<String>) -> Result
     let id = parse_id(&assignment_id, "assignment_id")?;
     shared::service::roles::revoke(&ctx, id).await?;
     let back = super::accounts::safe_local_path(torna.as_deref(), "/amministrazione/utenti");
-    leptos_axum::redirect(&back);
+    leptos_axum::redirect(&with_outcome(&back, "ruolo-tolto"));
     Ok(())
 }
 
@@ -103,4 +116,15 @@ pub async fn set_requirements(
     shared::service::processes::set_requirements(&ctx, &process, requirements).await?;
     leptos_axum::redirect(&format!("/processi/{process}?esito=requisiti-salvati"));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_outcome;
+
+    #[test]
+    fn outcomes_replace_earlier_ones() {
+        assert_eq!(with_outcome("/a", "x"), "/a?esito=x");
+        assert_eq!(with_outcome("/a?q=b&esito=y", "x"), "/a?q=b&esito=x");
+    }
 }

@@ -192,6 +192,8 @@ pub fn Outcome() -> impl IntoView {
             "account-eliminato" => tu_string!(i18n, outcome.account_deleted),
             "salvata" => tu_string!(i18n, outcome.saved),
             "requisiti-salvati" => tu_string!(i18n, outcome.saved),
+            "ruolo-assegnato" => tu_string!(i18n, outcome.role_assigned),
+            "ruolo-tolto" => tu_string!(i18n, outcome.role_removed),
             _ => return None,
         };
         Some(view! { <div class="alert alert-success" role="status"><p>{text}</p></div> })

@@ -73,12 +73,13 @@ pub fn AdminUsersPage() -> impl IntoView {
     let i18n = use_i18n();
     let title = tu_string!(i18n, admin.users_title);
     let query = use_query_map();
+    // The outcome is part of the key: after a change the list loads again.
     let data = Resource::new(
         move || {
             let q = query.read();
-            (q.get("q"), q.get("dopo"))
+            (q.get("q"), q.get("dopo"), q.get("esito"))
         },
-        |(q, dopo)| async move {
+        |(q, dopo, _)| async move {
             let page = list_users(q, dopo).await?;
             let scopes = scope_choices().await?;
             Ok::<_, ApiError>((page, scopes))
@@ -414,17 +415,17 @@ pub fn AdminPageEditPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let key = move || {
+        let q = query.read();
         (
             params.read().get("slug").unwrap_or_default(),
-            query
-                .read()
-                .get("lingua")
+            q.get("lingua")
                 .filter(|l| l == "en")
                 .unwrap_or_else(|| "it".to_owned()),
+            q.get("esito"),
         )
     };
     let session = expect_context::<SessionContext>().0;
-    let data = Resource::new(key, move |(slug, locale)| async move {
+    let data = Resource::new(key, move |(slug, locale, _)| async move {
         match session.await?.user {
             Some(user) if user.is_admin() => {}
             Some(_) => return Err(ApiError::Forbidden),

@@ -21,9 +21,16 @@ use shared::model::ParticipationRequirements;
 #[component]
 pub fn ProcessPage() -> impl IntoView {
     let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    // The outcome is part of the key: after a settings change the page loads again.
     let detail = Resource::new(
-        move || params.read().get("process").unwrap_or_default(),
-        get_process,
+        move || {
+            (
+                params.read().get("process").unwrap_or_default(),
+                query.read().get("esito"),
+            )
+        },
+        |(slug, _)| get_process(slug),
     );
     view! { <Loaded resource=detail render=|detail| view! { <ProcessView detail /> } /> }
 }

@@ -18,7 +18,9 @@ use crate::i18n::{tu_string, use_i18n};
 /// The profile page (signing in first if needed).
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let account = Resource::new(|| (), |_| my_account());
+    // Reloaded after each change (the redirect sets a new `esito`).
+    let location = leptos_router::hooks::use_location();
+    let account = Resource::new(move || location.search.get(), |_| my_account());
     view! { <Loaded resource=account render=|account| view! { <ProfileView account /> } /> }
 }
 
