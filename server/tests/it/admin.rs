@@ -35,7 +35,10 @@ async fn an_admin_assigns_and_removes_a_facilitator_role_and_the_log_says_so() {
             Some(&admin),
         )
         .await;
-    assert_eq!(answer.location(), "/amministrazione/utenti");
+    assert_eq!(
+        answer.location(),
+        "/amministrazione/utenti?esito=ruolo-assegnato"
+    );
     let granted = role_assignment::Entity::find()
         .filter(role_assignment::Column::UserId.eq(person.id))
         .one(&app.db)
@@ -91,7 +94,10 @@ async fn an_admin_assigns_and_removes_a_facilitator_role_and_the_log_says_so() {
             Some(&admin),
         )
         .await;
-    assert_eq!(removed.location(), "/amministrazione/utenti");
+    assert_eq!(
+        removed.location(),
+        "/amministrazione/utenti?esito=ruolo-tolto"
+    );
     let log = audit_entry::Entity::find()
         .filter(audit_entry::Column::SubjectUserId.eq(person.id))
         .all(&app.db)
