@@ -78,8 +78,8 @@ test.describe('accounts', () => {
     await axe('people and roles');
     const row = page.locator('tbody tr').filter({ hasText: 'citizen-2@demo.piazza.invalid' });
     await expect(row).toHaveCount(1);
-    await row.getByLabel('Ruolo').selectOption('facilitator');
-    const scope = row.getByLabel('Ambito');
+    await row.getByLabel('Ruolo', { exact: true }).selectOption('facilitator');
+    const scope = row.getByLabel('Ambito', { exact: true });
     const platformValue = await scope.locator('option[value^="piattaforma:"]').first().getAttribute('value');
     const platformName = (await scope.locator('option[value^="piattaforma:"]').first().innerText()).trim();
     await scope.selectOption(platformValue!);

@@ -18,6 +18,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text=tu_string!(i18n, home.title) />
         <h1 class="mt-4">{move || t_string!(i18n, home.title)}</h1>
+        <crate::components::forms::Outcome />
         <p class="lead">{move || t_string!(i18n, home.intro)}</p>
         <Loaded
             resource=processes
