@@ -8,6 +8,8 @@ use http::{StatusCode, header};
 use serde::Deserialize;
 use shared::service::{Actor, Ctx, ServiceError, accounts, residence};
 
+use app::api::accounts::safe_local_path;
+
 use crate::startup::AppState;
 
 /// Health, readiness, the language switch, and the two account routes that
@@ -143,17 +145,6 @@ struct Back {
     torna: Option<String>,
 }
 
-/// Only local paths: never a redirect to another site.
-fn safe_local_path(path: Option<String>) -> String {
-    path.filter(|p| {
-        p.starts_with('/')
-            && !p.starts_with("//")
-            && !p.starts_with("/\\")
-            && !p.chars().any(char::is_control)
-    })
-    .unwrap_or_else(|| "/".to_owned())
-}
-
 /// `/lingua/{it|en}?torna=/path`: remembers the language in a cookie and
 /// goes back, so switching works without JavaScript.
 async fn set_language(
@@ -181,31 +172,11 @@ async fn set_language(
         StatusCode::SEE_OTHER,
         [
             (header::SET_COOKIE, cookie),
-            (header::LOCATION, safe_local_path(back.torna)),
+            (
+                header::LOCATION,
+                safe_local_path(back.torna.as_deref(), "/"),
+            ),
         ],
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_local_path;
-
-    #[test]
-    fn only_local_paths_are_followed() {
-        assert_eq!(
-            safe_local_path(Some("/processi/x?zona=y".into())),
-            "/processi/x?zona=y"
-        );
-        for bad in [
-            "//evil.example",
-            "https://evil.example",
-            "/\\evil.example",
-            "evil",
-            "/a\nb",
-        ] {
-            assert_eq!(safe_local_path(Some(bad.into())), "/", "{bad}");
-        }
-        assert_eq!(safe_local_path(None), "/");
-    }
 }

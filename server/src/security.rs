@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 
+use app::api::ssr::{cookie_value, session_cookie_header};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -34,7 +35,7 @@ pub async fn session_and_origin(
             .into_response();
     }
     request.extensions_mut().insert(client);
-    let token = app_cookie(request.headers(), app::SESSION_COOKIE);
+    let token = cookie_value(request.headers(), app::SESSION_COOKIE).filter(|t| !t.is_empty());
     let mut set_cookie = None;
     let actor = match &token {
         None => Actor::Anonymous,
@@ -42,13 +43,21 @@ pub async fn session_and_origin(
             Ok(Some(found)) => {
                 if let Some(until) = found.renewed_until {
                     let seconds = (until - chrono::Utc::now()).num_seconds().max(0);
-                    set_cookie = Some(cookie(Some(token), seconds, state.config.secure_cookies()));
+                    set_cookie = Some(session_cookie_header(
+                        Some(token),
+                        seconds,
+                        state.config.secure_cookies(),
+                    ));
                 }
                 Actor::Person(found.person)
             }
             Ok(None) => {
                 // Expired or revoked: forget the cookie.
-                set_cookie = Some(cookie(None, 0, state.config.secure_cookies()));
+                set_cookie = Some(session_cookie_header(
+                    None,
+                    0,
+                    state.config.secure_cookies(),
+                ));
                 Actor::Anonymous
             }
             Err(error) => {
@@ -131,28 +140,6 @@ fn client_info(request: &Request, trust_proxy: bool) -> ClientInfo {
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.chars().take(200).collect()),
-    }
-}
-
-fn app_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, value)| *key == name && !value.is_empty())
-        .map(|(_, value)| value.to_owned())
-}
-
-fn cookie(token: Option<&str>, max_age: i64, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    let name = app::SESSION_COOKIE;
-    match token {
-        Some(token) => {
-            format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
-        }
-        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     }
 }
 

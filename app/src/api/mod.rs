@@ -19,7 +19,7 @@ pub struct SiteSettings {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
+pub mod ssr {
     //! What only the server side of a server function needs.
     use http::request::Parts;
     use http::{HeaderValue, header};
