@@ -302,3 +302,55 @@ async fn a_process_facilitator_sets_the_residence_requirements() {
         .await;
     assert!(page.contains("Per sostenere le proposte serve la residenza verificata."));
 }
+
+#[tokio::test]
+async fn removing_the_verified_role_removes_the_residence_proof() {
+    let app = spawn_app().await;
+    let admin = sign_in_demo(&app, "admin@demo.piazza.invalid").await;
+    app.send(
+        crate::accounts::multipart_upload("codice\nRESIDENTE01\n", &admin),
+        [10, 0, 0, 1],
+    )
+    .await;
+    let citizen = sign_in_demo(&app, "citizen@demo.piazza.invalid").await;
+    let verified = app
+        .post_form(
+            "/api/account/residence",
+            &[("code", "RESIDENTE01")],
+            Some(&citizen),
+        )
+        .await;
+    assert_eq!(verified.location(), "/profilo?esito=residenza-verificata");
+    assert!(
+        app.get_as("/profilo", &citizen)
+            .await
+            .body
+            .contains("Residenza verificata il")
+    );
+
+    let person = user::Entity::find()
+        .filter(user::Column::Email.eq("citizen@demo.piazza.invalid"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let role = role_assignment::Entity::find()
+        .filter(role_assignment::Column::UserId.eq(person.id))
+        .filter(role_assignment::Column::Role.eq("verified"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the code granted the verified role");
+    app.post_form(
+        "/api/admin/roles/revoke",
+        &[("assignment_id", &role.id.to_string())],
+        Some(&admin),
+    )
+    .await;
+    let profile = app.get_as("/profilo", &citizen).await.body;
+    assert!(!profile.contains("Residenza verificata il"));
+    assert!(
+        profile.contains("Verifica la residenza"),
+        "the form is offered again"
+    );
+}

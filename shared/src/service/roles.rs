@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize};
-use super::entity::{platform, process, role_assignment, user};
+use super::entity::{platform, process, residence_verification, role_assignment, user};
 use super::{Ctx, ServiceError, audit};
 use crate::model::account::{AdminUserPage, AdminUserRow, FieldProblem, ScopeChoice};
 use crate::model::{Role, RoleView};
@@ -279,6 +279,12 @@ pub async fn revoke(ctx: &Ctx, assignment_id: Uuid) -> Result<(), ServiceError> 
     role_assignment::Entity::delete_by_id(found.id)
         .exec(&txn)
         .await?;
+    if found.role == Role::Verified.as_str() {
+        // No longer verified: the proof goes too (a new code can verify again).
+        residence_verification::Entity::delete_by_id(found.user_id)
+            .exec(&txn)
+            .await?;
+    }
     audit::record(&txn, ctx, "role_revoked", Some(found.user_id), label).await?;
     txn.commit().await?;
     Ok(())
