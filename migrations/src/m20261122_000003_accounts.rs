@@ -173,6 +173,8 @@ impl MigrationTrait for Migration {
                 .alter_table(Table::alter().table(Users::Table).add_column(column).take())
                 .await?;
         }
+        // Every page asks whether demo accounts exist (the demo banner).
+        index(manager, "idx_users_demo", Users::Table, &["is_demo"]).await?;
         for column in [Processes::VerifiedToPropose, Processes::VerifiedToSupport] {
             manager
                 .alter_table(

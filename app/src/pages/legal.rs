@@ -8,14 +8,16 @@ use crate::api::admin::site_page;
 use crate::components::layout::Breadcrumbs;
 use crate::i18n::{Locale, t_string, tu_string, use_i18n};
 
-/// The administrator's text for `slug` in the current language, if any.
-fn edited(slug: &'static str) -> Resource<Option<String>> {
+/// A page whose text an administrator may replace: their Markdown (sanitized
+/// HTML) in the current language if there is one, the built-in text otherwise.
+#[component]
+fn EditablePage(slug: &'static str, title: &'static str, built_in: ViewFn) -> impl IntoView {
     let i18n = use_i18n();
     let locale = match i18n.get_locale_untracked() {
         Locale::it => "it",
         Locale::en => "en",
     };
-    Resource::new(
+    let edited = Resource::new(
         move || (),
         move |_| async move {
             site_page(slug.to_owned(), locale.to_owned())
@@ -24,35 +26,40 @@ fn edited(slug: &'static str) -> Resource<Option<String>> {
                 .flatten()
                 .map(|(_, html)| html)
         },
-    )
+    );
+    view! {
+        <Title text=title />
+        <Breadcrumbs current=title.to_owned() />
+        <h1>{title}</h1>
+        <Suspense fallback=|| ()>
+            {move || {
+                let built_in = built_in.clone();
+                Suspend::new(async move {
+                    match edited.await {
+                        Some(html) => view! { <div class="prose" inner_html=html></div> }.into_any(),
+                        None => view! { <div class="prose">{built_in.run()}</div> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
 }
 
 /// Dichiarazione di accessibilità (L. 4/2004, AgID guidelines).
 #[component]
 pub fn AccessibilityPage() -> impl IntoView {
     let i18n = use_i18n();
-    let title = tu_string!(i18n, legal.accessibility_title);
-    let page = edited("accessibilita");
+    let built_in = move || {
+        view! {
+            <p>{move || t_string!(i18n, legal.accessibility_intro)}</p>
+            <h2>{move || t_string!(i18n, legal.accessibility_status_title)}</h2>
+            <p>{move || t_string!(i18n, legal.accessibility_status)}</p>
+            <h2>{move || t_string!(i18n, legal.accessibility_feedback_title)}</h2>
+            <p>{move || t_string!(i18n, legal.accessibility_feedback)}</p>
+        }
+    };
     view! {
-        <Title text=title />
-        <Breadcrumbs current=title.to_owned() />
-        <h1>{title}</h1>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Some(html) => view! { <div class="prose" inner_html=html></div> }.into_any(),
-                    None => view! {
-                        <div class="prose">
-                            <p>{move || t_string!(i18n, legal.accessibility_intro)}</p>
-                            <h2>{move || t_string!(i18n, legal.accessibility_status_title)}</h2>
-                            <p>{move || t_string!(i18n, legal.accessibility_status)}</p>
-                            <h2>{move || t_string!(i18n, legal.accessibility_feedback_title)}</h2>
-                            <p>{move || t_string!(i18n, legal.accessibility_feedback)}</p>
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <EditablePage slug="accessibilita" title=tu_string!(i18n, legal.accessibility_title) built_in=ViewFn::from(built_in) />
     }
 }
 
@@ -60,27 +67,16 @@ pub fn AccessibilityPage() -> impl IntoView {
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
     let i18n = use_i18n();
-    let title = tu_string!(i18n, legal.privacy_title);
-    let page = edited("privacy");
+    let built_in = move || {
+        view! {
+            <p>{move || t_string!(i18n, legal.privacy_intro)}</p>
+            <h2>{move || t_string!(i18n, legal.privacy_data_title)}</h2>
+            <p>{move || t_string!(i18n, legal.privacy_data)}</p>
+            <h2>{move || t_string!(i18n, legal.privacy_rights_title)}</h2>
+            <p>{move || t_string!(i18n, legal.privacy_rights)}</p>
+        }
+    };
     view! {
-        <Title text=title />
-        <Breadcrumbs current=title.to_owned() />
-        <h1>{title}</h1>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Some(html) => view! { <div class="prose" inner_html=html></div> }.into_any(),
-                    None => view! {
-                        <div class="prose">
-                            <p>{move || t_string!(i18n, legal.privacy_intro)}</p>
-                            <h2>{move || t_string!(i18n, legal.privacy_data_title)}</h2>
-                            <p>{move || t_string!(i18n, legal.privacy_data)}</p>
-                            <h2>{move || t_string!(i18n, legal.privacy_rights_title)}</h2>
-                            <p>{move || t_string!(i18n, legal.privacy_rights)}</p>
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <EditablePage slug="privacy" title=tu_string!(i18n, legal.privacy_title) built_in=ViewFn::from(built_in) />
     }
 }

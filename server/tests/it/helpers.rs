@@ -122,25 +122,11 @@ impl TestApp {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(Body::empty()).expect("valid request"))
-            .await
-            .expect("router answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body reads")
-            .to_bytes();
-        Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).replace("<!>", ""),
-        }
+        self.send(
+            request.body(Body::empty()).expect("valid request"),
+            [10, 0, 0, 1],
+        )
+        .await
     }
 
     /// Sends `request` (from client address `ip`) and reads the answer.

@@ -135,15 +135,7 @@ pub async fn register(
     ACCOUNT_EMAILS_PER_IP
         .record(&txn, &client.ip, ctx.now)
         .await?;
-    let address_key = email.as_str().to_lowercase();
-    let quiet = ACCOUNT_EMAILS_PER_ADDRESS
-        .reached(&txn, &address_key, ctx.now)
-        .await?;
-    if !quiet {
-        ACCOUNT_EMAILS_PER_ADDRESS
-            .record(&txn, &address_key, ctx.now)
-            .await?;
-    }
+    let quiet = !may_email(&txn, ctx, &email).await?;
     match find_by_email(&txn, &email).await? {
         Some(_) if quiet => {}
         Some(_) => {
@@ -166,18 +158,7 @@ pub async fn register(
             .await?;
         }
         None => {
-            let id = Uuid::now_v7();
-            user::Entity::insert(user::ActiveModel {
-                id: Set(id),
-                email: Set(Some(email.as_str().to_owned())),
-                display_name: Set(name.as_str().to_owned()),
-                is_demo: Set(false),
-                created_at: Set(ctx.now),
-                password_hash: Set(Some(hash)),
-                email_confirmed_at: Set(None),
-            })
-            .exec_without_returning(&txn)
-            .await?;
+            let id = insert_person(&txn, ctx, &email, &name, Some(hash)).await?;
             send_confirmation(&txn, ctx, id, email.as_str(), base_url).await?;
         }
     }
@@ -237,6 +218,48 @@ async fn send_confirmation(
         ),
     )
     .await
+}
+
+/// Whether one more account email may go to `email` now (and counts it if
+/// so). Beyond the limit nothing is sent and nobody is told: the answer
+/// must not reveal whether the address has an account.
+async fn may_email(
+    db: &impl ConnectionTrait,
+    ctx: &Ctx,
+    email: &EmailAddress,
+) -> Result<bool, ServiceError> {
+    let key = email.as_str().to_lowercase();
+    if ACCOUNT_EMAILS_PER_ADDRESS
+        .reached(db, &key, ctx.now)
+        .await?
+    {
+        return Ok(false);
+    }
+    ACCOUNT_EMAILS_PER_ADDRESS.record(db, &key, ctx.now).await?;
+    Ok(true)
+}
+
+/// Creates an account (address not yet confirmed); returns its id.
+async fn insert_person(
+    db: &impl ConnectionTrait,
+    ctx: &Ctx,
+    email: &EmailAddress,
+    name: &DisplayName,
+    password_hash: Option<String>,
+) -> Result<Uuid, ServiceError> {
+    let id = Uuid::now_v7();
+    user::Entity::insert(user::ActiveModel {
+        id: Set(id),
+        email: Set(Some(email.as_str().to_owned())),
+        display_name: Set(name.as_str().to_owned()),
+        is_demo: Set(false),
+        created_at: Set(ctx.now),
+        password_hash: Set(password_hash),
+        email_confirmed_at: Set(None),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
 }
 
 async fn find_by_email(
@@ -340,13 +363,7 @@ pub async fn sign_in(
     let person = found.ok_or(ServiceError::SignInFailed)?;
     let txn = ctx.db.begin().await?;
     if person.email_confirmed_at.is_none() {
-        if !ACCOUNT_EMAILS_PER_ADDRESS
-            .reached(&txn, &account_key, ctx.now)
-            .await?
-        {
-            ACCOUNT_EMAILS_PER_ADDRESS
-                .record(&txn, &account_key, ctx.now)
-                .await?;
+        if may_email(&txn, ctx, &email).await? {
             send_confirmation(&txn, ctx, person.id, email.as_str(), base_url).await?;
         }
         txn.commit().await?;
@@ -441,15 +458,9 @@ pub async fn request_password_reset(
     ACCOUNT_EMAILS_PER_IP
         .record(&txn, &client.ip, ctx.now)
         .await?;
-    let address_key = email.as_str().to_lowercase();
     if let Some(account) = find_by_email(&txn, &email).await?
-        && !ACCOUNT_EMAILS_PER_ADDRESS
-            .reached(&txn, &address_key, ctx.now)
-            .await?
+        && may_email(&txn, ctx, &email).await?
     {
-        ACCOUNT_EMAILS_PER_ADDRESS
-            .record(&txn, &address_key, ctx.now)
-            .await?;
         let token = issue_token(
             &txn,
             ctx.now,
@@ -710,21 +721,11 @@ pub async fn create_admin(
     let existing = find_by_email(&txn, email).await?;
     let (id, created, has_password) = match existing {
         Some(person) => (person.id, false, person.password_hash.is_some()),
-        None => {
-            let id = Uuid::now_v7();
-            user::Entity::insert(user::ActiveModel {
-                id: Set(id),
-                email: Set(Some(email.as_str().to_owned())),
-                display_name: Set(name.as_str().to_owned()),
-                is_demo: Set(false),
-                created_at: Set(ctx.now),
-                password_hash: Set(None),
-                email_confirmed_at: Set(None),
-            })
-            .exec_without_returning(&txn)
-            .await?;
-            (id, true, false)
-        }
+        None => (
+            insert_person(&txn, ctx, email, name, None).await?,
+            true,
+            false,
+        ),
     };
     let already_admin = role_assignment::Entity::find()
         .filter(role_assignment::Column::UserId.eq(id))
