@@ -152,26 +152,52 @@ pub fn page_csp(nonce: &str) -> String {
     )
 }
 
-/// Headers every response carries; pages rendered by Leptos already set
-/// their own CSP (with the nonce of their scripts), everything else gets a
-/// strict one.
+/// The nonce of one response's inline scripts (random, 128 bits).
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+impl CspNonce {
+    fn new() -> Self {
+        use base64::Engine;
+        let mut bytes = [0u8; 16];
+        // Without randomness the page's scripts are refused: safe, if unusable.
+        let _ = getrandom::fill(&mut bytes);
+        Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    }
+}
+
+/// Headers every response carries. Each request gets a fresh nonce (Leptos
+/// puts it on the page's hydration scripts); HTML answers allow exactly those
+/// scripts, everything else gets a strict policy.
 pub async fn security_headers(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    let nonce = CspNonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let policy = if is_html {
+        page_csp(&nonce.0)
+    } else {
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+            .to_owned()
+    };
     let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        headers.insert("content-security-policy", value);
+    }
     let mut set = |name: &'static str, value: &str| {
         if let Ok(value) = HeaderValue::from_str(value) {
             headers.entry(name).or_insert(value);
         }
     };
-    set(
-        "content-security-policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-         font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
-    );
     set("x-content-type-options", "nosniff");
     set("referrer-policy", "strict-origin-when-cross-origin");
     set("x-frame-options", "DENY");

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::FromRef;
-use http::{HeaderName, HeaderValue, Request};
+use http::{HeaderName, Request};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use migrations::{Migrator, MigratorTrait};
@@ -107,13 +107,12 @@ pub fn router(state: AppState) -> Router {
         move || {
             provide_context(db.clone());
             provide_context(settings.clone());
-            // A page's inline hydration scripts carry Leptos's per-request nonce: allow exactly those.
-            if let (Some(nonce), Some(response)) = (
-                leptos::nonce::use_nonce(),
-                use_context::<leptos_axum::ResponseOptions>(),
-            ) && let Ok(value) = HeaderValue::from_str(&security::page_csp(&nonce))
+            // The page's inline scripts carry the nonce the security layer put in
+            // the request and names in the response's CSP.
+            if let Some(nonce) = use_context::<http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<security::CspNonce>().cloned())
             {
-                response.insert_header(HeaderName::from_static("content-security-policy"), value);
+                provide_context(leptos::nonce::Nonce::from_value(nonce.0));
             }
         }
     };
