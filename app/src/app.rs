@@ -18,7 +18,10 @@ use crate::pages::auth::{
     ConfirmEmailPage, ForgotPasswordPage, RegisterPage, RegisterSentPage, ResetPasswordPage,
     SignInPage,
 };
+use crate::pages::notifications::NotificationsPage;
 use crate::pages::profile::ProfilePage;
+use crate::pages::results::ResultsPage;
+use crate::pages::write::{EditProposalPage, NewProposalPage, ProposalHistoryPage};
 use crate::pages::{
     home::HomePage, legal::AccessibilityPage, legal::PrivacyPage, not_found::NotFoundPage,
     platform::PlatformPage, process::ProcessPage, proposal::ProposalPage,
@@ -92,7 +95,12 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/processi/:process") view=ProcessPage ssr=SsrMode::Async />
                     <Route path=path!("/processi/:process/proposte") view=ProposalListPage ssr=SsrMode::Async />
                     <Route path=path!("/processi/:process/piattaforme/:platform") view=PlatformPage ssr=SsrMode::Async />
+                    <Route path=path!("/processi/:process/proposte/nuova") view=NewProposalPage ssr=SsrMode::Async />
+                    <Route path=path!("/processi/:process/risultati") view=ResultsPage ssr=SsrMode::Async />
                     <Route path=path!("/proposte/:id") view=ProposalPage ssr=SsrMode::Async />
+                    <Route path=path!("/proposte/:id/modifica") view=EditProposalPage ssr=SsrMode::Async />
+                    <Route path=path!("/proposte/:id/versioni") view=ProposalHistoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/notifiche") view=NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/accessibilita") view=AccessibilityPage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />
                     <Route path=path!("/accedi") view=SignInPage ssr=SsrMode::Async />

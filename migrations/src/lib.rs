@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_foundation;
 mod m20261122_000002_dup_missions;
 mod m20261122_000003_accounts;
+mod m20261122_000004_participation;
 
 /// The ordered list of migrations, applied at start and by `server migrate`.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_dup_missions::Migration),
             Box::new(m20261122_000003_accounts::Migration),
+            Box::new(m20261122_000004_participation::Migration),
         ]
     }
 }

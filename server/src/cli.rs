@@ -121,6 +121,11 @@ async fn serve(config: Config, db: shared::service::Db) -> Result<(), String> {
         config: Arc::new(config),
     };
     crate::mailer::spawn(state.db.clone(), &state.config)?;
+    crate::jobs::spawn(
+        state.db.clone(),
+        state.config.base_url.clone(),
+        state.config.smtp_url.is_some(),
+    );
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = tokio::net::TcpListener::bind(listen)
         .await

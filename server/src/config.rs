@@ -30,6 +30,9 @@ pub struct Config {
     /// Take the client address from `X-Forwarded-For` (`PIAZZA_TRUST_PROXY`):
     /// only behind a reverse proxy that sets it.
     pub trust_proxy: bool,
+    /// Where images attached to proposals are stored (`PIAZZA_UPLOAD_DIR`,
+    /// default `./data/immagini`).
+    pub upload_dir: PathBuf,
 }
 
 /// A setting that holds a password: never printed.
@@ -70,6 +73,7 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     trust_proxy: Option<bool>,
+    upload_dir: Option<String>,
 }
 
 /// A configuration problem, naming the setting.
@@ -210,7 +214,11 @@ impl Config {
             })?,
             None => file.trust_proxy.unwrap_or(false),
         };
+        let upload_dir = PathBuf::from(
+            pick("PIAZZA_UPLOAD_DIR", file.upload_dir).unwrap_or_else(|| "data/immagini".into()),
+        );
         Ok(Self {
+            upload_dir,
             smtp_url: smtp_url.map(Secret),
             mail_from,
             trust_proxy,

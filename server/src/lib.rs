@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod jobs;
 pub mod mailer;
 pub mod routes;
 pub mod security;

@@ -6,7 +6,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use http::{StatusCode, header};
 use serde::Deserialize;
-use shared::service::{Actor, Ctx, ServiceError, accounts, residence};
+use shared::model::account::FieldProblem;
+use shared::service::{Actor, Ctx, ServiceError, accounts, attachments, residence};
 
 use app::api::accounts::safe_local_path;
 
@@ -20,6 +21,13 @@ pub fn plain_routes() -> Router<AppState> {
         .route("/readyz", get(readyz))
         .route("/lingua/{lang}", get(set_language))
         .route("/profilo/dati", get(download_my_data))
+        .route(
+            "/proposte/{id}/immagini",
+            post(upload_image).layer(DefaultBodyLimit::max(
+                shared::model::participation::MAX_IMAGE_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/immagini/{id}", get(serve_image))
         .route(
             "/amministrazione/residenza",
             post(upload_census).layer(DefaultBodyLimit::max(
@@ -121,6 +129,90 @@ async fn upload_census(
             _ => back("errore=vuoto"),
         },
         Err(error) => refusal(error, "%2Famministrazione%2Fresidenza"),
+    }
+}
+
+/// `POST /proposte/{id}/immagini` (multipart: `immagine`, `descrizione`):
+/// the author attaches an image, then back to the proposal.
+async fn upload_image(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    mut form: Multipart,
+) -> Response {
+    let Ok(id) = uuid::Uuid::try_parse(&id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let ctx = Ctx::new(state.db.clone(), actor);
+    let back =
+        |query: &str| Redirect::to(&format!("/proposte/{id}?{query}#immagini")).into_response();
+    let (mut bytes, mut name, mut alt) = (None, String::new(), String::new());
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("immagine") => {
+                name = field.file_name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(b) => bytes = Some(b.to_vec()),
+                    Err(_) => return back("errore-immagine=troppo-grande"),
+                }
+            }
+            Ok(Some(field)) if field.name() == Some("descrizione") => {
+                alt = field.text().await.unwrap_or_default();
+            }
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(_) => return back("errore-immagine=illeggibile"),
+        }
+    }
+    let store = attachments::FileStore::new(&state.config.upload_dir);
+    match attachments::upload(&ctx, &store, id, &name, &alt, bytes.unwrap_or_default()).await {
+        Ok(_) => back("esito=immagine-aggiunta"),
+        Err(ServiceError::InvalidInput { field, problem }) => match (field.as_str(), problem) {
+            ("descrizione", _) => back("errore-immagine=descrizione"),
+            (_, FieldProblem::TooLarge { .. }) => back("errore-immagine=troppo-grande"),
+            _ => back("errore-immagine=illeggibile"),
+        },
+        Err(ServiceError::Refused(_)) => back("errore-immagine=non-ammessa"),
+        Err(ServiceError::NotFound(_)) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => refusal(error, &format!("%2Fproposte%2F{id}")),
+    }
+}
+
+/// `GET /immagini/{id}`: an attached image, with its type, cached for good
+/// (an id never changes content), never sniffed or run as a document.
+async fn serve_image(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = uuid::Uuid::try_parse(&id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let ctx = Ctx::new(state.db.clone(), actor);
+    let store = attachments::FileStore::new(&state.config.upload_dir);
+    match attachments::get(&ctx, &store, id).await {
+        Ok(file) => (
+            [
+                (header::CONTENT_TYPE, file.content_type),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("inline; filename=\"{}\"", file.file_name.replace('"', "")),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    "public, max-age=31536000, immutable".to_owned(),
+                ),
+                (header::ETAG, format!("\"{}\"", file.sha256)),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; sandbox".to_owned(),
+                ),
+            ],
+            file.bytes,
+        )
+            .into_response(),
+        Err(ServiceError::NotFound(_)) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => refusal(error, "%2F"),
     }
 }
 

@@ -104,9 +104,11 @@ pub fn router(state: AppState) -> Router {
             base_url: state.config.base_url.clone(),
             secure_cookies: state.config.secure_cookies(),
         };
+        let files = shared::service::attachments::FileStore::new(&state.config.upload_dir);
         move || {
             provide_context(db.clone());
             provide_context(settings.clone());
+            provide_context(files.clone());
             // The page's inline scripts carry the nonce the security layer put in
             // the request and names in the response's CSP.
             if let Some(nonce) = use_context::<http::request::Parts>()

@@ -4,6 +4,7 @@ use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 use shared::model::account::FieldProblem;
+use shared::model::participation::Refusal;
 
 /// Why a server function failed, as the user may know it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +28,9 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     /// A one-time link that is unknown, used or expired (HTTP 400).
     TokenInvalid,
+    /// Allowed in general, but not now or not here: the phase, a limit, the
+    /// proposal's state (HTTP 409).
+    Refused(Refusal),
     /// Our fault; details are in the server log (HTTP 500).
     Internal,
     /// The request did not reach the server or its answer was unreadable.
@@ -48,6 +52,7 @@ impl std::fmt::Display for ApiError {
                 write!(f, "rate limited ({retry_after_secs} s)")
             }
             ApiError::TokenInvalid => f.write_str("invalid or expired link"),
+            ApiError::Refused(refusal) => write!(f, "refused: {refusal:?}"),
             ApiError::Internal => f.write_str("internal error"),
             ApiError::Transport => f.write_str("transport error"),
         }
@@ -65,6 +70,7 @@ impl ApiError {
             ApiError::Unauthenticated | ApiError::SignInFailed => 401,
             ApiError::Forbidden | ApiError::EmailNotConfirmed => 403,
             ApiError::RateLimited { .. } => 429,
+            ApiError::Refused(_) => 409,
             ApiError::Internal | ApiError::Transport => 500,
         }
     }
@@ -121,6 +127,7 @@ impl From<shared::service::ServiceError> for ApiError {
                 ApiError::RateLimited { retry_after_secs }
             }
             ServiceError::TokenInvalid => ApiError::TokenInvalid,
+            ServiceError::Refused(refusal) => ApiError::Refused(refusal),
             ServiceError::Database(db) => {
                 tracing::error!(error = %db, "database error");
                 ApiError::Internal

@@ -54,7 +54,7 @@ pub fn ErrorView(error: ApiError) -> impl IntoView {
             tu_string!(i18n, auth.sign_in_title),
             tu_string!(i18n, auth.sign_in_required).to_owned(),
         ),
-        ApiError::RateLimited { .. } | ApiError::TokenInvalid => (
+        ApiError::RateLimited { .. } | ApiError::TokenInvalid | ApiError::Refused(_) => (
             tu_string!(i18n, error.invalid_title),
             crate::components::forms::error_text(&error),
         ),

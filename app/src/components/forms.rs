@@ -26,6 +26,20 @@ pub fn field_label(field: &str) -> String {
         "body" => tu_string!(i18n, field.body),
         "file" => tu_string!(i18n, field.file),
         "q" => tu_string!(i18n, field.search),
+        "titolo" => tu_string!(i18n, field.titolo),
+        "testo" => tu_string!(i18n, field.testo),
+        "zona" => tu_string!(i18n, field.zona),
+        "direzione" => tu_string!(i18n, field.direzione),
+        "piattaforma" => tu_string!(i18n, field.piattaforma),
+        "commento" => tu_string!(i18n, field.commento),
+        "posizione" => tu_string!(i18n, field.posizione),
+        "risposta" => tu_string!(i18n, field.risposta),
+        "stato" => tu_string!(i18n, field.stato),
+        "voto" => tu_string!(i18n, field.voto),
+        "descrizione" => tu_string!(i18n, field.descrizione),
+        "immagine" => tu_string!(i18n, field.immagine),
+        "cerca" => tu_string!(i18n, field.cerca),
+        "commenti" => tu_string!(i18n, field.commenti),
         _ => tu_string!(i18n, field.request),
     }
     .to_owned()
@@ -47,6 +61,9 @@ pub fn problem_text(problem: FieldProblem) -> String {
         FieldProblem::NotRecognized => tu_string!(i18n, problem.not_recognized).to_owned(),
         FieldProblem::LastAdmin => tu_string!(i18n, problem.last_admin).to_owned(),
         FieldProblem::AlreadyPresent => tu_string!(i18n, problem.already_present).to_owned(),
+        FieldProblem::TooLarge { max } => {
+            tu_string!(i18n, problem.too_large, max = max).to_string()
+        }
     }
 }
 
@@ -73,6 +90,7 @@ pub fn error_text(error: &ApiError) -> String {
         ApiError::Unauthenticated => tu_string!(i18n, auth.sign_in_required).to_owned(),
         ApiError::Forbidden => tu_string!(i18n, error.forbidden_text).to_owned(),
         ApiError::NotFound => tu_string!(i18n, error.not_found_text).to_owned(),
+        ApiError::Refused(refusal) => super::participation::refusal_text(refusal),
         ApiError::Internal | ApiError::Transport => {
             tu_string!(i18n, error.internal_text).to_owned()
         }
@@ -194,6 +212,22 @@ pub fn Outcome() -> impl IntoView {
             "requisiti-salvati" => tu_string!(i18n, outcome.saved),
             "ruolo-assegnato" => tu_string!(i18n, outcome.role_assigned),
             "ruolo-tolto" => tu_string!(i18n, outcome.role_removed),
+            "proposta-pubblicata" => tu_string!(i18n, outcome.proposal_published),
+            "proposta-modificata" => tu_string!(i18n, outcome.proposal_edited),
+            "proposta-ritirata" => tu_string!(i18n, outcome.proposal_withdrawn),
+            "seguita" => tu_string!(i18n, outcome.followed),
+            "non-seguita" => tu_string!(i18n, outcome.unfollowed),
+            "risposta-pubblicata" => tu_string!(i18n, outcome.answered),
+            "sostegno-dato" => tu_string!(i18n, outcome.support_given),
+            "sostegno-ritirato" => tu_string!(i18n, outcome.support_withdrawn),
+            "commento-pubblicato" => tu_string!(i18n, outcome.comment_posted),
+            "commento-modificato" => tu_string!(i18n, outcome.comment_edited),
+            "commento-eliminato" => tu_string!(i18n, outcome.comment_deleted),
+            "voto-registrato" => tu_string!(i18n, outcome.vote_saved),
+            "immagine-aggiunta" => tu_string!(i18n, outcome.image_added),
+            "immagine-rimossa" => tu_string!(i18n, outcome.image_removed),
+            "lette" => tu_string!(i18n, outcome.read),
+            "fase-avanzata" => tu_string!(i18n, outcome.phase_advanced),
             _ => return None,
         };
         Some(view! { <div class="alert alert-success" role="status"><p>{text}</p></div> })

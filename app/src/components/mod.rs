@@ -5,5 +5,6 @@ pub mod forms;
 pub mod labels;
 pub mod layout;
 pub mod loaded;
+pub mod participation;
 pub mod proposal_card;
 pub mod timeline;

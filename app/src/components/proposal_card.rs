@@ -12,7 +12,8 @@ use crate::i18n::{t_string, use_i18n};
 pub fn ProposalCard(proposal: Card, #[prop(default = 3)] heading_level: u8) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/proposte/{}", proposal.id);
-    let supports = proposal.support_count.max(0) as u64;
+    let supports = proposal.support_count.map(|n| n.max(0) as u64);
+    let comments = proposal.comment_count.max(0) as u64;
     let title = view! { <a href=href>{proposal.title}</a> };
     let heading = if heading_level == 2 {
         view! { <h2 class="card-title h5">{title}</h2> }.into_any()
@@ -32,8 +33,14 @@ pub fn ProposalCard(proposal: Card, #[prop(default = 3)] heading_level: u8) -> i
                     {heading}
                     <p class="card-text">{proposal.excerpt}</p>
                     <p class="card-signature">
-                        <span class="proposal-supports">
-                            {move || t_string!(i18n, proposals.supports, count = format::number(i18n, supports)).to_string()}
+                        {supports.map(|supports| view! {
+                            <span class="proposal-supports">
+                                {move || t_string!(i18n, proposals.supports, count = format::number(i18n, supports)).to_string()}
+                            </span>
+                            " · "
+                        })}
+                        <span class="proposal-comments">
+                            {move || t_string!(i18n, proposals.comments, count = format::number(i18n, comments)).to_string()}
                         </span>
                     </p>
                 </div>

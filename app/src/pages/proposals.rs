@@ -27,6 +27,7 @@ fn params_of(query: &ParamsMap) -> ProposalListParams {
         ordine: query.get("ordine"),
         seme: query.get("seme"),
         dopo: query.get("dopo"),
+        cerca: query.get("cerca"),
     }
 }
 
@@ -51,7 +52,7 @@ pub fn ProposalListPage() -> impl IntoView {
                     // A bad filter still shows the form, so the person can fix it.
                     (Ok(process), Err(ApiError::InvalidInput { field, .. })) => {
                         crate::components::error::set_status(400);
-                        let empty = ProposalPage { items: Vec::new(), next: None, total: 0, seed: None };
+                        let empty = ProposalPage { items: Vec::new(), next: None, total: 0, seed: None, counts_hidden: false };
                         view! { <ListView process page=empty params error=Some(field) /> }.into_any()
                     }
                     (Err(error), _) | (_, Err(error)) => view! { <ErrorView error /> }.into_any(),

@@ -65,7 +65,15 @@ async fn fresh_database_url() -> (String, Option<tempfile::TempDir>) {
 /// The configuration a test server runs with.
 pub fn test_config(database_url: &str) -> Config {
     let url = database_url.to_owned();
+    let uploads = std::env::temp_dir()
+        .join(format!(
+            "piazza-test-images-{}",
+            uuid::Uuid::now_v7().simple()
+        ))
+        .to_string_lossy()
+        .into_owned();
     Config::from_sources(None, move |name| match name {
+        "PIAZZA_UPLOAD_DIR" => Some(uploads.clone()),
         "DATABASE_URL" => Some(url.clone()),
         "PIAZZA_LISTEN" => Some("127.0.0.1:0".into()),
         "PIAZZA_BASE_URL" => Some(ORIGIN.into()),

@@ -17,7 +17,7 @@ async fn home_lists_every_process_with_its_timeline() {
         assert!(html.contains(title), "home lists {title}");
     }
     assert!(html.contains("class=\"phase-timeline\""));
-    // Alessandria is in its deliberation phase today; Milan's plan ended in 2016.
+    // Alessandria is voting today; Milan's plan ended in 2016.
     assert!(
         html.contains("phase-timeline-item is-current"),
         "a current phase is highlighted"

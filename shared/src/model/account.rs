@@ -28,6 +28,10 @@ pub enum FieldProblem {
     LastAdmin,
     /// The person already has it.
     AlreadyPresent,
+    /// A file over the size limit, in megabytes.
+    TooLarge {
+        max: usize,
+    },
 }
 
 /// An email address: trimmed, lower-cased domain, at most 254 characters, one `@`.
@@ -208,6 +212,8 @@ impl CurrentUser {
 pub struct SessionInfo {
     pub user: Option<CurrentUser>,
     pub demo_mode: bool,
+    /// Unread notifications of the signed-in person.
+    pub unread_notifications: u64,
 }
 
 /// A demo persona anyone may sign in as, listed on the sign-in page in demo mode.

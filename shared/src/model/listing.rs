@@ -20,6 +20,8 @@ pub struct ProposalListParams {
     pub ordine: Option<String>,
     pub seme: Option<String>,
     pub dopo: Option<String>,
+    /// Words to search for (full text).
+    pub cerca: Option<String>,
 }
 
 /// Which filters apply; platform, zone and direction by their URL key.
@@ -29,6 +31,8 @@ pub struct ProposalFilter {
     pub direction: Option<String>,
     pub zone: Option<String>,
     pub state: Option<ProposalState>,
+    /// Full-text search words, as typed (trimmed, at most 200 characters).
+    pub search: Option<String>,
 }
 
 /// The order of a list.
@@ -166,6 +170,17 @@ impl ProposalListParams {
                 direction: key(&self.direzione, "direzione")?,
                 zone: key(&self.zona, "zona")?,
                 state,
+                search: match non_empty(&self.cerca) {
+                    None => None,
+                    Some(v) if v.chars().count() <= 200 && !v.chars().any(char::is_control) => {
+                        Some(v.to_owned())
+                    }
+                    Some(_) => {
+                        return Err(ListingError {
+                            field: "cerca".into(),
+                        });
+                    }
+                },
             },
             sort,
             after,
@@ -190,6 +205,9 @@ impl ProposalQuery {
         }
         if let Some(state) = filter.state {
             params.push(("stato", state.url_name().to_owned()));
+        }
+        if let Some(search) = &filter.search {
+            params.push(("cerca", search.clone()));
         }
         if self.sort != ProposalSort::MostSupported {
             params.push(("ordine", self.sort.url_name().to_owned()));

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod listing;
+pub mod participation;
 pub mod phase;
 pub mod process;
 pub mod proposal;
@@ -10,7 +11,7 @@ pub mod role;
 pub use listing::{
     ListingError, ProposalCursor, ProposalFilter, ProposalListParams, ProposalQuery, ProposalSort,
 };
-pub use phase::{PhaseKind, PhaseStatus, PhaseTimeline};
+pub use phase::{PhaseCursor, PhaseKind, PhaseStatus, PhaseTimeline};
 pub use process::{
     DirectionDto, ParticipationRequirements, PhaseDto, PlatformDetail, PlatformDto, ProcessDetail,
     ProcessStats, ProcessSummary, ZoneDto,

@@ -132,6 +132,89 @@ impl PhaseTimeline {
     }
 }
 
+/// Where a process stands, as stored in the database: `cursor` is the index
+/// of the current phase (when `open`) or of the next one to open; a
+/// concluded process has `cursor` equal to the number of phases. Stored so
+/// that a facilitator can move a process by hand; the scheduler only moves
+/// it forward, when the dates say so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseCursor {
+    pub cursor: usize,
+    pub open: bool,
+}
+
+impl PhaseCursor {
+    /// The stored form of a timeline over `len` phases.
+    pub fn from_timeline(timeline: PhaseTimeline, len: usize) -> Self {
+        match timeline {
+            PhaseTimeline::NotStarted => Self {
+                cursor: 0,
+                open: false,
+            },
+            PhaseTimeline::Running(i) => Self {
+                cursor: i,
+                open: true,
+            },
+            PhaseTimeline::Between(i) => Self {
+                cursor: i,
+                open: false,
+            },
+            PhaseTimeline::Concluded => Self {
+                cursor: len,
+                open: false,
+            },
+        }
+    }
+
+    /// The timeline this stored state means, over `len` phases.
+    pub fn timeline(self, len: usize) -> PhaseTimeline {
+        match (self.cursor, self.open) {
+            (i, true) if i < len => PhaseTimeline::Running(i),
+            (0, _) if len > 0 => PhaseTimeline::NotStarted,
+            (i, _) if i < len => PhaseTimeline::Between(i),
+            _ if len == 0 => PhaseTimeline::NotStarted,
+            _ => PhaseTimeline::Concluded,
+        }
+    }
+
+    /// Orders states along the process: a later state ranks higher.
+    pub fn rank(self) -> usize {
+        self.cursor * 2 + usize::from(self.open)
+    }
+
+    /// The status of the phase at `index` in this state.
+    pub fn status_of(self, index: usize) -> PhaseStatus {
+        if index < self.cursor {
+            PhaseStatus::Past
+        } else if index == self.cursor && self.open {
+            PhaseStatus::Current
+        } else {
+            PhaseStatus::Future
+        }
+    }
+
+    /// The state after a facilitator's "next phase": the current phase
+    /// closes and the next opens (or the process concludes); between phases,
+    /// the next one opens. `None` when the process is over.
+    pub fn advanced(self, len: usize) -> Option<Self> {
+        match self.timeline(len) {
+            PhaseTimeline::Running(i) if i + 1 < len => Some(Self {
+                cursor: i + 1,
+                open: true,
+            }),
+            PhaseTimeline::Running(_) => Some(Self {
+                cursor: len,
+                open: false,
+            }),
+            PhaseTimeline::NotStarted | PhaseTimeline::Between(_) => Some(Self {
+                cursor: self.cursor,
+                open: true,
+            }),
+            PhaseTimeline::Concluded => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +274,45 @@ mod tests {
         assert_eq!(
             PhaseTimeline::of(day("2016-01-01"), &[]),
             PhaseTimeline::NotStarted
+        );
+    }
+
+    #[test]
+    fn stored_cursor_round_trips_and_only_moves_forward() {
+        for timeline in [
+            PhaseTimeline::NotStarted,
+            PhaseTimeline::Running(0),
+            PhaseTimeline::Between(1),
+            PhaseTimeline::Running(2),
+            PhaseTimeline::Concluded,
+        ] {
+            assert_eq!(
+                PhaseCursor::from_timeline(timeline, 3).timeline(3),
+                timeline
+            );
+        }
+        let running = PhaseCursor::from_timeline(PhaseTimeline::Running(1), 3);
+        let between = PhaseCursor::from_timeline(PhaseTimeline::Between(1), 3);
+        assert!(running.rank() > between.rank());
+        assert_eq!(running.status_of(0), PhaseStatus::Past);
+        assert_eq!(running.status_of(1), PhaseStatus::Current);
+        assert_eq!(between.status_of(1), PhaseStatus::Future);
+        assert_eq!(
+            running.advanced(3).map(|c| c.timeline(3)),
+            Some(PhaseTimeline::Running(2))
+        );
+        assert_eq!(
+            between.advanced(3).map(|c| c.timeline(3)),
+            Some(PhaseTimeline::Running(1))
+        );
+        let last = PhaseCursor::from_timeline(PhaseTimeline::Running(2), 3);
+        assert_eq!(
+            last.advanced(3).map(|c| c.timeline(3)),
+            Some(PhaseTimeline::Concluded)
+        );
+        assert_eq!(
+            PhaseCursor::from_timeline(PhaseTimeline::Concluded, 3).advanced(3),
+            None
         );
     }
 }

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::participation::Availability;
 use super::phase::{PhaseKind, PhaseStatus, PhaseTimeline};
 use super::proposal::ProposalPage;
 
@@ -27,6 +28,10 @@ pub struct PhaseDto {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub status: PhaseStatus,
+    /// Supports each person may give per platform while this phase runs.
+    pub supports_per_platform: Option<u32>,
+    /// Whether support counts show while this phase runs.
+    pub support_counts_visible: bool,
 }
 
 /// A process as listed on the home page.
@@ -91,8 +96,10 @@ pub struct ProcessStats {
 pub struct ProcessDetail {
     pub summary: ProcessSummary,
     pub requirements: ParticipationRequirements,
-    /// Whether the viewer may change the requirements.
+    /// Whether the viewer may change the requirements and move the phases.
     pub can_manage: bool,
+    /// What the viewer may do now.
+    pub can_propose: Availability,
     pub description_html: String,
     pub directions: Vec<DirectionDto>,
     pub platforms: Vec<PlatformDto>,

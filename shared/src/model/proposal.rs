@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::participation::{AnswerDto, AttachmentDto, ProposalViewer};
 use super::process::NamedRef;
 
 /// The life of a proposal, from publication to the facilitators' answer.
@@ -77,7 +78,9 @@ pub struct ProposalCard {
     pub direction: Option<NamedRef>,
     pub zone: Option<NamedRef>,
     pub state: ProposalState,
-    pub support_count: i64,
+    /// `None` while the voting phase hides the counts.
+    pub support_count: Option<i64>,
+    pub comment_count: i64,
     pub published_at: DateTime<Utc>,
     /// `None` when the author deleted their account.
     pub author_name: Option<String>,
@@ -93,6 +96,8 @@ pub struct ProposalPage {
     pub total: u64,
     /// The seed that orders a random listing, so the next page keeps the order.
     pub seed: Option<u32>,
+    /// The voting phase hides support counts (and the order by them).
+    pub counts_hidden: bool,
 }
 
 /// A proposal with everything its page shows.
@@ -108,9 +113,22 @@ pub struct ProposalDetail {
     pub direction: Option<NamedRef>,
     pub zone: Option<NamedRef>,
     pub state: ProposalState,
-    pub support_count: i64,
+    /// `None` while the voting phase hides the counts.
+    pub support_count: Option<i64>,
+    pub comment_count: i64,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// 1 until the first edit.
+    pub version: i32,
+    /// The Markdown source, for the author's edit form.
+    pub body_md: Option<String>,
+    /// Zone slug and direction code, for the edit form.
+    pub zone_key: Option<String>,
+    pub answer: Option<AnswerDto>,
+    pub images: Vec<AttachmentDto>,
+    pub viewer: ProposalViewer,
+    /// What the current phase is called, if one runs.
+    pub current_phase: Option<String>,
 }
 
 #[cfg(test)]

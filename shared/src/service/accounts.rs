@@ -20,7 +20,7 @@ use super::rate_limit::{
     ACCOUNT_EMAILS_PER_ADDRESS, ACCOUNT_EMAILS_PER_IP, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_IP,
 };
 use super::sessions::{self, NewSession};
-use super::{Ctx, ServiceError, audit, outbox, roles, secrets};
+use super::{Ctx, ServiceError, audit, notifications, outbox, roles, secrets};
 use crate::model::Role;
 use crate::model::account::{
     AccountOverview, CurrentUser, DemoAccount, DisplayName, EmailAddress, FieldProblem,
@@ -73,6 +73,10 @@ pub async fn session_info(ctx: &Ctx) -> Result<SessionInfo, ServiceError> {
             grants: p.grants.clone(),
         }),
         demo_mode,
+        unread_notifications: match ctx.actor.person() {
+            Some(p) => notifications::unread_count(&ctx.db, p.id).await?,
+            None => 0,
+        },
     })
 }
 
@@ -256,6 +260,7 @@ async fn insert_person(
         created_at: Set(ctx.now),
         password_hash: Set(password_hash),
         email_confirmed_at: Set(None),
+        email_digest: Set(true),
     })
     .exec_without_returning(db)
     .await?;

@@ -36,8 +36,33 @@ pub enum Operation {
     ExportOwnData,
     DeleteOwnAccount,
     RedeemCensusCode,
+    // Reading participation.
+    ViewResults,
+    ListComments,
+    ViewProposalHistory,
+    SuggestSimilar,
+    ViewImage,
+    // Taking part.
+    CreateProposal,
+    EditProposal,
+    WithdrawProposal,
+    FollowProposal,
+    UploadImage,
+    RemoveImage,
+    PostComment,
+    EditComment,
+    DeleteComment,
+    VoteComment,
+    GiveSupport,
+    WithdrawSupport,
+    ListNotifications,
+    MarkNotificationsRead,
+    SetEmailDigest,
     // Running a process.
     SetProcessRequirements,
+    AnswerProposal,
+    AdvancePhase,
+
     // Administration.
     ListUsers,
     ListRoleScopes,
@@ -51,6 +76,8 @@ pub enum Operation {
     LoadDemoData,
     CreateAdmin,
     DeliverMail,
+    AdvancePhasesOnSchedule,
+    SendDigests,
 }
 
 /// What an operation is about, for roles held within a process or platform.
@@ -70,13 +97,15 @@ enum Audience {
     Everyone,
     SignedIn,
     ProcessFacilitators,
+    /// Facilitators of the platform (or of its whole process).
+    PlatformFacilitators,
     Admins,
     ServerOnly,
 }
 
 impl Operation {
     /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 32] = [
+    pub const ALL: [Operation; 56] = [
         Operation::ListProcesses,
         Operation::ViewProcess,
         Operation::ViewPlatform,
@@ -109,6 +138,30 @@ impl Operation {
         Operation::LoadDemoData,
         Operation::CreateAdmin,
         Operation::DeliverMail,
+        Operation::ViewResults,
+        Operation::ListComments,
+        Operation::ViewProposalHistory,
+        Operation::SuggestSimilar,
+        Operation::ViewImage,
+        Operation::CreateProposal,
+        Operation::EditProposal,
+        Operation::WithdrawProposal,
+        Operation::FollowProposal,
+        Operation::UploadImage,
+        Operation::RemoveImage,
+        Operation::PostComment,
+        Operation::EditComment,
+        Operation::DeleteComment,
+        Operation::VoteComment,
+        Operation::GiveSupport,
+        Operation::WithdrawSupport,
+        Operation::ListNotifications,
+        Operation::MarkNotificationsRead,
+        Operation::SetEmailDigest,
+        Operation::AnswerProposal,
+        Operation::AdvancePhase,
+        Operation::AdvancePhasesOnSchedule,
+        Operation::SendDigests,
     ];
 
     /// The service function that runs it, as `module::function`.
@@ -147,6 +200,30 @@ impl Operation {
             LoadDemoData => "demo::load",
             CreateAdmin => "accounts::create_admin",
             DeliverMail => "outbox::deliver_pending",
+            ViewResults => "supports::results",
+            ListComments => "comments::list",
+            ViewProposalHistory => "authoring::history",
+            SuggestSimilar => "authoring::similar",
+            ViewImage => "attachments::get",
+            CreateProposal => "authoring::create",
+            EditProposal => "authoring::edit",
+            WithdrawProposal => "authoring::withdraw",
+            FollowProposal => "authoring::follow",
+            UploadImage => "attachments::upload",
+            RemoveImage => "attachments::remove",
+            PostComment => "comments::post",
+            EditComment => "comments::edit",
+            DeleteComment => "comments::delete",
+            VoteComment => "comments::vote",
+            GiveSupport => "supports::give",
+            WithdrawSupport => "supports::withdraw",
+            ListNotifications => "notifications::list",
+            MarkNotificationsRead => "notifications::mark_read",
+            SetEmailDigest => "notifications::set_digest",
+            AnswerProposal => "authoring::answer",
+            AdvancePhase => "phases::advance",
+            AdvancePhasesOnSchedule => "phases::advance_on_schedule",
+            SendDigests => "notifications::send_digests",
         }
     }
 
@@ -159,6 +236,30 @@ impl Operation {
             ViewOwnAccount | SignOut | SignOutEverywhere | ChangePassword | ExportOwnData
             | DeleteOwnAccount | RedeemCensusCode => Audience::SignedIn,
             SetProcessRequirements => Audience::ProcessFacilitators,
+            ViewResults => Audience::Everyone,
+            ListComments => Audience::Everyone,
+            ViewProposalHistory => Audience::Everyone,
+            SuggestSimilar => Audience::Everyone,
+            ViewImage => Audience::Everyone,
+            CreateProposal => Audience::SignedIn,
+            EditProposal => Audience::SignedIn,
+            WithdrawProposal => Audience::SignedIn,
+            FollowProposal => Audience::SignedIn,
+            UploadImage => Audience::SignedIn,
+            RemoveImage => Audience::SignedIn,
+            PostComment => Audience::SignedIn,
+            EditComment => Audience::SignedIn,
+            DeleteComment => Audience::SignedIn,
+            VoteComment => Audience::SignedIn,
+            GiveSupport => Audience::SignedIn,
+            WithdrawSupport => Audience::SignedIn,
+            ListNotifications => Audience::SignedIn,
+            MarkNotificationsRead => Audience::SignedIn,
+            SetEmailDigest => Audience::SignedIn,
+            AnswerProposal => Audience::PlatformFacilitators,
+            AdvancePhase => Audience::ProcessFacilitators,
+            AdvancePhasesOnSchedule => Audience::ServerOnly,
+            SendDigests => Audience::ServerOnly,
             ListUsers | ListRoleScopes | AssignRole | RevokeRole | ViewAuditLog | ViewOutbox
             | UploadCensusCodes | EditSitePage => Audience::Admins,
             LoadDemoData | CreateAdmin | DeliverMail => Audience::ServerOnly,
@@ -178,6 +279,9 @@ pub fn permits(actor: &Actor, operation: Operation, scope: Scope) -> bool {
         (Audience::Admins, Actor::Person(person)) => person.has(Role::Admin),
         (Audience::ProcessFacilitators, Actor::Person(person)) => {
             person.has(Role::Admin) || facilitates(person, scope, false)
+        }
+        (Audience::PlatformFacilitators, Actor::Person(person)) => {
+            person.has(Role::Admin) || facilitates(person, scope, true)
         }
     }
 }
@@ -205,7 +309,10 @@ pub fn authorize(ctx: &Ctx, operation: Operation, scope: Scope) -> Result<(), Se
     match (&ctx.actor, operation.audience()) {
         (
             Actor::Anonymous,
-            Audience::SignedIn | Audience::Admins | Audience::ProcessFacilitators,
+            Audience::SignedIn
+            | Audience::Admins
+            | Audience::ProcessFacilitators
+            | Audience::PlatformFacilitators,
         ) => Err(ServiceError::Unauthenticated),
         _ => Err(ServiceError::Forbidden),
     }
@@ -320,6 +427,30 @@ mod tests {
             LoadDemoData => "nnnnnnnnnnY",
             CreateAdmin => "nnnnnnnnnnY",
             DeliverMail => "nnnnnnnnnnY",
+            ViewResults => "YYYYYYYYYYn",
+            ListComments => "YYYYYYYYYYn",
+            ViewProposalHistory => "YYYYYYYYYYn",
+            SuggestSimilar => "YYYYYYYYYYn",
+            ViewImage => "YYYYYYYYYYn",
+            CreateProposal => "nYYYYYYYYYn",
+            EditProposal => "nYYYYYYYYYn",
+            WithdrawProposal => "nYYYYYYYYYn",
+            FollowProposal => "nYYYYYYYYYn",
+            UploadImage => "nYYYYYYYYYn",
+            RemoveImage => "nYYYYYYYYYn",
+            PostComment => "nYYYYYYYYYn",
+            EditComment => "nYYYYYYYYYn",
+            DeleteComment => "nYYYYYYYYYn",
+            VoteComment => "nYYYYYYYYYn",
+            GiveSupport => "nYYYYYYYYYn",
+            WithdrawSupport => "nYYYYYYYYYn",
+            ListNotifications => "nYYYYYYYYYn",
+            MarkNotificationsRead => "nYYYYYYYYYn",
+            SetEmailDigest => "nYYYYYYYYYn",
+            AnswerProposal => "nnnnnYYnnYn",
+            AdvancePhase => "nnnnnnYnnYn",
+            AdvancePhasesOnSchedule => "nnnnnnnnnnY",
+            SendDigests => "nnnnnnnnnnY",
         }
     }
 
@@ -327,7 +458,11 @@ mod tests {
     /// where the operation is about a process, nothing otherwise.
     fn scope_of(operation: Operation) -> Scope {
         match operation {
-            Operation::SetProcessRequirements => Scope::Process(PROCESS),
+            Operation::SetProcessRequirements | Operation::AdvancePhase => Scope::Process(PROCESS),
+            Operation::AnswerProposal => Scope::Platform {
+                process: PROCESS,
+                platform: THIS_PLATFORM,
+            },
             _ => Scope::Global,
         }
     }

@@ -34,3 +34,29 @@ pub async fn connect(config: &DbConfig) -> Result<Db, DbErr> {
         });
     Database::connect(options).await
 }
+
+/// A raw statement written with `?` placeholders, numbered (`$1`, `$2`…)
+/// for PostgreSQL. For the few queries the query builder does not express.
+pub(crate) fn statement(
+    backend: sea_orm::DatabaseBackend,
+    sql: &str,
+    values: impl IntoIterator<Item = sea_orm::Value>,
+) -> sea_orm::Statement {
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            let mut numbered = String::with_capacity(sql.len() + 8);
+            let mut n = 0;
+            for c in sql.chars() {
+                if c == '?' {
+                    n += 1;
+                    numbered.push_str(&format!("${n}"));
+                } else {
+                    numbered.push(c);
+                }
+            }
+            numbered
+        }
+        _ => sql.to_owned(),
+    };
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+}

@@ -6,17 +6,19 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize};
 use super::entity::{
-    phase, platform, process, proposal, role_assignment, strategic_direction, support, user, zone,
+    follow, phase, platform, process, proposal, proposal_version, role_assignment,
+    strategic_direction, support, user, zone,
 };
 use super::proposals::random_key_for;
-use super::{Ctx, ServiceError, secrets};
+use super::{Ctx, ServiceError, phases, search, secrets};
 use crate::model::account::NewPassword;
 use crate::model::{PhaseKind, ProposalState};
 
@@ -66,6 +68,14 @@ struct DemoPhase {
     ends_on: Option<NaiveDate>,
     starts_offset: Option<i64>,
     ends_offset: Option<i64>,
+    #[serde(default)]
+    supports_per_platform: Option<i32>,
+    #[serde(default = "visible")]
+    support_counts_visible: bool,
+}
+
+fn visible() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -182,6 +192,7 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
                     created_at: Set(ctx.now),
                     password_hash: Set(can_sign_in.then(|| demo_hash.clone())),
                     email_confirmed_at: Set(Some(ctx.now)),
+                    email_digest: Set(true),
                 });
                 id
             }
@@ -271,6 +282,19 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
                 .await?;
         }
     }
+    if report.processes_created > 0 {
+        search::reindex_all(&txn).await?;
+        // The per-platform support counters, from the supports just loaded.
+        txn.execute_unprepared("DELETE FROM support_allowances")
+            .await?;
+        txn.execute_unprepared(
+            "INSERT INTO support_allowances (user_id, platform_id, used) \
+             SELECT s.user_id, p.platform_id, COUNT(*) FROM supports s \
+             JOIN proposals p ON p.id = s.proposal_id \
+             WHERE s.user_id IS NOT NULL GROUP BY s.user_id, p.platform_id",
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(report)
 }
@@ -303,6 +327,9 @@ async fn load_process(
         updated_at: Set(ctx.now),
         verified_to_propose: Set(false),
         verified_to_support: Set(false),
+        phase_cursor: Set(0),
+        phase_open: Set(false),
+        phase_changed_at: Set(None),
     })
     .exec_without_returning(txn)
     .await?;
@@ -326,6 +353,8 @@ async fn load_process(
             description_md: Set(ph.description_md.clone()),
             starts_on: Set(date(ph.starts_on, ph.starts_offset)?),
             ends_on: Set(date(ph.ends_on, ph.ends_offset)?),
+            supports_per_platform: Set(ph.supports_per_platform),
+            support_counts_visible: Set(ph.support_counts_visible),
         });
     }
     let first_day = phases
@@ -335,6 +364,7 @@ async fn load_process(
     phase::Entity::insert_many(phases)
         .exec_without_returning(txn)
         .await?;
+    phases::initialize(txn, ctx, process_id).await?;
 
     let mut directions = HashMap::new();
     let rows: Vec<_> = demo
@@ -414,6 +444,8 @@ async fn load_process(
         DateTime::<Utc>::from_naive_utc_and_offset(first_day.and_time(NaiveTime::MIN), Utc);
     let mut proposals = Vec::new();
     let mut supports = Vec::new();
+    let mut versions = Vec::new();
+    let mut follows = Vec::new();
     for (index, p) in demo.proposals.iter().enumerate() {
         let id = Uuid::now_v7();
         let state = ProposalState::parse(&p.state)
@@ -468,6 +500,27 @@ async fn load_process(
             published_at: Set(published_at),
             created_at: Set(published_at),
             updated_at: Set(published_at),
+            comment_count: Set(0),
+            version: Set(1),
+            answer_md: Set(None),
+            answered_at: Set(None),
+            search_terms: Set(search::document(&p.title, &p.body_md)),
+        });
+        versions.push(proposal_version::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            proposal_id: Set(id),
+            version: Set(1),
+            title: Set(p.title.clone()),
+            body_md: Set(p.body_md.clone()),
+            zone_id: Set(None),
+            editor_id: Set(Some(author)),
+            created_at: Set(published_at),
+        });
+        follows.push(follow::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(author),
+            proposal_id: Set(id),
+            created_at: Set(published_at),
         });
     }
     report.proposals_created += proposals.len() as u64;
@@ -479,6 +532,16 @@ async fn load_process(
     }
     for chunk in supports.chunks(500) {
         support::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    for chunk in versions.chunks(100) {
+        proposal_version::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    for chunk in follows.chunks(500) {
+        follow::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(txn)
             .await?;
     }

@@ -3,6 +3,7 @@
 use sea_orm::DbErr;
 
 use crate::model::account::FieldProblem;
+use crate::model::participation::Refusal;
 
 /// Why an operation did not happen. Internals (database errors) are logged
 /// by whoever maps this to a response, never shown to users.
@@ -35,6 +36,9 @@ pub enum ServiceError {
     /// A one-time link that is unknown, used or expired.
     #[error("invalid or expired token")]
     TokenInvalid,
+    /// Allowed in general, but not now or not here (phase, limits, state).
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] DbErr),

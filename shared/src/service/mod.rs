@@ -3,23 +3,30 @@
 //! `Result<Dto, ServiceError>`; authorization is decided here ([`authz`]).
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
+pub mod authoring;
 pub mod authz;
+pub mod comments;
 pub mod demo;
 pub mod entity;
 pub mod markdown;
+pub mod notifications;
 pub mod outbox;
+pub mod phases;
 pub mod processes;
 pub mod proposals;
 pub mod rate_limit;
 pub mod residence;
 pub mod roles;
+pub mod search;
 pub mod secrets;
 pub mod sessions;
 pub mod site_pages;
+pub mod supports;
 
 mod context;
-mod db;
+pub(crate) mod db;
 mod error;
 
 pub use context::{Actor, Ctx, Person};

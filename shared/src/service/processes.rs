@@ -11,11 +11,12 @@ use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize, permits};
 use super::entity::{phase, platform, process, proposal, strategic_direction, support, zone};
-use super::{Ctx, ServiceError, audit, markdown, proposals};
+use super::{Ctx, ServiceError, audit, markdown, phases, proposals};
 use crate::model::listing::ProposalQuery;
+use crate::model::participation::{Availability, ParticipationAction, Refusal};
 use crate::model::process::NamedRef;
 use crate::model::{
-    DirectionDto, ParticipationRequirements, PhaseDto, PhaseKind, PhaseStatus, PhaseTimeline,
+    DirectionDto, ParticipationRequirements, PhaseCursor, PhaseDto, PhaseKind, PhaseTimeline,
     PlatformDetail, PlatformDto, ProcessDetail, ProcessStats, ProcessSummary, ProposalFilter,
     ProposalSort, ProposalState, ZoneDto,
 };
@@ -89,9 +90,31 @@ pub async fn detail(ctx: &Ctx, slug: &str) -> Result<ProcessDetail, ServiceError
         Operation::SetProcessRequirements,
         Scope::Process(id),
     );
+    let can_propose = {
+        let state = phases::ProcessPhases {
+            process: process.clone(),
+            phases: phases.clone(),
+        };
+        match (
+            ctx.actor.person(),
+            state.allows(ParticipationAction::Propose),
+        ) {
+            (_, Err(refusal)) => Availability::Refused(refusal),
+            (None, Ok(())) => Availability::SignInNeeded,
+            (Some(person), Ok(()))
+                if state.verification_missing(ParticipationAction::Propose, person) =>
+            {
+                Availability::Refused(Refusal::VerificationRequired {
+                    action: ParticipationAction::Propose,
+                })
+            }
+            (Some(_), Ok(())) => Availability::Open,
+        }
+    };
     Ok(ProcessDetail {
         requirements,
         can_manage,
+        can_propose,
         summary: summary(ctx, process, phases, stats.proposals),
         description_html,
         directions: directions
@@ -238,16 +261,24 @@ fn summary(
     phases: Vec<phase::Model>,
     proposal_count: u64,
 ) -> ProcessSummary {
-    let today = ctx.today();
-    let ranges: Vec<_> = phases.iter().map(|ph| (ph.starts_on, ph.ends_on)).collect();
+    let _ = ctx;
+    let cursor = PhaseCursor {
+        cursor: usize::try_from(p.phase_cursor).unwrap_or(0),
+        open: p.phase_open,
+    };
     ProcessSummary {
-        timeline: PhaseTimeline::of(today, &ranges),
+        timeline: cursor.timeline(phases.len()),
         phases: phases
             .into_iter()
-            .filter_map(|ph| {
+            .enumerate()
+            .filter_map(|(index, ph)| {
                 let kind = PhaseKind::parse(&ph.kind)?;
                 Some(PhaseDto {
-                    status: PhaseStatus::on(today, ph.starts_on, ph.ends_on),
+                    status: cursor.status_of(index),
+                    supports_per_platform: ph
+                        .supports_per_platform
+                        .and_then(|n| u32::try_from(n).ok()),
+                    support_counts_visible: ph.support_counts_visible,
                     description_html: markdown::render(&ph.description_md),
                     id: ph.id,
                     position: ph.position,

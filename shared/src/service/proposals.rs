@@ -12,11 +12,16 @@ use uuid::Uuid;
 
 use crate::model::account::FieldProblem;
 
-use super::authz::{Operation, Scope, authorize};
-use super::entity::{platform, process, proposal, strategic_direction, user, zone};
+use super::authz::{Operation, Scope, authorize, permits};
+use super::entity::{
+    follow, platform, process, proposal, strategic_direction, support, user, zone,
+};
 use super::processes::{direction_ref, find_by_slug, platforms_of, zones_of};
-use super::{Ctx, ServiceError, markdown};
+use super::{Ctx, ServiceError, attachments, authoring, markdown, phases, supports};
 use crate::model::listing::{RANDOM_KEY_MODULUS, shuffle_coefficients, shuffle_key};
+use crate::model::participation::{
+    AnswerDto, Availability, EditLock, ParticipationAction, ProposalViewer, Refusal,
+};
 use crate::model::process::NamedRef;
 use crate::model::{
     ProposalCard, ProposalCursor, ProposalDetail, ProposalPage, ProposalQuery, ProposalSort,
@@ -95,6 +100,20 @@ pub(crate) async fn list_in(
     query: &ProposalQuery,
 ) -> Result<ProposalPage, ServiceError> {
     let labels = Labels::of(ctx, process.id).await?;
+    let phases = phases::load(&ctx.db, process.id).await?;
+    let counts_hidden = phases.counts_hidden();
+    let adjusted;
+    let query = if counts_hidden && query.sort == ProposalSort::MostSupported {
+        // Ordering by supports would reveal them: newest first instead.
+        adjusted = ProposalQuery {
+            sort: ProposalSort::Newest,
+            after: None,
+            ..query.clone()
+        };
+        &adjusted
+    } else {
+        query
+    };
     let filter = &query.filter;
     let mut select = proposal::Entity::find().filter(proposal::Column::ProcessId.eq(process.id));
     if let Some(key) = &filter.platform {
@@ -117,6 +136,13 @@ pub(crate) async fn list_in(
         // Withdrawn proposals are shown only when asked for.
         None => select.filter(proposal::Column::State.ne(ProposalState::Withdrawn.as_str())),
     };
+    if let Some(text) = &filter.search {
+        select = match authoring::search_condition(ctx.db.get_database_backend(), text) {
+            Some(condition) => select.filter(condition),
+            // Only common words: nothing to look for, so nothing matches.
+            None => select.filter(Expr::value(false)),
+        };
+    }
     let total = select.clone().count(&ctx.db).await?;
 
     let select = order_and_seek(select, query)?;
@@ -130,7 +156,7 @@ pub(crate) async fn list_in(
     let authors = author_names(ctx, rows.iter().filter_map(|p| p.author_id)).await?;
     let items = rows
         .into_iter()
-        .filter_map(|p| card(p, &labels, &authors))
+        .filter_map(|p| card(p, &labels, &authors, counts_hidden))
         .collect();
     let seed = match query.sort {
         ProposalSort::Random { seed } => Some(seed),
@@ -141,6 +167,7 @@ pub(crate) async fn list_in(
         next,
         total,
         seed,
+        counts_hidden,
     })
 }
 
@@ -253,6 +280,7 @@ fn card(
     p: proposal::Model,
     labels: &Labels,
     authors: &HashMap<Uuid, String>,
+    counts_hidden: bool,
 ) -> Option<ProposalCard> {
     Some(ProposalCard {
         excerpt: markdown::excerpt(&p.body_md, EXCERPT_CHARS),
@@ -262,7 +290,8 @@ fn card(
             .and_then(|id| labels.directions.get(&id).cloned()),
         zone: p.zone_id.and_then(|id| labels.zones.get(&id).cloned()),
         state: ProposalState::parse(&p.state)?,
-        support_count: i64::from(p.support_count),
+        support_count: (!counts_hidden).then_some(i64::from(p.support_count)),
+        comment_count: i64::from(p.comment_count),
         published_at: p.published_at,
         author_name: p.author_id.and_then(|id| authors.get(&id).cloned()),
         id: p.id,
@@ -270,17 +299,15 @@ fn card(
     })
 }
 
-/// One proposal with everything its page shows.
+/// One proposal with everything its page shows, and what the viewer may do with it.
 pub async fn detail(ctx: &Ctx, id: Uuid) -> Result<ProposalDetail, ServiceError> {
     authorize(ctx, Operation::ViewProposal, Scope::Global)?;
     let p = proposal::Entity::find_by_id(id)
         .one(&ctx.db)
         .await?
         .ok_or(ServiceError::NotFound("proposal"))?;
-    let process = process::Entity::find_by_id(p.process_id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(ServiceError::NotFound("process"))?;
+    let phases = phases::load(&ctx.db, p.process_id).await?;
+    let process = &phases.process;
     let platform = platform::Entity::find_by_id(p.platform_id)
         .one(&ctx.db)
         .await?
@@ -304,28 +331,148 @@ pub async fn detail(ctx: &Ctx, id: Uuid) -> Result<ProposalDetail, ServiceError>
             .map(|u| u.display_name),
         None => None,
     };
+    let state = ProposalState::parse(&p.state).ok_or(ServiceError::NotFound("proposal"))?;
+    let viewer = viewer_of(ctx, &p, &phases).await?;
+    let counts_hidden = phases.counts_hidden();
     Ok(ProposalDetail {
         process: NamedRef {
-            key: process.slug,
-            name: process.title,
+            key: process.slug.clone(),
+            name: process.title.clone(),
         },
         body_html: markdown::render(&p.body_md),
+        body_md: viewer.is_author.then(|| p.body_md.clone()),
         author_name,
         platform: NamedRef {
             key: platform.slug,
             name: platform.title,
         },
         direction: direction.as_ref().map(direction_ref),
+        zone_key: zone.as_ref().map(|z| z.slug.clone()),
         zone: zone.map(|z| NamedRef {
             key: z.slug,
             name: z.name,
         }),
-        state: ProposalState::parse(&p.state).ok_or(ServiceError::NotFound("proposal"))?,
-        support_count: i64::from(p.support_count),
+        state,
+        support_count: (!counts_hidden).then_some(i64::from(p.support_count)),
+        comment_count: i64::from(p.comment_count),
         published_at: p.published_at,
         updated_at: p.updated_at,
+        version: p.version,
+        answer: p.answered_at.map(|answered_at| AnswerDto {
+            state,
+            body_html: p
+                .answer_md
+                .as_deref()
+                .map(markdown::render)
+                .unwrap_or_default(),
+            answered_at,
+        }),
+        images: attachments::of_proposal(&ctx.db, p.id).await?,
+        current_phase: phases.current().map(|ph| ph.title.clone()),
+        viewer,
         id: p.id,
         title: p.title,
+    })
+}
+
+/// What the viewer may do with `p`, decided with the same rules the operations apply.
+async fn viewer_of(
+    ctx: &Ctx,
+    p: &proposal::Model,
+    phases: &phases::ProcessPhases,
+) -> Result<ProposalViewer, ServiceError> {
+    let Some(me) = ctx.actor.person() else {
+        let support_phase = phases.allows(ParticipationAction::Support);
+        return Ok(ProposalViewer {
+            signed_in: false,
+            is_author: false,
+            supported: false,
+            follows: false,
+            can_support: match support_phase {
+                Err(refusal) => Availability::Refused(refusal),
+                Ok(()) if supports::supportable(&p.state) => Availability::SignInNeeded,
+                Ok(()) => Availability::Refused(Refusal::ProposalClosed {
+                    state: ProposalState::parse(&p.state).unwrap_or(ProposalState::Withdrawn),
+                }),
+            },
+            supports_used: None,
+            can_withdraw_support: false,
+            can_edit: Availability::SignInNeeded,
+            can_withdraw: false,
+            can_answer: false,
+            can_attach: false,
+        });
+    };
+    let supported = support::Entity::find()
+        .filter(support::Column::ProposalId.eq(p.id))
+        .filter(support::Column::UserId.eq(me.id))
+        .one(&ctx.db)
+        .await?
+        .is_some();
+    let follows = follow::Entity::find()
+        .filter(follow::Column::ProposalId.eq(p.id))
+        .filter(follow::Column::UserId.eq(me.id))
+        .one(&ctx.db)
+        .await?
+        .is_some();
+    let limit = phases.support_limit();
+    let used = match limit {
+        Some(_) => supports::used_in_platform(&ctx.db, me.id, p.platform_id).await?,
+        None => 0,
+    };
+    let can_support = if supported {
+        Availability::Refused(Refusal::ProposalClosed {
+            state: ProposalState::parse(&p.state).unwrap_or(ProposalState::Published),
+        })
+    } else {
+        match phases.check(ParticipationAction::Support, me) {
+            Err(ServiceError::Refused(refusal)) => Availability::Refused(refusal),
+            Err(other) => return Err(other),
+            Ok(()) if !supports::supportable(&p.state) => {
+                Availability::Refused(Refusal::ProposalClosed {
+                    state: ProposalState::parse(&p.state).unwrap_or(ProposalState::Withdrawn),
+                })
+            }
+            Ok(()) => match limit {
+                Some(limit) if used >= limit => {
+                    Availability::Refused(Refusal::SupportLimitReached { limit })
+                }
+                _ => Availability::Open,
+            },
+        }
+    };
+    let is_author = p.author_id == Some(me.id);
+    let lock = authoring::edit_lock(p, phases);
+    Ok(ProposalViewer {
+        signed_in: true,
+        is_author,
+        supported,
+        follows,
+        can_support,
+        supports_used: limit.map(|limit| (used, limit)),
+        can_withdraw_support: supported && phases.allows(ParticipationAction::Support).is_ok(),
+        can_edit: match (is_author, lock) {
+            (false, _) => Availability::Refused(Refusal::EditWindowClosed {
+                reason: EditLock::NotPublished,
+            }),
+            (true, Some(reason)) => Availability::Refused(Refusal::EditWindowClosed { reason }),
+            (true, None) => Availability::Open,
+        },
+        can_withdraw: is_author
+            && (p.state == ProposalState::Published.as_str()
+                || p.state == ProposalState::UnderEvaluation.as_str()),
+        can_answer: permits(
+            &ctx.actor,
+            Operation::AnswerProposal,
+            Scope::Platform {
+                process: p.process_id,
+                platform: p.platform_id,
+            },
+        ) && !matches!(
+            ProposalState::parse(&p.state),
+            Some(ProposalState::Withdrawn | ProposalState::Merged)
+        ),
+        can_attach: is_author && lock.is_none(),
     })
 }
 

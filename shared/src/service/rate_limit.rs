@@ -48,6 +48,18 @@ pub const CENSUS_ATTEMPTS_PER_PERSON: Limit = Limit {
     max: 10,
     window: Duration::hours(1),
 };
+/// New proposals per person (spam brake; real people write a few a day).
+pub const PROPOSALS_PER_PERSON: Limit = Limit {
+    kind: "proposal_person",
+    max: 10,
+    window: Duration::hours(1),
+};
+/// Comments per person.
+pub const COMMENTS_PER_PERSON: Limit = Limit {
+    kind: "comment_person",
+    max: 60,
+    window: Duration::hours(1),
+};
 
 impl Limit {
     /// `Err(RateLimited)` when `subject` already reached the limit.

@@ -14,6 +14,8 @@ pub struct Model {
     pub description_md: String,
     pub starts_on: Date,
     pub ends_on: Date,
+    pub supports_per_platform: Option<i32>,
+    pub support_counts_visible: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,10 @@ pub struct Model {
     pub verified_to_propose: bool,
     /// Only verified residents may support.
     pub verified_to_support: bool,
+    /// See `PhaseCursor`: the current (or next) phase's index.
+    pub phase_cursor: i32,
+    pub phase_open: bool,
+    pub phase_changed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,17 @@ pub struct Model {
     pub published_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Kept equal to the live (not deleted) rows in `comments`.
+    pub comment_count: i32,
+    /// The current version number (1 until the first edit).
+    pub version: i32,
+    /// The facilitators' official answer, Markdown.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub answer_md: Option<String>,
+    pub answered_at: Option<DateTimeUtc>,
+    /// Stemmed words of title and body, indexed for full-text search.
+    #[sea_orm(column_type = "Text")]
+    pub search_terms: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

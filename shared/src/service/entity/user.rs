@@ -14,6 +14,8 @@ pub struct Model {
     pub password_hash: Option<String>,
     /// When the person proved the address is theirs.
     pub email_confirmed_at: Option<DateTimeUtc>,
+    /// Unread notifications are emailed in a digest.
+    pub email_digest: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,272 @@
+//! Taking part: writing proposals, comments, supports, follows, answers,
+//! notifications, results and moving phases. Actions redirect back to the
+//! page they belong to with an `esito` the page announces, so they work the
+//! same with and without JavaScript.
+
+use leptos::prelude::*;
+use shared::model::participation::{
+    CommentPage, NotificationPage, ProcessResults, ProposalHistory, SimilarProposal,
+};
+
+use super::ApiError;
+use shared::model::account::FieldProblem;
+
+#[cfg(feature = "ssr")]
+fn parse_id(raw: &str, field: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::try_parse(raw.trim()).map_err(|_| ApiError::field(field, FieldProblem::Malformed))
+}
+
+#[cfg(feature = "ssr")]
+fn to_proposal(id: uuid::Uuid, outcome: &str, anchor: &str) {
+    leptos_axum::redirect(&format!("/proposte/{id}?esito={outcome}#{anchor}"));
+}
+
+#[cfg(feature = "ssr")]
+fn input(
+    title: &str,
+    body: &str,
+    zone: Option<&str>,
+    direction: Option<&str>,
+) -> Result<shared::model::participation::ProposalInput, ApiError> {
+    shared::model::participation::ProposalInput::parse(title, body, zone, direction)
+        .map_err(|(field, problem)| ApiError::field(field, problem))
+}
+
+/// Publishes a proposal and opens it.
+#[server(endpoint = "proposals/create")]
+pub async fn create_proposal(
+    process: String,
+    piattaforma: String,
+    titolo: String,
+    testo: String,
+    zona: Option<String>,
+    direzione: Option<String>,
+) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let input = input(&titolo, &testo, zona.as_deref(), direzione.as_deref())?;
+    let id = shared::service::authoring::create(&ctx, &process, &piattaforma, &input).await?;
+    to_proposal(id, "proposta-pubblicata", "contenuto");
+    Ok(())
+}
+
+/// Saves a new version of the author's proposal.
+#[server(endpoint = "proposals/edit")]
+pub async fn edit_proposal(
+    id: String,
+    titolo: String,
+    testo: String,
+    zona: Option<String>,
+    direzione: Option<String>,
+) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let id = parse_id(&id, "id")?;
+    let input = input(&titolo, &testo, zona.as_deref(), direzione.as_deref())?;
+    shared::service::authoring::edit(&ctx, id, &input).await?;
+    to_proposal(id, "proposta-modificata", "contenuto");
+    Ok(())
+}
+
+/// The author withdraws their proposal.
+#[server(endpoint = "proposals/withdraw")]
+pub async fn withdraw_proposal(id: String) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let id = parse_id(&id, "id")?;
+    shared::service::authoring::withdraw(&ctx, id).await?;
+    to_proposal(id, "proposta-ritirata", "contenuto");
+    Ok(())
+}
+
+/// Every version of a proposal.
+#[server(endpoint = "proposals/history")]
+pub async fn get_proposal_history(id: String) -> Result<ProposalHistory, ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let id = uuid::Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
+    Ok(shared::service::authoring::history(&ctx, id).await?)
+}
+
+/// Proposals like the one being written.
+#[server(endpoint = "proposals/similar")]
+pub async fn similar_proposals(
+    process: String,
+    text: String,
+) -> Result<Vec<SimilarProposal>, ApiError> {
+    let ctx = super::ssr::ctx()?;
+    Ok(shared::service::authoring::similar(&ctx, &process, &text).await?)
+}
+
+/// Follows (`segui=si`) or stops following a proposal.
+#[server(endpoint = "proposals/follow")]
+pub async fn follow_proposal(id: String, segui: Option<String>) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let id = parse_id(&id, "id")?;
+    let on = segui.as_deref() == Some("si");
+    shared::service::authoring::follow(&ctx, id, on).await?;
+    to_proposal(id, if on { "seguita" } else { "non-seguita" }, "segui");
+    Ok(())
+}
+
+/// A facilitator's official answer with the new state.
+#[server(endpoint = "proposals/answer")]
+pub async fn answer_proposal(id: String, stato: String, risposta: String) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let id = parse_id(&id, "id")?;
+    shared::service::authoring::answer(&ctx, id, &stato, &risposta).await?;
+    to_proposal(id, "risposta-pubblicata", "risposta");
+    Ok(())
+}
+
+/// Supports a proposal (a repeat changes nothing).
+#[server(endpoint = "supports/give")]
+pub async fn give_support(id: String) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let id = parse_id(&id, "id")?;
+    shared::service::supports::give(&ctx, id).await?;
+    to_proposal(id, "sostegno-dato", "sostegno");
+    Ok(())
+}
+
+/// Withdraws the person's support.
+#[server(endpoint = "supports/withdraw")]
+pub async fn withdraw_support(id: String) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let id = parse_id(&id, "id")?;
+    shared::service::supports::withdraw(&ctx, id).await?;
+    to_proposal(id, "sostegno-ritirato", "sostegno");
+    Ok(())
+}
+
+/// Supports per platform and zone.
+#[server(endpoint = "processes/results")]
+pub async fn get_results(process: String) -> Result<ProcessResults, ApiError> {
+    let ctx = super::ssr::ctx()?;
+    Ok(shared::service::supports::results(&ctx, &process).await?)
+}
+
+/// One page of a proposal's comment threads.
+#[server(endpoint = "comments/list")]
+pub async fn list_comments(
+    proposal: String,
+    commenti: Option<String>,
+) -> Result<CommentPage, ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let id = uuid::Uuid::try_parse(&proposal).map_err(|_| ApiError::NotFound)?;
+    Ok(shared::service::comments::list(&ctx, id, commenti.as_deref()).await?)
+}
+
+/// Adds a comment or a reply.
+#[server(endpoint = "comments/post")]
+pub async fn post_comment(
+    proposal: String,
+    parent: Option<String>,
+    commento: String,
+    posizione: Option<String>,
+) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let proposal = parse_id(&proposal, "proposal")?;
+    let parent = match parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(raw) => Some(parse_id(raw, "parent")?),
+        None => None,
+    };
+    let id = shared::service::comments::post(
+        &ctx,
+        proposal,
+        parent,
+        &commento,
+        posizione.as_deref().unwrap_or("neutro"),
+    )
+    .await?;
+    to_proposal(proposal, "commento-pubblicato", &format!("commento-{id}"));
+    Ok(())
+}
+
+/// The author edits their comment.
+#[server(endpoint = "comments/edit")]
+pub async fn edit_comment(proposal: String, id: String, commento: String) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let proposal = parse_id(&proposal, "proposal")?;
+    let id = parse_id(&id, "id")?;
+    shared::service::comments::edit(&ctx, id, &commento).await?;
+    to_proposal(proposal, "commento-modificato", &format!("commento-{id}"));
+    Ok(())
+}
+
+/// The author deletes their comment (a tombstone stays).
+#[server(endpoint = "comments/delete")]
+pub async fn delete_comment(proposal: String, id: String) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let proposal = parse_id(&proposal, "proposal")?;
+    let id = parse_id(&id, "id")?;
+    shared::service::comments::delete(&ctx, id).await?;
+    to_proposal(proposal, "commento-eliminato", &format!("commento-{id}"));
+    Ok(())
+}
+
+/// Votes a comment up (`su`), down (`giu`) or takes the vote back (`nessuno`).
+#[server(endpoint = "comments/vote")]
+pub async fn vote_comment(proposal: String, id: String, voto: String) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let proposal = parse_id(&proposal, "proposal")?;
+    let id = parse_id(&id, "id")?;
+    let vote = shared::model::participation::CommentVote::parse(&voto)
+        .ok_or_else(|| ApiError::field("voto", FieldProblem::Malformed))?;
+    shared::service::comments::vote(&ctx, id, vote).await?;
+    to_proposal(proposal, "voto-registrato", &format!("commento-{id}"));
+    Ok(())
+}
+
+/// The author removes an image.
+#[server(endpoint = "images/remove")]
+pub async fn remove_image(proposal: String, id: String) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let proposal = parse_id(&proposal, "proposal")?;
+    let id = parse_id(&id, "id")?;
+    let store = use_context::<shared::service::attachments::FileStore>().ok_or_else(|| {
+        tracing::error!("file store missing from the request context");
+        ApiError::Internal
+    })?;
+    shared::service::attachments::remove(&ctx, &store, id).await?;
+    to_proposal(proposal, "immagine-rimossa", "immagini");
+    Ok(())
+}
+
+/// The person's notifications.
+#[server(endpoint = "notifications/list")]
+pub async fn list_notifications(dopo: Option<String>) -> Result<NotificationPage, ApiError> {
+    let ctx = super::ssr::ctx()?;
+    Ok(shared::service::notifications::list(&ctx, dopo.as_deref()).await?)
+}
+
+/// Marks every notification read (or one, with `id`).
+#[server(endpoint = "notifications/read")]
+pub async fn mark_notifications_read(id: Option<String>) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let only = match id.as_deref().filter(|i| !i.is_empty()) {
+        Some(raw) => Some(parse_id(raw, "id")?),
+        None => None,
+    };
+    shared::service::notifications::mark_read(&ctx, only).await?;
+    leptos_axum::redirect("/notifiche?esito=lette");
+    Ok(())
+}
+
+/// Turns the email digest on (`riepilogo=si`) or off.
+#[server(endpoint = "notifications/digest")]
+pub async fn set_email_digest(riepilogo: Option<String>) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    shared::service::notifications::set_digest(&ctx, riepilogo.as_deref() == Some("si")).await?;
+    leptos_axum::redirect("/profilo?esito=salvata#riepilogo");
+    Ok(())
+}
+
+/// A facilitator opens the next phase of the process.
+#[server(endpoint = "phases/advance")]
+pub async fn advance_phase(process: String) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let detail = shared::service::processes::detail(&ctx, &process).await?;
+    shared::service::phases::advance(&ctx, detail.summary.id).await?;
+    leptos_axum::redirect(&format!(
+        "/processi/{}?esito=fase-avanzata#fasi",
+        detail.summary.slug
+    ));
+    Ok(())
+}
