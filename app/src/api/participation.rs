@@ -9,6 +9,7 @@ use shared::model::participation::{
 };
 
 use super::ApiError;
+#[cfg(feature = "ssr")]
 use shared::model::account::FieldProblem;
 
 #[cfg(feature = "ssr")]

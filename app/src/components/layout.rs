@@ -135,8 +135,15 @@ fn AccountArea() -> impl IntoView {
         <div class="it-header-slim-account">
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
+                    let unread = session.await.ok().map(|s| s.unread_notifications).unwrap_or(0);
                     match session.await.ok().and_then(|s| s.user) {
                         Some(user) => view! {
+                            <a class="account-notifications" href="/notifiche">
+                                {tu_string!(i18n, nav.notifications)}
+                                {(unread > 0).then(|| view! {
+                                    " " <span class="badge bg-light text-dark">{unread}<span class="visually-hidden">" " {tu_string!(i18n, take.unread)}</span></span>
+                                })}
+                            </a>
                             <a class="account-name" href="/profilo">
                                 <span class="visually-hidden">{tu_string!(i18n, nav.profile_of)} " "</span>
                                 {user.display_name}

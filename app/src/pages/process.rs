@@ -7,15 +7,18 @@ use shared::model::{ProcessDetail, ProcessStats};
 
 use crate::SessionContext;
 use crate::api::admin::SetRequirements;
+use crate::api::participation::AdvancePhase;
 use crate::api::processes::get_process;
 use crate::components::forms::{FormAlert, Outcome, action_error};
 use crate::components::labels::{phase_allows, phase_kind};
 use crate::components::layout::Breadcrumbs;
 use crate::components::loaded::Loaded;
+use crate::components::participation::ClosedNote;
 use crate::components::timeline::Timeline;
 use crate::format;
 use crate::i18n::{t_string, tu_string, use_i18n};
 use shared::model::ParticipationRequirements;
+use shared::model::PhaseTimeline;
 
 /// The process page.
 #[component]
@@ -84,11 +87,20 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
             </dd>
         </dl>
         <Timeline phases=summary.phases.clone() timeline=summary.timeline />
-        <p>
-            <a class="btn btn-primary" href=list_href>{move || t_string!(i18n, process.all_proposals)}</a>
-        </p>
-
         <Outcome />
+        <p class="process-actions">
+            <a class="btn btn-primary" href=list_href>{move || t_string!(i18n, process.all_proposals)}</a>
+            " "
+            {detail.can_propose.is_open().then(|| view! {
+                <a class="btn btn-outline-primary" href=format!("/processi/{slug}/proposte/nuova")>{tu_string!(i18n, proposals.write)}</a>
+                " "
+            })}
+            <a class="btn btn-outline-secondary" href=format!("/processi/{slug}/risultati")>{tu_string!(i18n, take.results)}</a>
+        </p>
+        {(!detail.can_propose.is_open()).then(|| view! {
+            <ClosedNote availability=detail.can_propose.clone() sign_in_text=tu_string!(i18n, take.sign_in_to_propose) back=format!("/processi/{slug}/proposte/nuova") />
+        })}
+        {detail.can_manage.then(|| view! { <AdvancePhase slug=slug.clone() phases=summary.phases.clone() timeline=summary.timeline /> })}
         <Requirements slug=slug.clone() requirements=detail.requirements can_manage=detail.can_manage />
 
         <section aria-labelledby="figures">
@@ -101,7 +113,7 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
             <div class="prose" inner_html=detail.description_html></div>
         </section>
 
-        <section aria-labelledby="phases">
+        <section aria-labelledby="phases" id="fasi">
             <h2 id="phases">{move || t_string!(i18n, process.phases)}</h2>
             <ol class="phase-list">
                 {summary
@@ -186,6 +198,39 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
             </ul>
         </section>
     }
+}
+
+/// For those who run the process: open the next phase now.
+#[component]
+fn AdvancePhase(
+    slug: String,
+    phases: Vec<shared::model::PhaseDto>,
+    timeline: PhaseTimeline,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<AdvancePhase>::new();
+    let error = action_error(action);
+    let next = match timeline {
+        PhaseTimeline::Running(i) => phases.get(i + 1),
+        PhaseTimeline::NotStarted => phases.first(),
+        PhaseTimeline::Between(i) => phases.get(i),
+        PhaseTimeline::Concluded => return None,
+    };
+    let label = match next {
+        Some(phase) => tu_string!(i18n, take.advance_to, phase = phase.title.clone()).to_string(),
+        None => tu_string!(i18n, take.conclude).to_owned(),
+    };
+    Some(view! {
+        <details class="settings" id="fasi-avanza">
+            <summary>{tu_string!(i18n, take.advance)}</summary>
+            <p class="small">{tu_string!(i18n, take.advance_hint)}</p>
+            <FormAlert error form_id="avanza" />
+            <ActionForm action attr:id="avanza">
+                <input type="hidden" name="process" value=slug />
+                <button type="submit" class="btn btn-outline-primary">{label}</button>
+            </ActionForm>
+        </details>
+    })
 }
 
 /// A strategic direction or platform: its name (a link to its proposals),

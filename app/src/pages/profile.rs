@@ -33,6 +33,7 @@ fn ProfileView(account: AccountOverview) -> impl IntoView {
     let redeem = ServerAction::<RedeemCensusCode>::new();
     let redeem_error = action_error(redeem);
     let everywhere = ServerAction::<SignOutEverywhere>::new();
+    let digest = ServerAction::<crate::api::participation::SetEmailDigest>::new();
     let delete = ServerAction::<DeleteAccount>::new();
     let delete_error = action_error(delete);
     let since = account.created_at.date_naive();
@@ -90,6 +91,17 @@ fn ProfileView(account: AccountOverview) -> impl IntoView {
                 </ActionForm>
             </section>
         })}
+
+        <section aria-labelledby="riepilogo" id="riepilogo-sezione">
+            <h2 id="riepilogo">{tu_string!(i18n, take.digest)}</h2>
+            <ActionForm action=digest attr:id="riepilogo-form">
+                <div class="form-check">
+                    <input class="form-check-input" type="checkbox" id="riepilogo-si" name="riepilogo" value="si" checked=account.email_digest />
+                    <label class="form-check-label" for="riepilogo-si">{tu_string!(i18n, take.digest_label)}</label>
+                </div>
+                <button type="submit" class="btn btn-outline-primary">{tu_string!(i18n, take.digest_save)}</button>
+            </ActionForm>
+        </section>
 
         <section aria-labelledby="sessioni">
             <h2 id="sessioni">{tu_string!(i18n, profile.sessions)}</h2>

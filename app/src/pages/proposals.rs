@@ -121,14 +121,22 @@ fn ListView(
             "stato" => tu_string!(i18n, proposals.state),
             "ordine" => tu_string!(i18n, proposals.sort),
             "seme" => tu_string!(i18n, proposals.seed),
+            "cerca" => tu_string!(i18n, proposals.search),
             _ => tu_string!(i18n, proposals.cursor),
         }
     };
     let error_message = error
         .as_deref()
         .map(|field| tu_string!(i18n, proposals.invalid, field = field_label(field)).to_string());
-    let sort = params.ordine.clone().unwrap_or_default();
-    let sort_options = vec![
+    let counts_hidden = page.counts_hidden;
+    let sort = params.ordine.clone().unwrap_or_else(|| {
+        if counts_hidden {
+            "recenti".into()
+        } else {
+            String::new()
+        }
+    });
+    let mut sort_options = vec![
         (
             "supporti".to_owned(),
             tu_string!(i18n, proposals.sort_supports).to_owned(),
@@ -142,6 +150,10 @@ fn ListView(
             tu_string!(i18n, proposals.sort_random).to_owned(),
         ),
     ];
+    if counts_hidden {
+        // Ordering by supports would reveal them while the vote hides them.
+        sort_options.remove(0);
+    }
     let states = ProposalState::ALL
         .into_iter()
         .map(|s| (s.url_name().to_owned(), proposal_state(i18n, s).to_owned()))
@@ -154,6 +166,7 @@ fn ListView(
         ("zona", &params.zona),
         ("stato", &params.stato),
         ("ordine", &params.ordine),
+        ("cerca", &params.cerca),
     ]
     .into_iter()
     .filter_map(|(k, v)| {
@@ -204,6 +217,13 @@ fn ListView(
         <section class="filters" aria-labelledby="filters-title">
             <h2 id="filters-title" class="h5">{move || t_string!(i18n, proposals.filters)}</h2>
             <Form method="GET" action=action.clone()>
+                <div class="form-group search-field">
+                    <label for="f-cerca">{tu_string!(i18n, proposals.search)}</label>
+                    <p class="form-hint" id="f-cerca-hint">{tu_string!(i18n, proposals.search_hint)}</p>
+                    <input type="search" class="form-control" id="f-cerca" name="cerca" maxlength="200"
+                        value=params.cerca.clone().unwrap_or_default() aria-describedby="f-cerca-hint"
+                        aria-invalid=invalid("cerca").then_some("true") />
+                </div>
                 <div class="row">
                     <div class="col-12 col-md-6 col-lg-4">
                         <FilterSelect id="f-piattaforma" name="piattaforma" label=tu_string!(i18n, proposals.platform)
@@ -249,6 +269,7 @@ fn ListView(
             </Form>
         </section>
 
+        {counts_hidden.then(|| view! { <p class="alert alert-info">{tu_string!(i18n, proposals.counts_hidden)}</p> })}
         <p class="result-count" role="status">
             {move || t_string!(i18n, proposals.found, count = format::number(i18n, total)).to_string()}
         </p>

@@ -244,6 +244,8 @@ pub struct AccountOverview {
     pub residence: Option<ResidenceView>,
     /// Signed-in browsers, this one included.
     pub active_sessions: u64,
+    /// Unread notifications are emailed in a digest.
+    pub email_digest: bool,
 }
 
 /// A person as the administrators' list shows them.

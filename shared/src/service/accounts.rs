@@ -574,6 +574,7 @@ pub async fn overview(ctx: &Ctx) -> Result<AccountOverview, ServiceError> {
         roles,
         residence,
         active_sessions,
+        email_digest: account.email_digest,
     })
 }
 
