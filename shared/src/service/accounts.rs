@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize, person};
 use super::entity::{
-    account_token, outbox_message, proposal, residence_verification, role_assignment, session,
-    support, user,
+    account_token, comment, comment_vote, follow, notification, outbox_message, proposal,
+    residence_verification, role_assignment, session, support, user,
 };
 use super::rate_limit::{
     ACCOUNT_EMAILS_PER_ADDRESS, ACCOUNT_EMAILS_PER_IP, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_IP,
@@ -608,6 +608,24 @@ pub async fn export_data(ctx: &Ctx) -> Result<serde_json::Value, ServiceError> {
         .order_by_asc(support::Column::CreatedAt)
         .all(&ctx.db)
         .await?;
+    let comments = comment::Entity::find()
+        .filter(comment::Column::AuthorId.eq(me.id))
+        .order_by_asc(comment::Column::CreatedAt)
+        .all(&ctx.db)
+        .await?;
+    let comment_votes = comment_vote::Entity::find()
+        .filter(comment_vote::Column::UserId.eq(me.id))
+        .all(&ctx.db)
+        .await?;
+    let follows = follow::Entity::find()
+        .filter(follow::Column::UserId.eq(me.id))
+        .all(&ctx.db)
+        .await?;
+    let notifications = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(me.id))
+        .order_by_asc(notification::Column::CreatedAt)
+        .all(&ctx.db)
+        .await?;
     let emails = match &account.email {
         Some(address) => {
             outbox_message::Entity::find()
@@ -649,6 +667,22 @@ pub async fn export_data(ctx: &Ctx) -> Result<serde_json::Value, ServiceError> {
         "supports": supports.iter().map(|s| json!({
             "proposal_id": s.proposal_id, "given_at": s.created_at,
         })).collect::<Vec<_>>(),
+        "comments": comments.iter().map(|c| json!({
+            "id": c.id, "proposal_id": c.proposal_id, "reply_to": c.parent_id,
+            "body_markdown": c.body_md, "position": c.alignment,
+            "created_at": c.created_at, "edited_at": c.edited_at, "deleted_at": c.deleted_at,
+        })).collect::<Vec<_>>(),
+        "comment_votes": comment_votes.iter().map(|v| json!({
+            "comment_id": v.comment_id, "value": v.value, "given_at": v.created_at,
+        })).collect::<Vec<_>>(),
+        "following": follows.iter().map(|f| json!({
+            "proposal_id": f.proposal_id, "since": f.created_at,
+        })).collect::<Vec<_>>(),
+        "notifications": notifications.iter().map(|n| json!({
+            "kind": n.kind, "proposal_id": n.proposal_id, "process_id": n.process_id,
+            "detail": n.detail, "created_at": n.created_at, "read_at": n.read_at,
+        })).collect::<Vec<_>>(),
+        "email_digest": account.email_digest,
         "emails_sent_to_you": emails.iter().map(|m| json!({
             "subject": m.subject, "created_at": m.created_at, "delivered_at": m.delivered_at,
         })).collect::<Vec<_>>(),

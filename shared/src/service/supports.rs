@@ -22,6 +22,9 @@ use crate::model::participation::{
 };
 use crate::model::process::NamedRef;
 
+/// A group's key, proposals, supports and distinct supporters.
+type Tally = (Option<Uuid>, u64, u64, u64);
+
 /// States in which a proposal can still gain supports.
 const SUPPORTABLE: [ProposalState; 3] = [
     ProposalState::Published,
@@ -241,7 +244,7 @@ pub async fn results(ctx: &Ctx, process_slug: &str) -> Result<ProcessResults, Se
         )
     };
     let backend = ctx.db.get_database_backend();
-    let rows_of = async |column: &str| -> Result<Vec<(Option<Uuid>, u64, u64, u64)>, ServiceError> {
+    let rows_of = async |column: &str| -> Result<Vec<Tally>, ServiceError> {
         let rows = ctx
             .db
             .query_all_raw(statement(
@@ -270,7 +273,7 @@ pub async fn results(ctx: &Ctx, process_slug: &str) -> Result<ProcessResults, Se
         .filter(zone::Column::ProcessId.eq(process.id))
         .all(&ctx.db)
         .await?;
-    let fill = |row: &mut ResultRow, found: Option<&(Option<Uuid>, u64, u64, u64)>| {
+    let fill = |row: &mut ResultRow, found: Option<&Tally>| {
         if let Some((_, proposals, supports, supporters)) = found {
             row.proposals = *proposals;
             row.supports = *supports;
