@@ -35,6 +35,11 @@ test.describe('participation', () => {
     await page.getByRole('button', { name: 'Pubblica la proposta' }).click();
     await expect(page.getByRole('alert')).toContainText('«Testo della proposta» è troppo corto: almeno 30 caratteri.');
     await settle();
+    // Nothing typed is lost, with or without JavaScript.
+    await expect(page.locator('#proposta-titolo')).toHaveValue(title);
+    await expect(page.locator('#proposta-testo')).toHaveValue('Troppo breve.');
+    await expect(page.locator('#proposta-piattaforma')).toHaveValue('servizi-online');
+    await expect(page.locator('#proposta-testo')).toHaveAttribute('aria-invalid', 'true');
     await axe('new proposal with an error');
 
     await page.locator('#proposta-piattaforma').selectOption('servizi-online');

@@ -426,6 +426,30 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
+        // What a person typed in a form the server refused, kept briefly so the
+        // form comes back filled in without JavaScript.
+        create(
+            manager,
+            "form_drafts",
+            vec![
+                primary_id(),
+                uuid("user_id"),
+                string("form", 40),
+                text("data"),
+                timestamp("created_at"),
+            ],
+            vec![fk("form_drafts", "user_id", "users", Cascade)],
+        )
+        .await?;
+        index(
+            manager,
+            "form_drafts",
+            "ix_form_drafts_user",
+            &["user_id", "form"],
+            false,
+        )
+        .await?;
+
         // Full-text search over the stemmed terms (see `shared::service::search`).
         let db = manager.get_connection();
         match manager.get_database_backend() {
@@ -463,6 +487,7 @@ impl MigrationTrait for Migration {
             }
         }
         for table in [
+            "form_drafts",
             "notifications",
             "follows",
             "support_allowances",

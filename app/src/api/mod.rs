@@ -63,6 +63,20 @@ pub mod ssr {
         })
     }
 
+    /// Whether this request is a form the browser posted itself (no
+    /// JavaScript): it asks for a page, not for data.
+    pub fn is_plain_form_post() -> bool {
+        use_context::<Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.contains("text/html"))
+            })
+            .unwrap_or(false)
+    }
+
     /// The session token the browser sent, if any.
     pub fn session_token() -> Option<String> {
         let parts = use_context::<Parts>()?;

@@ -33,6 +33,43 @@ fn input(
         .map_err(|(field, problem)| ApiError::field(field, problem))
 }
 
+/// When a form sent without JavaScript is refused, keeps what was typed so
+/// the page the browser goes back to can show it again. (With JavaScript the
+/// form never leaves the page, so nothing needs keeping.)
+#[cfg(feature = "ssr")]
+async fn keep_on_error<T>(
+    ctx: &shared::service::Ctx,
+    form: &str,
+    fields: &[(&str, &str)],
+    result: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let about_input = matches!(
+        result,
+        Err(ApiError::InvalidInput { .. } | ApiError::Refused(_))
+    );
+    if about_input && super::ssr::is_plain_form_post() {
+        let fields = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        if let Err(error) = shared::service::drafts::save(ctx, form, &fields).await {
+            tracing::warn!(%error, "form draft not kept");
+        }
+    }
+    result
+}
+
+/// What the person typed in `form` before it was refused (taken once).
+#[server(endpoint = "drafts/take")]
+pub async fn take_form_draft(
+    form: String,
+) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+    let ctx = super::ssr::ctx()?;
+    Ok(shared::service::drafts::take(&ctx, &form)
+        .await?
+        .unwrap_or_default())
+}
+
 /// Publishes a proposal and opens it.
 #[server(endpoint = "proposals/create")]
 pub async fn create_proposal(
@@ -44,8 +81,19 @@ pub async fn create_proposal(
     direzione: Option<String>,
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    let input = input(&titolo, &testo, zona.as_deref(), direzione.as_deref())?;
-    let id = shared::service::authoring::create(&ctx, &process, &piattaforma, &input).await?;
+    let result = async {
+        let input = input(&titolo, &testo, zona.as_deref(), direzione.as_deref())?;
+        Ok(shared::service::authoring::create(&ctx, &process, &piattaforma, &input).await?)
+    }
+    .await;
+    let fields = [
+        ("piattaforma", piattaforma.as_str()),
+        ("titolo", titolo.as_str()),
+        ("testo", testo.as_str()),
+        ("zona", zona.as_deref().unwrap_or("")),
+        ("direzione", direzione.as_deref().unwrap_or("")),
+    ];
+    let id = keep_on_error(&ctx, "proposta", &fields, result).await?;
     to_proposal(id, "proposta-pubblicata", "contenuto");
     Ok(())
 }
@@ -61,8 +109,18 @@ pub async fn edit_proposal(
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
-    let input = input(&titolo, &testo, zona.as_deref(), direzione.as_deref())?;
-    shared::service::authoring::edit(&ctx, id, &input).await?;
+    let result = async {
+        let input = input(&titolo, &testo, zona.as_deref(), direzione.as_deref())?;
+        Ok(shared::service::authoring::edit(&ctx, id, &input).await?)
+    }
+    .await;
+    let fields = [
+        ("titolo", titolo.as_str()),
+        ("testo", testo.as_str()),
+        ("zona", zona.as_deref().unwrap_or("")),
+        ("direzione", direzione.as_deref().unwrap_or("")),
+    ];
+    keep_on_error(&ctx, &format!("modifica-{id}"), &fields, result).await?;
     to_proposal(id, "proposta-modificata", "contenuto");
     Ok(())
 }

@@ -8,7 +8,7 @@ use shared::model::participation::{Availability, SimilarProposal};
 use shared::model::{ProcessDetail, ProposalDetail};
 
 use crate::api::participation::{
-    CreateProposal, EditProposal, get_proposal_history, similar_proposals,
+    CreateProposal, EditProposal, get_proposal_history, similar_proposals, take_form_draft,
 };
 use crate::api::processes::get_process;
 use crate::api::proposals::get_proposal;
@@ -24,11 +24,16 @@ use crate::i18n::{tu_string, use_i18n};
 #[component]
 pub fn NewProposalPage() -> impl IntoView {
     let params = use_params_map();
+    // A form refused without JavaScript comes back with what was typed.
     let detail = Resource::new(
         move || params.read().get("process").unwrap_or_default(),
-        get_process,
+        |slug| async move {
+            let detail = get_process(slug).await?;
+            let draft = take_form_draft("proposta".into()).await.unwrap_or_default();
+            Ok((detail, draft))
+        },
     );
-    view! { <Loaded resource=detail render=|detail| view! { <NewProposalView detail /> } /> }
+    view! { <Loaded resource=detail render=|(detail, draft)| view! { <NewProposalView detail draft /> } /> }
 }
 
 /// The suggestions for `text`, as a list of links.
@@ -52,8 +57,15 @@ fn SimilarList(items: Vec<SimilarProposal>) -> impl IntoView {
     .into_any()
 }
 
+/// The value of `field` in a kept draft, if any.
+fn drafted(draft: &Draft, field: &str) -> Option<String> {
+    draft.get(field).filter(|v| !v.is_empty()).cloned()
+}
+
+type Draft = std::collections::BTreeMap<String, String>;
+
 #[component]
-fn NewProposalView(detail: ProcessDetail) -> impl IntoView {
+fn NewProposalView(detail: ProcessDetail, draft: Draft) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let slug = detail.summary.slug.clone();
@@ -62,7 +74,11 @@ fn NewProposalView(detail: ProcessDetail) -> impl IntoView {
     let action = ServerAction::<CreateProposal>::new();
     let error = action_error(action);
     // The words to compare: from the no-JavaScript search, or the title as typed.
-    let typed = RwSignal::new(query.read_untracked().get("simili").unwrap_or_default());
+    let typed = RwSignal::new(
+        drafted(&draft, "titolo")
+            .or_else(|| query.read_untracked().get("simili"))
+            .unwrap_or_default(),
+    );
     let similar = {
         let slug = slug.clone();
         Resource::new(
@@ -79,7 +95,8 @@ fn NewProposalView(detail: ProcessDetail) -> impl IntoView {
             },
         )
     };
-    let preselected = query.read_untracked().get("piattaforma");
+    let preselected =
+        drafted(&draft, "piattaforma").or_else(|| query.read_untracked().get("piattaforma"));
     let form = "proposta";
     view! {
         <Title text=title />
@@ -118,8 +135,8 @@ fn NewProposalView(detail: ProcessDetail) -> impl IntoView {
                         </select>
                     </div>
                     <TitleField form error value=typed.get_untracked() typed />
-                    <BodyField form error value=String::new() />
-                    <PlacementFields form detail=detail.clone() zone=None direction=None />
+                    <BodyField form error value=drafted(&draft, "testo").unwrap_or_default() />
+                    <PlacementFields form detail=detail.clone() zone=drafted(&draft, "zona") direction=drafted(&draft, "direzione") />
                     <button type="submit" class="btn btn-primary">{tu_string!(i18n, take.publish)}</button>
                 </ActionForm>
             }.into_any(),
@@ -233,23 +250,31 @@ pub fn EditProposalPage() -> impl IntoView {
     let data = Resource::new(
         move || params.read().get("id").unwrap_or_default(),
         |id| async move {
-            let detail = get_proposal(id).await?;
+            let detail = get_proposal(id.clone()).await?;
             let process = get_process(detail.process.key.clone()).await?;
-            Ok((detail, process))
+            let draft = take_form_draft(format!("modifica-{id}"))
+                .await
+                .unwrap_or_default();
+            Ok((detail, process, draft))
         },
     );
-    view! { <Loaded resource=data render=|(detail, process)| view! { <EditProposalView detail process /> } /> }
+    view! { <Loaded resource=data render=|(detail, process, draft)| view! { <EditProposalView detail process draft /> } /> }
 }
 
 #[component]
-fn EditProposalView(detail: ProposalDetail, process: ProcessDetail) -> impl IntoView {
+fn EditProposalView(detail: ProposalDetail, process: ProcessDetail, draft: Draft) -> impl IntoView {
     let i18n = use_i18n();
     let title = tu_string!(i18n, take.edit_title);
     let action = ServerAction::<EditProposal>::new();
     let error = action_error(action);
     let back = format!("/proposte/{}", detail.id);
     let form = "modifica";
-    let direction = detail.direction.as_ref().map(|d| d.key.clone());
+    let direction =
+        drafted(&draft, "direzione").or_else(|| detail.direction.as_ref().map(|d| d.key.clone()));
+    let zone = drafted(&draft, "zona").or_else(|| detail.zone_key.clone());
+    let title_value = drafted(&draft, "titolo").unwrap_or_else(|| detail.title.clone());
+    let body_value =
+        drafted(&draft, "testo").unwrap_or_else(|| detail.body_md.clone().unwrap_or_default());
     view! {
         <Title text=title />
         <Breadcrumbs trail=vec![(detail.process.name.clone(), format!("/processi/{}", detail.process.key)), (detail.title.clone(), back.clone())] current=title.to_owned() />
@@ -259,9 +284,9 @@ fn EditProposalView(detail: ProposalDetail, process: ProcessDetail) -> impl Into
                 <FormAlert error form_id=form />
                 <ActionForm action attr:id=form attr:class="proposal-form">
                     <input type="hidden" name="id" value=detail.id.to_string() />
-                    <TitleField form error value=detail.title.clone() />
-                    <BodyField form error value=detail.body_md.clone().unwrap_or_default() />
-                    <PlacementFields form detail=process zone=detail.zone_key.clone() direction />
+                    <TitleField form error value=title_value.clone() />
+                    <BodyField form error value=body_value.clone() />
+                    <PlacementFields form detail=process zone=zone.clone() direction=direction.clone() />
                     <button type="submit" class="btn btn-primary">{tu_string!(i18n, take.save_version)}</button>
                 </ActionForm>
             }.into_any(),

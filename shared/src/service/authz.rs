@@ -58,6 +58,8 @@ pub enum Operation {
     ListNotifications,
     MarkNotificationsRead,
     SetEmailDigest,
+    SaveFormDraft,
+    TakeFormDraft,
     // Running a process.
     SetProcessRequirements,
     AnswerProposal,
@@ -105,7 +107,7 @@ enum Audience {
 
 impl Operation {
     /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 56] = [
+    pub const ALL: [Operation; 58] = [
         Operation::ListProcesses,
         Operation::ViewProcess,
         Operation::ViewPlatform,
@@ -162,6 +164,8 @@ impl Operation {
         Operation::AdvancePhase,
         Operation::AdvancePhasesOnSchedule,
         Operation::SendDigests,
+        Operation::SaveFormDraft,
+        Operation::TakeFormDraft,
     ];
 
     /// The service function that runs it, as `module::function`.
@@ -224,6 +228,8 @@ impl Operation {
             AdvancePhase => "phases::advance",
             AdvancePhasesOnSchedule => "phases::advance_on_schedule",
             SendDigests => "notifications::send_digests",
+            SaveFormDraft => "drafts::save",
+            TakeFormDraft => "drafts::take",
         }
     }
 
@@ -256,6 +262,8 @@ impl Operation {
             ListNotifications => Audience::SignedIn,
             MarkNotificationsRead => Audience::SignedIn,
             SetEmailDigest => Audience::SignedIn,
+            SaveFormDraft => Audience::SignedIn,
+            TakeFormDraft => Audience::Everyone,
             AnswerProposal => Audience::PlatformFacilitators,
             AdvancePhase => Audience::ProcessFacilitators,
             AdvancePhasesOnSchedule => Audience::ServerOnly,
@@ -451,6 +459,8 @@ mod tests {
             AdvancePhase => "nnnnnnYnnYn",
             AdvancePhasesOnSchedule => "nnnnnnnnnnY",
             SendDigests => "nnnnnnnnnnY",
+            SaveFormDraft => "nYYYYYYYYYn",
+            TakeFormDraft => "YYYYYYYYYYn",
         }
     }
 

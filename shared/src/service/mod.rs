@@ -9,6 +9,7 @@ pub mod authoring;
 pub mod authz;
 pub mod comments;
 pub mod demo;
+pub mod drafts;
 pub mod entity;
 pub mod markdown;
 pub mod notifications;

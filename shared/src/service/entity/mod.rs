@@ -8,6 +8,7 @@ pub mod comment;
 pub mod comment_vote;
 pub mod dup_mission;
 pub mod follow;
+pub mod form_draft;
 pub mod notification;
 pub mod outbox_message;
 pub mod phase;
