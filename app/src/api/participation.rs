@@ -329,3 +329,31 @@ pub async fn advance_phase(process: String) -> Result<(), ApiError> {
     ));
     Ok(())
 }
+
+/// A facilitator sets a phase's supports per platform (empty: no limit) and
+/// whether counts show while it runs (`visibili=si`).
+#[server(endpoint = "phases/settings")]
+pub async fn set_phase_settings(
+    process: String,
+    phase: String,
+    sostegni: Option<String>,
+    visibili: Option<String>,
+) -> Result<(), ApiError> {
+    let ctx = super::ssr::ctx()?;
+    let phase = parse_id(&phase, "phase")?;
+    let limit = match sostegni.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(raw) => Some(
+            raw.parse::<u32>()
+                .map_err(|_| ApiError::field("sostegni", FieldProblem::Malformed))?,
+        ),
+    };
+    shared::service::phases::set_settings(&ctx, phase, limit, visibili.as_deref() == Some("si"))
+        .await?;
+    let slug: String = process
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    leptos_axum::redirect(&format!("/processi/{slug}?esito=salvata#fasi"));
+    Ok(())
+}

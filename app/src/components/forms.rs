@@ -40,6 +40,7 @@ pub fn field_label(field: &str) -> String {
         "immagine" => tu_string!(i18n, field.immagine),
         "cerca" => tu_string!(i18n, field.cerca),
         "commenti" => tu_string!(i18n, field.commenti),
+        "sostegni" => tu_string!(i18n, take.supports_limit),
         _ => tu_string!(i18n, field.request),
     }
     .to_owned()

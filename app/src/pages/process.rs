@@ -7,7 +7,7 @@ use shared::model::{ProcessDetail, ProcessStats};
 
 use crate::SessionContext;
 use crate::api::admin::SetRequirements;
-use crate::api::participation::AdvancePhase;
+use crate::api::participation::{AdvancePhase, SetPhaseSettings};
 use crate::api::processes::get_process;
 use crate::components::forms::{FormAlert, Outcome, action_error};
 use crate::components::labels::{phase_allows, phase_kind};
@@ -18,7 +18,7 @@ use crate::components::timeline::Timeline;
 use crate::format;
 use crate::i18n::{t_string, tu_string, use_i18n};
 use shared::model::ParticipationRequirements;
-use shared::model::PhaseTimeline;
+use shared::model::{PhaseKind, PhaseTimeline};
 
 /// The process page.
 #[component]
@@ -68,6 +68,7 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
     let list_href = format!("/processi/{slug}/proposte");
     let scope = summary.scope.clone();
     let title = summary.title.clone();
+    let can_manage = detail.can_manage;
     view! {
         <Title text=title.clone() />
         <Breadcrumbs current=title.clone() />
@@ -137,6 +138,11 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
                                     <strong>{move || t_string!(i18n, allows.label)} ": "</strong>
                                     {move || phase_allows(i18n, kind).join(", ")}
                                 </p>
+                                {phase.supports_per_platform.map(|n| view! { <p class="small">{tu_string!(i18n, take.limit_note, n = n).to_string()}</p> })}
+                                {(kind == PhaseKind::Voting && !phase.support_counts_visible).then(|| view! { <p class="small">{tu_string!(i18n, take.hidden_note)}</p> })}
+                                {(can_manage && kind == PhaseKind::Voting).then(|| view! {
+                                    <PhaseSettings slug=slug.clone() phase_id=phase.id.to_string() limit=phase.supports_per_platform visible=phase.support_counts_visible />
+                                })}
                             </li>
                         }
                     })
@@ -197,6 +203,43 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
                     .collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// For those who run the process: a voting phase's limits.
+#[component]
+fn PhaseSettings(
+    slug: String,
+    phase_id: String,
+    limit: Option<u32>,
+    visible: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SetPhaseSettings>::new();
+    let error = action_error(action);
+    let form_id = format!("fase-{phase_id}");
+    let limit_id = format!("{form_id}-sostegni");
+    let visible_id = format!("{form_id}-visibili");
+    let hint_id = format!("{limit_id}-hint");
+    view! {
+        <details class="settings">
+            <summary>{tu_string!(i18n, take.phase_settings)}</summary>
+            <FormAlert error form_id=form_id.clone() />
+            <ActionForm action attr:id=form_id>
+                <input type="hidden" name="process" value=slug />
+                <input type="hidden" name="phase" value=phase_id />
+                <div class="form-group">
+                    <label for=limit_id.clone()>{tu_string!(i18n, take.supports_limit)}</label>
+                    <p class="form-hint" id=hint_id.clone()>{tu_string!(i18n, take.supports_limit_hint)}</p>
+                    <input class="form-control" type="number" min="1" max="1000" id=limit_id name="sostegni" value=limit.map(|n| n.to_string()) aria-describedby=hint_id />
+                </div>
+                <div class="form-check">
+                    <input class="form-check-input" type="checkbox" id=visible_id.clone() name="visibili" value="si" checked=visible />
+                    <label class="form-check-label" for=visible_id>{tu_string!(i18n, take.counts_visible)}</label>
+                </div>
+                <button type="submit" class="btn btn-outline-primary">{tu_string!(i18n, take.save_settings)}</button>
+            </ActionForm>
+        </details>
     }
 }
 

@@ -64,6 +64,7 @@ pub enum Operation {
     SetProcessRequirements,
     AnswerProposal,
     AdvancePhase,
+    SetPhaseSettings,
 
     // Administration.
     ListUsers,
@@ -107,7 +108,7 @@ enum Audience {
 
 impl Operation {
     /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 58] = [
+    pub const ALL: [Operation; 59] = [
         Operation::ListProcesses,
         Operation::ViewProcess,
         Operation::ViewPlatform,
@@ -166,6 +167,7 @@ impl Operation {
         Operation::SendDigests,
         Operation::SaveFormDraft,
         Operation::TakeFormDraft,
+        Operation::SetPhaseSettings,
     ];
 
     /// The service function that runs it, as `module::function`.
@@ -230,6 +232,7 @@ impl Operation {
             SendDigests => "notifications::send_digests",
             SaveFormDraft => "drafts::save",
             TakeFormDraft => "drafts::take",
+            SetPhaseSettings => "phases::set_settings",
         }
     }
 
@@ -264,6 +267,7 @@ impl Operation {
             SetEmailDigest => Audience::SignedIn,
             SaveFormDraft => Audience::SignedIn,
             TakeFormDraft => Audience::Everyone,
+            SetPhaseSettings => Audience::ProcessFacilitators,
             AnswerProposal => Audience::PlatformFacilitators,
             AdvancePhase => Audience::ProcessFacilitators,
             AdvancePhasesOnSchedule => Audience::ServerOnly,
@@ -461,6 +465,7 @@ mod tests {
             SendDigests => "nnnnnnnnnnY",
             SaveFormDraft => "nYYYYYYYYYn",
             TakeFormDraft => "YYYYYYYYYYn",
+            SetPhaseSettings => "nnnnnnYnnYn",
         }
     }
 
@@ -468,7 +473,9 @@ mod tests {
     /// where the operation is about a process, nothing otherwise.
     fn scope_of(operation: Operation) -> Scope {
         match operation {
-            Operation::SetProcessRequirements | Operation::AdvancePhase => Scope::Process(PROCESS),
+            Operation::SetProcessRequirements
+            | Operation::AdvancePhase
+            | Operation::SetPhaseSettings => Scope::Process(PROCESS),
             Operation::AnswerProposal => Scope::Platform {
                 process: PROCESS,
                 platform: THIS_PLATFORM,

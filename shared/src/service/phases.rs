@@ -297,3 +297,60 @@ pub(crate) fn followers_of_process(process_id: Uuid) -> sea_orm::sea_query::Sele
         )
         .to_owned()
 }
+
+/// A facilitator sets what a phase allows: supports per person per platform
+/// (`None`: no limit) and whether support counts show while it runs.
+pub async fn set_settings(
+    ctx: &Ctx,
+    phase_id: Uuid,
+    supports_per_platform: Option<u32>,
+    support_counts_visible: bool,
+) -> Result<(), ServiceError> {
+    let phase = phase::Entity::find_by_id(phase_id)
+        .one(&ctx.db)
+        .await?
+        .ok_or(ServiceError::NotFound("phase"))?;
+    authorize(
+        ctx,
+        Operation::SetPhaseSettings,
+        Scope::Process(phase.process_id),
+    )?;
+    if supports_per_platform.is_some_and(|n| n == 0 || n > 1000) {
+        return Err(ServiceError::field(
+            "sostegni",
+            crate::model::account::FieldProblem::Malformed,
+        ));
+    }
+    let txn = ctx.db.begin().await?;
+    phase::Entity::update_many()
+        .col_expr(
+            phase::Column::SupportsPerPlatform,
+            Expr::value(supports_per_platform.map(|n| n as i32)),
+        )
+        .col_expr(
+            phase::Column::SupportCountsVisible,
+            Expr::value(support_counts_visible),
+        )
+        .filter(phase::Column::Id.eq(phase.id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        ctx,
+        "phase_settings_changed",
+        None,
+        format!(
+            "{}: sostegni per piattaforma {}, conteggi {}",
+            phase.title,
+            supports_per_platform.map_or("senza limite".to_owned(), |n| n.to_string()),
+            if support_counts_visible {
+                "visibili"
+            } else {
+                "nascosti fino alla chiusura"
+            }
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
