@@ -10,6 +10,7 @@ mod cli_and_config;
 mod errors_and_health;
 mod language;
 mod pages;
+mod participation;
 mod proposal_list;
 mod security;
 mod server_functions;

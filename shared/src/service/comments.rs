@@ -291,14 +291,17 @@ pub async fn vote(ctx: &Ctx, comment_id: Uuid, vote: CommentVote) -> Result<(), 
     Ok(())
 }
 
+// Nanoseconds, as SQLite stores them: a coarser cursor falls before the
+// page's last comment, which then shows again on the next page.
 fn encode_cursor(c: &comment::Model) -> String {
-    format!("{}.{}", c.created_at.timestamp_micros(), c.id.simple())
+    let nanos = c.created_at.timestamp_nanos_opt().unwrap_or(i64::MAX);
+    format!("{nanos}.{}", c.id.simple())
 }
 
 fn decode_cursor(raw: &str) -> Option<(DateTime<Utc>, Uuid)> {
-    let (micros, id) = raw.split_once('.')?;
+    let (nanos, id) = raw.split_once('.')?;
     Some((
-        DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+        DateTime::from_timestamp_nanos(nanos.parse().ok()?),
         Uuid::try_parse(id).ok()?,
     ))
 }

@@ -149,7 +149,7 @@ pub fn matching(backend: DatabaseBackend, query: &str, how: Match) -> SimpleExpr
             let words: Vec<&str> = query.split(' ').filter(|w| *w != "OR").collect();
             let joined = words.join(if how == Match::All { " & " } else { " | " });
             Expr::cust_with_values(
-                "\"proposals\".\"search_vector\" @@ to_tsquery('simple', ?)",
+                "\"proposals\".\"search_vector\" @@ to_tsquery('simple', $1)",
                 [joined],
             )
         }
@@ -170,7 +170,7 @@ pub fn rank(backend: DatabaseBackend, query: &str) -> SimpleExpr {
                 .collect::<Vec<_>>()
                 .join(" | ");
             Expr::cust_with_values(
-                "-ts_rank(\"proposals\".\"search_vector\", to_tsquery('simple', ?))",
+                "-ts_rank(\"proposals\".\"search_vector\", to_tsquery('simple', $1))",
                 [joined],
             )
         }
