@@ -191,7 +191,12 @@ pub async fn security_headers(
     };
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&policy) {
-        headers.insert("content-security-policy", value);
+        if is_html {
+            headers.insert("content-security-policy", value);
+        } else {
+            // A stricter policy set by the route (the images' sandbox) stays.
+            headers.entry("content-security-policy").or_insert(value);
+        }
     }
     let mut set = |name: &'static str, value: &str| {
         if let Ok(value) = HeaderValue::from_str(value) {

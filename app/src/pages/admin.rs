@@ -473,7 +473,7 @@ fn PageEditor(slug: String, locale: String, body: String) -> impl IntoView {
             <div class="form-group">
                 <label for="pagina-body">{tu_string!(i18n, field.body)}</label>
                 <p class="form-hint" id="pagina-body-hint">{tu_string!(i18n, admin.edit_page_hint)}</p>
-                <textarea class="form-control" id="pagina-body" name="body" rows="18" aria-describedby="pagina-body-hint">{body}</textarea>
+                <textarea class="form-control" id="pagina-body" name="body" rows="18" aria-describedby="pagina-body-hint">{crate::format::textarea_text(&body)}</textarea>
             </div>
             <button type="submit" class="btn btn-primary">{tu_string!(i18n, admin.save)}</button>
         </ActionForm>

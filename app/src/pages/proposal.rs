@@ -526,7 +526,7 @@ fn Comment(comment: CommentDto, proposal: String, open: bool) -> impl IntoView {
                     <input type="hidden" name="proposal" value=p1 />
                     <input type="hidden" name="id" value=i1 />
                     <label for=text_id.clone()>{tu_string!(i18n, field.commento)}</label>
-                    <textarea class="form-control" id=text_id name="commento" rows="3" maxlength="5000" required=true>{text}</textarea>
+                    <textarea class="form-control" id=text_id name="commento" rows="3" maxlength="5000" required=true>{format::textarea_text(&text.unwrap_or_default())}</textarea>
                     <button type="submit" class="btn btn-sm btn-primary">{tu_string!(i18n, take.comment_save)}</button>
                 </ActionForm>
                 <ActionForm action=delete>

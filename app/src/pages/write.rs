@@ -202,7 +202,7 @@ fn BodyField(
             <p class="form-hint" id=hint>{tu_string!(i18n, take.body_hint)}</p>
             {move || message.get().map(|m| view! { <p class="form-error" id=error_id.clone()>{m}</p> })}
             <textarea class="form-control" id=id name="testo" rows="12" maxlength="20000" required=true
-                aria-invalid=move || message.get().is_some().then_some("true") aria-describedby=described>{value}</textarea>
+                aria-invalid=move || message.get().is_some().then_some("true") aria-describedby=described>{format::textarea_text(&value)}</textarea>
         </div>
     }
 }
