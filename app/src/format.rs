@@ -85,6 +85,18 @@ pub fn date_time(i18n: I18nContext<Locale>, at: DateTime<Utc>) -> String {
     )
 }
 
+/// Text for inside a `<textarea>`. Leptos writes a textarea's children
+/// unescaped when rendering on the server, so `</textarea>` typed by someone
+/// would end the element: on the server the text is escaped (the browser
+/// decodes it back inside the textarea); in the browser it is set as text.
+pub fn textarea_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;")
+    } else {
+        text.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod time_tests {
     use super::*;
@@ -108,17 +120,5 @@ mod time_tests {
             .unwrap()
             .to_utc();
         assert_eq!(italian_time(after).hour(), 2);
-    }
-}
-
-/// Text for inside a `<textarea>`. Leptos writes a textarea's children
-/// unescaped when rendering on the server, so `</textarea>` typed by someone
-/// would end the element: on the server the text is escaped (the browser
-/// decodes it back inside the textarea); in the browser it is set as text.
-pub fn textarea_text(text: &str) -> String {
-    if cfg!(feature = "ssr") {
-        text.replace('&', "&amp;").replace('<', "&lt;")
-    } else {
-        text.to_owned()
     }
 }
