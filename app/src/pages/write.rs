@@ -147,6 +147,77 @@ fn NewProposalView(detail: ProcessDetail, draft: Draft) -> impl IntoView {
     }
 }
 
+/// The label, hint and error message of a proposal field, wired for
+/// assistive technology around `control` (an input or a textarea).
+#[component]
+fn ProposalField(
+    form: &'static str,
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    error: Signal<Option<crate::api::ApiError>>,
+    control: fn(ControlProps) -> AnyView,
+    value: String,
+    #[prop(optional)] typed: Option<RwSignal<String>>,
+) -> impl IntoView {
+    let message = field_message(error, name);
+    let id = format!("{form}-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        Signal::derive(move || match message.get() {
+            Some(_) => format!("{hint_id} {error_id}"),
+            None => hint_id.clone(),
+        })
+    };
+    let props = ControlProps {
+        id: id.clone(),
+        value,
+        invalid: Signal::derive(move || message.get().is_some()),
+        described,
+        typed,
+    };
+    view! {
+        <div class="form-group" class:has-error=move || message.get().is_some()>
+            <label for=id>{label}</label>
+            <p class="form-hint" id=hint_id>{hint}</p>
+            {move || message.get().map(|m| view! { <p class="form-error" id=error_id.clone()>{m}</p> })}
+            {control(props)}
+        </div>
+    }
+}
+
+/// What a field's control needs from [`ProposalField`].
+struct ControlProps {
+    id: String,
+    value: String,
+    invalid: Signal<bool>,
+    described: Signal<String>,
+    /// Follows what is typed (the title feeds the similar-proposal search).
+    typed: Option<RwSignal<String>>,
+}
+
+fn title_input(p: ControlProps) -> AnyView {
+    let typed = p.typed;
+    let invalid = p.invalid;
+    view! {
+        <input class="form-control" type="text" id=p.id name="titolo" maxlength="150" required=true value=p.value
+            aria-invalid=move || invalid.get().then_some("true") aria-describedby=p.described
+            on:change=move |ev| if let Some(typed) = typed { typed.set(event_target_value(&ev)) } />
+    }
+    .into_any()
+}
+
+fn body_textarea(p: ControlProps) -> AnyView {
+    let invalid = p.invalid;
+    view! {
+        <textarea class="form-control" id=p.id name="testo" rows="12" maxlength="20000" required=true
+            aria-invalid=move || invalid.get().then_some("true") aria-describedby=p.described>{format::textarea_text(&p.value)}</textarea>
+    }
+    .into_any()
+}
+
 #[component]
 fn TitleField(
     form: &'static str,
@@ -155,26 +226,9 @@ fn TitleField(
     #[prop(optional)] typed: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let message = field_message(error, "titolo");
-    let id = format!("{form}-titolo");
-    let hint = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = {
-        let (hint, error_id) = (hint.clone(), error_id.clone());
-        move || match message.get() {
-            Some(_) => format!("{hint} {error_id}"),
-            None => hint.clone(),
-        }
-    };
     view! {
-        <div class="form-group" class:has-error=move || message.get().is_some()>
-            <label for=id.clone()>{tu_string!(i18n, field.titolo)}</label>
-            <p class="form-hint" id=hint>{tu_string!(i18n, take.title_hint)}</p>
-            {move || message.get().map(|m| view! { <p class="form-error" id=error_id.clone()>{m}</p> })}
-            <input class="form-control" type="text" id=id name="titolo" maxlength="150" required=true value=value
-                aria-invalid=move || message.get().is_some().then_some("true") aria-describedby=described
-                on:change=move |ev| if let Some(typed) = typed { typed.set(event_target_value(&ev)) } />
-        </div>
+        <ProposalField form name="titolo" label=tu_string!(i18n, field.titolo) hint=tu_string!(i18n, take.title_hint)
+            error control=title_input value typed=typed.unwrap_or_else(|| RwSignal::new(String::new())) />
     }
 }
 
@@ -185,25 +239,9 @@ fn BodyField(
     value: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let message = field_message(error, "testo");
-    let id = format!("{form}-testo");
-    let hint = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = {
-        let (hint, error_id) = (hint.clone(), error_id.clone());
-        move || match message.get() {
-            Some(_) => format!("{hint} {error_id}"),
-            None => hint.clone(),
-        }
-    };
     view! {
-        <div class="form-group" class:has-error=move || message.get().is_some()>
-            <label for=id.clone()>{tu_string!(i18n, field.testo)}</label>
-            <p class="form-hint" id=hint>{tu_string!(i18n, take.body_hint)}</p>
-            {move || message.get().map(|m| view! { <p class="form-error" id=error_id.clone()>{m}</p> })}
-            <textarea class="form-control" id=id name="testo" rows="12" maxlength="20000" required=true
-                aria-invalid=move || message.get().is_some().then_some("true") aria-describedby=described>{format::textarea_text(&value)}</textarea>
-        </div>
+        <ProposalField form name="testo" label=tu_string!(i18n, field.testo) hint=tu_string!(i18n, take.body_hint)
+            error control=body_textarea value />
     }
 }
 

@@ -185,6 +185,31 @@ impl TestApp {
         cookie: Option<&str>,
         ip: [u8; 4],
     ) -> Answer {
+        self.post_form_with(uri, fields, cookie, ip, "text/html")
+            .await
+    }
+
+    /// [`post_form`](Self::post_form) asking for `accept` (JSON for a
+    /// JavaScript client, HTML for a browser's own form post).
+    pub async fn post_form_accepting(
+        &self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+        accept: &str,
+    ) -> Answer {
+        self.post_form_with(uri, fields, cookie, [10, 0, 0, 1], accept)
+            .await
+    }
+
+    async fn post_form_with(
+        &self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+        ip: [u8; 4],
+        accept: &str,
+    ) -> Answer {
         let body = fields
             .iter()
             .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
@@ -192,7 +217,7 @@ impl TestApp {
             .join("&");
         let mut request = Request::post(uri)
             .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "text/html")
+            .header("accept", accept)
             .header("origin", ORIGIN)
             .header("referer", format!("{ORIGIN}/pagina"));
         if let Some(cookie) = cookie {

@@ -229,27 +229,14 @@ async fn supports_by(app: &TestApp, user_id: Uuid) -> u64 {
         .unwrap()
 }
 
-/// A server function called the way the hydrated app calls it (form body,
-/// no `text/html`, so errors come back as a typed body with their status).
+/// POST `fields` as a JavaScript client would (asking for JSON).
 async fn post_api(
     app: &TestApp,
     uri: &str,
     fields: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> Answer {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let mut request = Request::post(uri)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .header("origin", ORIGIN);
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    app.send(request.body(Body::from(body)).unwrap(), [10, 0, 0, 1])
+    app.post_form_accepting(uri, fields, cookie, "application/json")
         .await
 }
 
