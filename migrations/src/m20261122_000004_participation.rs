@@ -405,7 +405,7 @@ impl MigrationTrait for Migration {
             manager,
             "notifications",
             "ix_notifications_user",
-            &["user_id", "created_at desc"],
+            &["user_id", "id desc"],
             false,
         )
         .await?;
@@ -434,7 +434,7 @@ impl MigrationTrait for Migration {
             vec![
                 primary_id(),
                 uuid("user_id"),
-                string("form", 40),
+                string("form", 120),
                 text("data"),
                 timestamp("created_at"),
             ],
@@ -450,8 +450,32 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        // Full-text search over the stemmed terms (see `shared::service::search`).
+        // What an instance upgraded from the previous migration already holds:
+        // each person's supports per platform, each proposal's first version,
+        // and authors following their proposals. (Search terms need the
+        // stemmer: the server fills them at start, see `service::upgrade`.)
         let db = manager.get_connection();
+        db.execute_unprepared(
+            "INSERT INTO support_allowances (user_id, platform_id, used) \
+             SELECT s.user_id, p.platform_id, COUNT(*) FROM supports s \
+             JOIN proposals p ON p.id = s.proposal_id \
+             WHERE s.user_id IS NOT NULL GROUP BY s.user_id, p.platform_id",
+        )
+        .await?;
+        db.execute_unprepared(
+            "INSERT INTO proposal_versions \
+             (id, proposal_id, version, title, body_md, zone_id, editor_id, created_at) \
+             SELECT id, id, 1, title, body_md, zone_id, author_id, published_at FROM proposals",
+        )
+        .await?;
+        db.execute_unprepared(
+            "INSERT INTO follows (id, user_id, proposal_id, created_at) \
+             SELECT id, author_id, id, published_at FROM proposals WHERE author_id IS NOT NULL",
+        )
+        .await?;
+
+        // Full-text search over the stemmed terms (see `shared::service::search`).
+
         match manager.get_database_backend() {
             DatabaseBackend::Postgres => {
                 db.execute_unprepared(

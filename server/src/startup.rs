@@ -91,6 +91,15 @@ pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
     Migrator::up(&db, None)
         .await
         .map_err(StartupError::Migrate)?;
+    // What an upgraded instance needs once (search terms, stored phases).
+    let ctx = shared::service::Ctx::new(db.clone(), shared::service::Actor::System);
+    match shared::service::upgrade::backfill(&ctx).await {
+        Ok(report) if report != Default::default() => {
+            tracing::info!(?report, "existing data brought up to date");
+        }
+        Ok(_) => {}
+        Err(error) => tracing::error!(%error, "bringing existing data up to date failed"),
+    }
     Ok(db)
 }
 

@@ -93,7 +93,7 @@ pub async fn create_proposal(
         ("zona", zona.as_deref().unwrap_or("")),
         ("direzione", direzione.as_deref().unwrap_or("")),
     ];
-    let id = keep_on_error(&ctx, "proposta", &fields, result).await?;
+    let id = keep_on_error(&ctx, &format!("proposta-{process}"), &fields, result).await?;
     to_proposal(id, "proposta-pubblicata", "contenuto");
     Ok(())
 }

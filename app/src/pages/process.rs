@@ -54,7 +54,7 @@ pub fn Stats(stats: ProcessStats) -> impl IntoView {
     view! {
         <ul class="stats">
             {move || stat(stats.proposals, tu_string!(i18n, process.proposals))}
-            {move || stat(stats.supports, tu_string!(i18n, process.supports))}
+            {(!stats.supports_hidden).then_some(move || stat(stats.supports, tu_string!(i18n, process.supports)))}
             {move || stat(stats.participants, tu_string!(i18n, process.participants))}
         </ul>
     }

@@ -179,7 +179,6 @@ fn Images(detail: ProposalDetail) -> impl IntoView {
                     view! {
                         <figure class="col-12 col-md-6">
                             <img src=src alt=image.alt_text.clone() class="img-fluid" loading="lazy" />
-                            <figcaption class="small">{image.alt_text.clone()}</figcaption>
                             {can_attach.then_some(view! {
                                 <ActionForm action=remove>
                                     <input type="hidden" name="proposal" value=proposal />
@@ -331,7 +330,7 @@ fn AnswerForm(detail: ProposalDetail) -> impl IntoView {
                     <div class="form-group">
                         <label for="rispondi-risposta">{tu_string!(i18n, field.risposta)}</label>
                         <p class="form-hint" id="rispondi-risposta-hint">{tu_string!(i18n, take.answer_hint)}</p>
-                        <textarea class="form-control" id="rispondi-risposta" name="risposta" rows="5" maxlength="10000" aria-describedby="rispondi-risposta-hint"></textarea>
+                        <textarea class="form-control" id="rispondi-risposta" name="risposta" rows="5" maxlength="10000" aria-describedby="rispondi-risposta-hint">{format::textarea_text(&detail.answer_md.clone().unwrap_or_default())}</textarea>
                     </div>
                     <button type="submit" class="btn btn-primary">{tu_string!(i18n, take.answer_submit)}</button>
                 </ActionForm>

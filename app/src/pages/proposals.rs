@@ -175,6 +175,15 @@ fn ListView(
             .map(|v| (k.to_owned(), v.clone()))
     })
     .collect();
+    if counts_hidden
+        && !base_params
+            .iter()
+            .any(|(k, v)| k == "ordine" && v != "supporti")
+    {
+        // The list came newest first (supports are hidden): so do its next pages.
+        base_params.retain(|(k, _)| k != "ordine");
+        base_params.push(("ordine".to_owned(), "recenti".to_owned()));
+    }
     if let Some(seed) = page.seed {
         base_params.push(("seme".to_owned(), seed.to_string()));
     }

@@ -29,7 +29,9 @@ pub fn NewProposalPage() -> impl IntoView {
         move || params.read().get("process").unwrap_or_default(),
         |slug| async move {
             let detail = get_process(slug).await?;
-            let draft = take_form_draft("proposta".into()).await.unwrap_or_default();
+            let draft = take_form_draft(format!("proposta-{}", detail.summary.slug))
+                .await
+                .unwrap_or_default();
             Ok((detail, draft))
         },
     );
@@ -109,7 +111,7 @@ fn NewProposalView(detail: ProcessDetail, draft: Draft) -> impl IntoView {
                     <h2 id="simili-titolo" class="h4">{tu_string!(i18n, take.similar_title)}</h2>
                     <p>{tu_string!(i18n, take.similar_intro)}</p>
                     <form method="get" action=here.clone() class="similar-search">
-                        <label for="simili">{tu_string!(i18n, field.titolo)}</label>
+                        <label for="simili">{tu_string!(i18n, take.similar_label)}</label>
                         <input class="form-control" type="search" id="simili" name="simili" maxlength="150" value=move || typed.get() />
                         <button type="submit" class="btn btn-outline-primary">{tu_string!(i18n, take.similar_check)}</button>
                     </form>

@@ -2594,6 +2594,65 @@ async fn facilitators_set_the_voting_limit_and_it_applies() {
         "the list says counts are hidden"
     );
     assert!(!html.contains("Sostegni: "), "no count on the cards");
+    // The next page follows the order the list really used (newest first).
+    let next = html
+        .split("rel=\"next\" href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a next page link")
+        .replace("&amp;", "&");
+    assert!(next.contains("ordine=recenti"), "{next}");
+    assert_eq!(app.get(&next).await.status, StatusCode::OK);
+
+    // When a supported proposal is withdrawn, its supporters get the support back.
+    let first = proposal_row(&app, ids[0]).await;
+    let author_email = user::Entity::find_by_id(first.author_id.expect("an author"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .email
+        .expect("an email");
+    let author = Ctx::new(
+        app.db.clone(),
+        Actor::Person(person(&app, &author_email).await),
+    );
+    authoring::withdraw(&author, ids[0])
+        .await
+        .expect("the author withdraws");
+    supports::give(&ctx, ids[1])
+        .await
+        .expect("the support given back can go elsewhere");
+    assert!(matches!(
+        supports::withdraw(&ctx, ids[0]).await,
+        Err(ServiceError::Refused(Refusal::ProposalClosed { .. }))
+    ));
+}
+
+#[tokio::test]
+async fn an_upgraded_instance_gets_search_terms_at_start() {
+    let app = spawn_app().await;
+    let id = first_published(&app, "agenda-digitale-pinerolo").await;
+    let title = proposal_row(&app, id).await.title;
+    proposal::Entity::update_many()
+        .col_expr(proposal::Column::SearchTerms, Expr::value(""))
+        .filter(proposal::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let system = Ctx::new(app.db.clone(), Actor::System);
+    let report = shared::service::upgrade::backfill(&system).await.unwrap();
+    assert_eq!(report.proposals_indexed, 1);
+    assert_eq!(
+        shared::service::upgrade::backfill(&system).await.unwrap(),
+        Default::default(),
+        "nothing left the second time"
+    );
+    let anyone = Ctx::new(app.db.clone(), Actor::Anonymous);
+    let found = authoring::similar(&anyone, "agenda-digitale-pinerolo", &title)
+        .await
+        .unwrap();
+    assert_eq!(found.first().map(|p| p.id), Some(id));
 }
 
 #[tokio::test]

@@ -197,6 +197,9 @@ impl PhaseCursor {
     /// closes and the next opens (or the process concludes); between phases,
     /// the next one opens. `None` when the process is over.
     pub fn advanced(self, len: usize) -> Option<Self> {
+        if len == 0 {
+            return None;
+        }
         match self.timeline(len) {
             PhaseTimeline::Running(i) if i + 1 < len => Some(Self {
                 cursor: i + 1,

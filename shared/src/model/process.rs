@@ -86,7 +86,10 @@ pub struct ZoneDto {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessStats {
     pub proposals: u64,
+    /// 0 while `supports_hidden`.
     pub supports: u64,
+    /// The voting phase hides support counts (participants still show).
+    pub supports_hidden: bool,
     /// Distinct people who proposed or supported.
     pub participants: u64,
 }

@@ -125,6 +125,8 @@ pub struct ProposalDetail {
     /// Zone slug and direction code, for the edit form.
     pub zone_key: Option<String>,
     pub answer: Option<AnswerDto>,
+    /// The answer's Markdown source, for facilitators who may change it.
+    pub answer_md: Option<String>,
     pub images: Vec<AttachmentDto>,
     pub viewer: ProposalViewer,
     /// What the current phase is called, if one runs.

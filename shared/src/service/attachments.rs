@@ -188,12 +188,16 @@ pub async fn remove(ctx: &Ctx, store: &FileStore, attachment_id: Uuid) -> Result
         .one(&ctx.db)
         .await?
         .ok_or(ServiceError::NotFound("attachment"))?;
-    let author = proposal::Entity::find_by_id(a.proposal_id)
+    let p = proposal::Entity::find_by_id(a.proposal_id)
         .one(&ctx.db)
         .await?
-        .and_then(|p| p.author_id);
-    if author != Some(me) {
+        .ok_or(ServiceError::NotFound("proposal"))?;
+    if p.author_id != Some(me) {
         return Err(ServiceError::Forbidden);
+    }
+    let state = phases::load(&ctx.db, p.process_id).await?;
+    if let Some(reason) = authoring::edit_lock(&p, &state) {
+        return Err(ServiceError::Refused(Refusal::EditWindowClosed { reason }));
     }
     attachment::Entity::delete_by_id(a.id).exec(&ctx.db).await?;
     store.delete(a.id).await.map_err(storage_error)?;

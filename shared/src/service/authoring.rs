@@ -7,6 +7,8 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
 };
+
+use super::db::statement;
 use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize, person};
@@ -260,15 +262,36 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<(), ServiceError> 
         }));
     }
     let txn = ctx.db.begin().await?;
-    proposal::Entity::update_many()
+    let changed = proposal::Entity::update_many()
         .col_expr(
             proposal::Column::State,
             Expr::value(ProposalState::Withdrawn.as_str()),
         )
         .col_expr(proposal::Column::UpdatedAt, Expr::value(ctx.now))
         .filter(proposal::Column::Id.eq(p.id))
+        .filter(proposal::Column::State.is_in(withdrawable.iter().map(|s| s.as_str())))
         .exec(&txn)
-        .await?;
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        txn.rollback().await?;
+        return Err(ServiceError::Refused(Refusal::ProposalClosed {
+            state: ProposalState::Withdrawn,
+        }));
+    }
+    // Its supporters get their support back to give elsewhere in the platform
+    // (the supports stay on record, and in its count).
+    txn.execute_raw(statement(
+        txn.get_database_backend(),
+        "UPDATE support_allowances SET used = CASE WHEN used > 0 THEN used - 1 ELSE 0 END \
+         WHERE platform_id = ? AND user_id IN \
+         (SELECT user_id FROM supports WHERE proposal_id = ? AND user_id IS NOT NULL)",
+        [
+            sea_orm::Value::from(p.platform_id),
+            sea_orm::Value::from(p.id),
+        ],
+    ))
+    .await?;
     notifications::proposal_event(
         &txn,
         ctx,
@@ -439,7 +462,7 @@ pub async fn answer(
         }));
     }
     let txn = ctx.db.begin().await?;
-    proposal::Entity::update_many()
+    let changed = proposal::Entity::update_many()
         .col_expr(proposal::Column::State, Expr::value(new_state.as_str()))
         .col_expr(
             proposal::Column::AnswerMd,
@@ -448,8 +471,19 @@ pub async fn answer(
         .col_expr(proposal::Column::AnsweredAt, Expr::value(Some(ctx.now)))
         .col_expr(proposal::Column::UpdatedAt, Expr::value(ctx.now))
         .filter(proposal::Column::Id.eq(p.id))
+        .filter(proposal::Column::State.is_not_in([
+            ProposalState::Withdrawn.as_str(),
+            ProposalState::Merged.as_str(),
+        ]))
         .exec(&txn)
-        .await?;
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        txn.rollback().await?;
+        return Err(ServiceError::Refused(Refusal::ProposalClosed {
+            state: ProposalState::Withdrawn,
+        }));
+    }
     notifications::proposal_event(
         &txn,
         ctx,

@@ -81,6 +81,7 @@ pub enum Operation {
     DeliverMail,
     AdvancePhasesOnSchedule,
     SendDigests,
+    Backfill,
 }
 
 /// What an operation is about, for roles held within a process or platform.
@@ -108,7 +109,7 @@ enum Audience {
 
 impl Operation {
     /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 59] = [
+    pub const ALL: [Operation; 60] = [
         Operation::ListProcesses,
         Operation::ViewProcess,
         Operation::ViewPlatform,
@@ -168,6 +169,7 @@ impl Operation {
         Operation::SaveFormDraft,
         Operation::TakeFormDraft,
         Operation::SetPhaseSettings,
+        Operation::Backfill,
     ];
 
     /// The service function that runs it, as `module::function`.
@@ -233,6 +235,7 @@ impl Operation {
             SaveFormDraft => "drafts::save",
             TakeFormDraft => "drafts::take",
             SetPhaseSettings => "phases::set_settings",
+            Backfill => "upgrade::backfill",
         }
     }
 
@@ -268,6 +271,7 @@ impl Operation {
             SaveFormDraft => Audience::SignedIn,
             TakeFormDraft => Audience::Everyone,
             SetPhaseSettings => Audience::ProcessFacilitators,
+            Backfill => Audience::ServerOnly,
             AnswerProposal => Audience::PlatformFacilitators,
             AdvancePhase => Audience::ProcessFacilitators,
             AdvancePhasesOnSchedule => Audience::ServerOnly,
@@ -466,6 +470,7 @@ mod tests {
             SaveFormDraft => "nYYYYYYYYYn",
             TakeFormDraft => "YYYYYYYYYYn",
             SetPhaseSettings => "nnnnnnYnnYn",
+            Backfill => "nnnnnnnnnnY",
         }
     }
 

@@ -186,6 +186,7 @@ pub async fn edit(ctx: &Ctx, comment_id: Uuid, body: &str) -> Result<(), Service
         .col_expr(comment::Column::BodyMd, Expr::value(body.as_str()))
         .col_expr(comment::Column::EditedAt, Expr::value(Some(ctx.now)))
         .filter(comment::Column::Id.eq(c.id))
+        .filter(comment::Column::DeletedAt.is_null())
         .exec(&ctx.db)
         .await?;
     Ok(())

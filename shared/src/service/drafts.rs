@@ -16,6 +16,8 @@ use super::{Ctx, ServiceError};
 
 /// How long a draft is kept.
 const KEPT_FOR: Duration = Duration::hours(1);
+/// Longest form key (`proposta-{process slug}`, `modifica-{id}`).
+const MAX_FORM_KEY: usize = 120;
 /// Largest draft kept, in bytes of JSON.
 const MAX_BYTES: usize = 64 * 1024;
 
@@ -28,7 +30,7 @@ pub async fn save(
     authorize(ctx, Operation::SaveFormDraft, Scope::Global)?;
     let me = person(ctx)?.id;
     let data = serde_json::to_string(fields).unwrap_or_default();
-    if data.len() > MAX_BYTES {
+    if data.len() > MAX_BYTES || form.len() > MAX_FORM_KEY {
         return Ok(());
     }
     form_draft::Entity::delete_many()
@@ -43,7 +45,7 @@ pub async fn save(
     form_draft::Entity::insert(form_draft::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(me),
-        form: Set(form.chars().take(40).collect()),
+        form: Set(form.to_owned()),
         data: Set(data),
         created_at: Set(ctx.now),
     })

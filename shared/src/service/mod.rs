@@ -25,6 +25,7 @@ pub mod secrets;
 pub mod sessions;
 pub mod site_pages;
 pub mod supports;
+pub mod upgrade;
 
 mod context;
 pub(crate) mod db;

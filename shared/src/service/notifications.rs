@@ -258,26 +258,28 @@ pub async fn send_digests(ctx: &Ctx, base_url: &str) -> Result<u32, ServiceError
     let mut sent = 0;
     for user_id in people {
         let txn = ctx.db.begin().await?;
-        let pending = notification::Entity::find()
+        // Claim first (the write takes the lock; on SQLite a read first could
+        // fail when another write lands in between), then read what was claimed.
+        let claimed = notification::Entity::update_many()
+            .col_expr(notification::Column::EmailedAt, Expr::value(Some(ctx.now)))
             .filter(notification::Column::UserId.eq(user_id))
             .filter(notification::Column::EmailedAt.is_null())
             .filter(notification::Column::ReadAt.is_null())
             .filter(notification::Column::CreatedAt.lte(cutoff))
-            .order_by_asc(notification::Column::Id)
-            .all(&txn)
-            .await?;
-        let claimed = notification::Entity::update_many()
-            .col_expr(notification::Column::EmailedAt, Expr::value(Some(ctx.now)))
-            .filter(notification::Column::Id.is_in(pending.iter().map(|n| n.id)))
-            .filter(notification::Column::EmailedAt.is_null())
             .exec(&txn)
             .await?
             .rows_affected;
-        if claimed != pending.len() as u64 {
-            // Another server process is sending this digest.
+        if claimed == 0 {
+            // Another server process sent this digest meanwhile.
             txn.rollback().await?;
             continue;
         }
+        let pending = notification::Entity::find()
+            .filter(notification::Column::UserId.eq(user_id))
+            .filter(notification::Column::EmailedAt.eq(ctx.now))
+            .order_by_asc(notification::Column::Id)
+            .all(&txn)
+            .await?;
         let recipient = user::Entity::find_by_id(user_id)
             .filter(user::Column::EmailDigest.eq(true))
             .filter(user::Column::EmailConfirmedAt.is_not_null())

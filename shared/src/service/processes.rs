@@ -405,9 +405,15 @@ async fn stats(
         .await?
         .map_or(0, |c| c.n);
 
+    let supports_hidden = phases::load(&ctx.db, process_id).await?.counts_hidden();
     Ok(ProcessStats {
         proposals: non_negative(proposals),
-        supports: non_negative(supports.unwrap_or(0)),
+        supports: if supports_hidden {
+            0
+        } else {
+            non_negative(supports.unwrap_or(0))
+        },
+        supports_hidden,
         participants: non_negative(participants),
     })
 }

@@ -367,6 +367,7 @@ pub async fn detail(ctx: &Ctx, id: Uuid) -> Result<ProposalDetail, ServiceError>
                 .unwrap_or_default(),
             answered_at,
         }),
+        answer_md: viewer.can_answer.then(|| p.answer_md.clone()).flatten(),
         images: attachments::of_proposal(&ctx.db, p.id).await?,
         current_phase: phases.current().map(|ph| ph.title.clone()),
         viewer,

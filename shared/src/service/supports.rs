@@ -56,10 +56,13 @@ async fn bump_allowance(
             txn.get_database_backend(),
             "INSERT INTO support_allowances (user_id, platform_id, used) VALUES (?, ?, ?) \
              ON CONFLICT (user_id, platform_id) DO UPDATE \
-             SET used = support_allowances.used + excluded.used RETURNING used",
+             SET used = CASE WHEN support_allowances.used + ? < 0 THEN 0 \
+             ELSE support_allowances.used + ? END RETURNING used",
             [
                 Value::from(user_id),
                 Value::from(platform_id),
+                Value::from(Ord::max(delta, 0)),
+                Value::from(delta),
                 Value::from(delta),
             ],
         ))
@@ -157,6 +160,10 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Se
     state
         .allows(ParticipationAction::Support)
         .map_err(ServiceError::Refused)?;
+    if p.state == ProposalState::Withdrawn.as_str() {
+        // Its supporters' allowances were given back when it was withdrawn.
+        return Err(closed(&p));
+    }
     let txn = ctx.db.begin().await?;
     let deleted = support::Entity::delete_many()
         .filter(support::Column::ProposalId.eq(p.id))
