@@ -408,7 +408,7 @@ async fn only_process_facilitators_move_phases_and_what_opens_follows() {
     let app = spawn_app().await;
     let pinerolo = process_row(&app, PINEROLO).await;
     let alessandria = process_row(&app, ALESSANDRIA).await;
-    let today = Utc::now().date_naive();
+    let today = shared::model::time::italian_date(Utc::now());
     let citizen = person(&app, "citizen@demo.piazza.invalid").await;
     let platform_only = person(
         &app,
@@ -516,7 +516,7 @@ async fn only_process_facilitators_move_phases_and_what_opens_follows() {
 #[tokio::test]
 async fn the_scheduler_moves_forward_on_dates_once_and_never_back() {
     let app = spawn_app().await;
-    let today = Utc::now().date_naive();
+    let today = shared::model::time::italian_date(Utc::now());
     let pinerolo = process_row(&app, PINEROLO).await;
     let dates = phases_of(&app, pinerolo.id).await;
     // Nothing is due: nothing moves.
@@ -584,7 +584,7 @@ async fn the_scheduler_moves_forward_on_dates_once_and_never_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_scheduler_passes_move_once_and_notify_once() {
     let app = spawn_app().await;
-    let today = Utc::now().date_naive();
+    let today = shared::model::time::italian_date(Utc::now());
     let pinerolo = process_row(&app, PINEROLO).await;
     let dates = phases_of(&app, pinerolo.id).await;
     let citizen = person(&app, "citizen@demo.piazza.invalid").await;

@@ -7,6 +7,7 @@ pub mod phase;
 pub mod process;
 pub mod proposal;
 pub mod role;
+pub mod time;
 
 pub use listing::{
     ListingError, ProposalCursor, ProposalFilter, ProposalListParams, ProposalQuery, ProposalSort,

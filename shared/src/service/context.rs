@@ -83,8 +83,8 @@ impl Ctx {
         }
     }
 
-    /// Today's date, in UTC, as phases count days.
+    /// Today's date in Italy: phases open and close at Italian midnight.
     pub fn today(&self) -> NaiveDate {
-        self.now.date_naive()
+        crate::model::time::italian_date(self.now)
     }
 }
