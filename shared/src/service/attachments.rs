@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize, person};
-use super::entity::{attachment, proposal};
-use super::{Ctx, ServiceError, authoring, phases};
+use super::entity::attachment;
+use super::{Ctx, ServiceError, authoring, phases, proposals};
 use crate::model::account::FieldProblem;
 use crate::model::participation::{AttachmentDto, MAX_IMAGE_BYTES, MAX_IMAGES, Refusal};
 
@@ -135,10 +135,7 @@ pub async fn upload(
 ) -> Result<Uuid, ServiceError> {
     authorize(ctx, Operation::UploadImage, Scope::Global)?;
     let me = person(ctx)?.id;
-    let p = proposal::Entity::find_by_id(proposal_id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(ServiceError::NotFound("proposal"))?;
+    let p = proposals::find(&ctx.db, proposal_id).await?;
     if p.author_id != Some(me) {
         return Err(ServiceError::Forbidden);
     }
@@ -188,10 +185,7 @@ pub async fn remove(ctx: &Ctx, store: &FileStore, attachment_id: Uuid) -> Result
         .one(&ctx.db)
         .await?
         .ok_or(ServiceError::NotFound("attachment"))?;
-    let p = proposal::Entity::find_by_id(a.proposal_id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(ServiceError::NotFound("proposal"))?;
+    let p = proposals::find(&ctx.db, a.proposal_id).await?;
     if p.author_id != Some(me) {
         return Err(ServiceError::Forbidden);
     }

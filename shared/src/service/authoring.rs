@@ -17,7 +17,7 @@ use super::phases::{self, ProcessPhases};
 use super::processes::find_by_slug;
 use super::proposals::random_key_for;
 use super::search::{self, Match};
-use super::{Ctx, ServiceError, markdown, notifications, rate_limit};
+use super::{Ctx, ServiceError, markdown, notifications, proposals, rate_limit};
 use crate::model::ProposalState;
 use crate::model::account::FieldProblem;
 use crate::model::participation::{
@@ -191,10 +191,7 @@ async fn save_version(
 
 async fn own_proposal(ctx: &Ctx, id: Uuid) -> Result<proposal::Model, ServiceError> {
     let me = person(ctx)?.id;
-    let p = proposal::Entity::find_by_id(id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(ServiceError::NotFound("proposal"))?;
+    let p = proposals::find(&ctx.db, id).await?;
     if p.author_id != Some(me) {
         return Err(ServiceError::Forbidden);
     }
@@ -308,10 +305,7 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<(), ServiceError> 
 /// Every version of a proposal, newest first.
 pub async fn history(ctx: &Ctx, proposal_id: Uuid) -> Result<ProposalHistory, ServiceError> {
     authorize(ctx, Operation::ViewProposalHistory, Scope::Global)?;
-    let p = proposal::Entity::find_by_id(proposal_id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(ServiceError::NotFound("proposal"))?;
+    let p = proposals::find(&ctx.db, proposal_id).await?;
     let process = super::entity::process::Entity::find_by_id(p.process_id)
         .one(&ctx.db)
         .await?
@@ -394,10 +388,7 @@ pub async fn similar(
 pub async fn follow(ctx: &Ctx, proposal_id: Uuid, on: bool) -> Result<(), ServiceError> {
     authorize(ctx, Operation::FollowProposal, Scope::Global)?;
     let me = person(ctx)?.id;
-    proposal::Entity::find_by_id(proposal_id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(ServiceError::NotFound("proposal"))?;
+    proposals::find(&ctx.db, proposal_id).await?;
     if on {
         follow::Entity::insert(follow::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -433,10 +424,7 @@ pub async fn answer(
     state: &str,
     text: &str,
 ) -> Result<(), ServiceError> {
-    let p = proposal::Entity::find_by_id(proposal_id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(ServiceError::NotFound("proposal"))?;
+    let p = proposals::find(&ctx.db, proposal_id).await?;
     authorize(
         ctx,
         Operation::AnswerProposal,

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::authz::{Operation, Scope, authorize, person};
 use super::db::statement;
 use super::entity::{comment, comment_vote, proposal, user};
-use super::{Ctx, ServiceError, markdown, notifications, phases, rate_limit};
+use super::{Ctx, ServiceError, markdown, notifications, phases, proposals, rate_limit};
 use crate::model::ProposalState;
 use crate::model::account::FieldProblem;
 use crate::model::participation::{
@@ -27,13 +27,6 @@ use crate::model::participation::{
 
 /// Top-level comments per page.
 pub const PAGE_SIZE: u64 = 20;
-
-async fn load_proposal(ctx: &Ctx, id: Uuid) -> Result<proposal::Model, ServiceError> {
-    proposal::Entity::find_by_id(id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(ServiceError::NotFound("proposal"))
-}
 
 async fn load_comment(ctx: &Ctx, id: Uuid) -> Result<comment::Model, ServiceError> {
     comment::Entity::find_by_id(id)
@@ -85,7 +78,7 @@ pub async fn post(
     let body = MarkdownText::comment(body).map_err(|p| ServiceError::field("commento", p))?;
     let alignment = Alignment::parse(alignment)
         .ok_or_else(|| ServiceError::field("posizione", FieldProblem::Malformed))?;
-    let p = load_proposal(ctx, proposal_id).await?;
+    let p = proposals::find(&ctx.db, proposal_id).await?;
     check_open(ctx, &p).await?;
     let subject = me.id.to_string();
     rate_limit::COMMENTS_PER_PERSON
@@ -180,7 +173,7 @@ pub async fn edit(ctx: &Ctx, comment_id: Uuid, body: &str) -> Result<(), Service
     authorize(ctx, Operation::EditComment, Scope::Global)?;
     let body = MarkdownText::comment(body).map_err(|p| ServiceError::field("commento", p))?;
     let c = own_live_comment(ctx, comment_id).await?;
-    let p = load_proposal(ctx, c.proposal_id).await?;
+    let p = proposals::find(&ctx.db, c.proposal_id).await?;
     check_open(ctx, &p).await?;
     comment::Entity::update_many()
         .col_expr(comment::Column::BodyMd, Expr::value(body.as_str()))
@@ -231,7 +224,7 @@ pub async fn vote(ctx: &Ctx, comment_id: Uuid, vote: CommentVote) -> Result<(), 
     if c.author_id == Some(me) {
         return Err(ServiceError::Forbidden);
     }
-    let p = load_proposal(ctx, c.proposal_id).await?;
+    let p = proposals::find(&ctx.db, c.proposal_id).await?;
     check_open(ctx, &p).await?;
     let txn = ctx.db.begin().await?;
     let backend = txn.get_database_backend();
@@ -314,7 +307,7 @@ pub async fn list(
     after: Option<&str>,
 ) -> Result<CommentPage, ServiceError> {
     authorize(ctx, Operation::ListComments, Scope::Global)?;
-    let p = load_proposal(ctx, proposal_id).await?;
+    let p = proposals::find(&ctx.db, proposal_id).await?;
     let mut roots = comment::Entity::find()
         .filter(comment::Column::ProposalId.eq(p.id))
         .filter(comment::Column::Depth.eq(1))

@@ -7,8 +7,7 @@
 use chrono::Duration;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -243,15 +242,22 @@ pub async fn advance(ctx: &Ctx, process_id: Uuid) -> Result<PhaseTimeline, Servi
 /// Returns how many processes this call moved.
 pub async fn advance_on_schedule(ctx: &Ctx) -> Result<u32, ServiceError> {
     authorize(ctx, Operation::AdvancePhasesOnSchedule, Scope::Global)?;
-    let ids: Vec<Uuid> = process::Entity::find()
-        .select_only()
-        .column(process::Column::Id)
-        .into_tuple()
+    // Two queries whatever the number of processes: every process, every phase.
+    let processes = process::Entity::find().all(&ctx.db).await?;
+    let mut phases_of: std::collections::HashMap<Uuid, Vec<phase::Model>> =
+        std::collections::HashMap::new();
+    for phase in phase::Entity::find()
+        .order_by_asc(phase::Column::ProcessId)
+        .order_by_asc(phase::Column::Position)
         .all(&ctx.db)
-        .await?;
+        .await?
+    {
+        phases_of.entry(phase.process_id).or_default().push(phase);
+    }
     let mut moved = 0;
-    for id in ids {
-        let state = load(&ctx.db, id).await?;
+    for process in processes {
+        let phases = phases_of.remove(&process.id).unwrap_or_default();
+        let state = ProcessPhases { process, phases };
         let from = state.cursor();
         let target = by_dates(ctx, &state.phases);
         if target.rank() > from.rank() && move_to(ctx, &state, from, target, false).await? {

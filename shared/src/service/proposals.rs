@@ -299,13 +299,21 @@ fn card(
     })
 }
 
+/// A proposal row by id (`NotFound` when there is none).
+pub(crate) async fn find(
+    db: &impl sea_orm::ConnectionTrait,
+    id: Uuid,
+) -> Result<proposal::Model, ServiceError> {
+    proposal::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("proposal"))
+}
+
 /// One proposal with everything its page shows, and what the viewer may do with it.
 pub async fn detail(ctx: &Ctx, id: Uuid) -> Result<ProposalDetail, ServiceError> {
     authorize(ctx, Operation::ViewProposal, Scope::Global)?;
-    let p = proposal::Entity::find_by_id(id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(ServiceError::NotFound("proposal"))?;
+    let p = find(&ctx.db, id).await?;
     let phases = phases::load(&ctx.db, p.process_id).await?;
     let process = &phases.process;
     let platform = platform::Entity::find_by_id(p.platform_id)

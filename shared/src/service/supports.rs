@@ -15,7 +15,7 @@ use super::db::statement;
 use super::entity::{platform, proposal, support, zone};
 use super::phases::{self, ProcessPhases};
 use super::processes::find_by_slug;
-use super::{Ctx, ServiceError};
+use super::{Ctx, ServiceError, proposals};
 use crate::model::ProposalState;
 use crate::model::participation::{
     ParticipationAction, ProcessResults, Refusal, ResultRow, SupportOutcome,
@@ -34,13 +34,6 @@ const SUPPORTABLE: [ProposalState; 3] = [
 
 pub(crate) fn supportable(state: &str) -> bool {
     SUPPORTABLE.iter().any(|s| s.as_str() == state)
-}
-
-async fn load_proposal(ctx: &Ctx, id: Uuid) -> Result<proposal::Model, ServiceError> {
-    proposal::Entity::find_by_id(id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(ServiceError::NotFound("proposal"))
 }
 
 /// Adds `delta` to the person's count of supports in the platform and
@@ -102,7 +95,7 @@ pub(crate) async fn used_in_platform(
 pub async fn give(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, ServiceError> {
     authorize(ctx, Operation::GiveSupport, Scope::Global)?;
     let me = person(ctx)?.clone();
-    let p = load_proposal(ctx, proposal_id).await?;
+    let p = proposals::find(&ctx.db, proposal_id).await?;
     let state = phases::load(&ctx.db, p.process_id).await?;
     state.check(ParticipationAction::Support, &me)?;
     if !supportable(&p.state) {
@@ -155,7 +148,7 @@ pub async fn give(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Servic
 pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, ServiceError> {
     authorize(ctx, Operation::WithdrawSupport, Scope::Global)?;
     let me = person(ctx)?.clone();
-    let p = load_proposal(ctx, proposal_id).await?;
+    let p = proposals::find(&ctx.db, proposal_id).await?;
     let state = phases::load(&ctx.db, p.process_id).await?;
     state
         .allows(ParticipationAction::Support)
