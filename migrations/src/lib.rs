@@ -8,6 +8,8 @@ mod m20261122_000001_foundation;
 mod m20261122_000002_dup_missions;
 mod m20261122_000003_accounts;
 mod m20261122_000004_participation;
+mod m20261122_000005_facilitation;
+mod schema;
 
 /// The ordered list of migrations, applied at start and by `server migrate`.
 pub struct Migrator;
@@ -20,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_dup_missions::Migration),
             Box::new(m20261122_000003_accounts::Migration),
             Box::new(m20261122_000004_participation::Migration),
+            Box::new(m20261122_000005_facilitation::Migration),
         ]
     }
 }

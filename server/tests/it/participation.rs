@@ -81,6 +81,7 @@ async fn fresh_person(app: &TestApp, name: &str) -> Person {
         password_hash: Set(None),
         email_confirmed_at: Set(Some(Utc::now())),
         email_digest: Set(false),
+        ..Default::default()
     })
     .exec_without_returning(&app.db)
     .await

@@ -1,6 +1,7 @@
 //! DTOs, parsing newtypes, enums and pure rules. No IO; compiles to wasm.
 
 pub mod account;
+pub mod facilitation;
 pub mod listing;
 pub mod participation;
 pub mod phase;

@@ -50,6 +50,10 @@ pub enum Refusal {
     CommentDeleted,
     /// The proposal already has as many images as allowed.
     TooManyImages { max: u8 },
+    /// The moderators blocked the person in this process.
+    Blocked,
+    /// Someone else already decided on this content meanwhile.
+    ModerationStale,
 }
 
 /// Why a proposal's author can no longer edit it.
@@ -274,6 +278,11 @@ pub struct CommentDto {
     pub my_vote: Option<i16>,
     /// The viewer wrote it (and it is not deleted).
     pub mine: bool,
+    /// Who can see it; the text of a comment out of sight is shown only to
+    /// its author and the moderators.
+    pub visibility: crate::model::facilitation::Visibility,
+    /// The moderators' reason when hidden.
+    pub moderation_note: Option<String>,
     /// Replies, in order (already nested).
     pub replies: Vec<CommentDto>,
 }
@@ -292,6 +301,10 @@ pub struct CommentPage {
     pub against: u64,
     /// Whether the viewer may comment now.
     pub can_comment: Availability,
+    /// The viewer moderates this proposal's comments.
+    pub can_moderate: bool,
+    /// The viewer may report others' comments.
+    pub can_report: bool,
 }
 
 /// A proposal's earlier or current text.
@@ -351,6 +364,12 @@ pub struct ProposalViewer {
     pub can_withdraw: bool,
     pub can_answer: bool,
     pub can_attach: bool,
+    /// May hide, restore or approve it, and block its author.
+    pub can_moderate: bool,
+    /// May report it (signed in, not the author, not already out of sight).
+    pub can_report: bool,
+    /// Already reported it.
+    pub reported: bool,
 }
 
 /// What facilitators may answer.

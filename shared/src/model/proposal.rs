@@ -131,6 +131,15 @@ pub struct ProposalDetail {
     pub viewer: ProposalViewer,
     /// What the current phase is called, if one runs.
     pub current_phase: Option<String>,
+    /// Who can see it; when not `Visible`, title and text are shown only to
+    /// its author and the moderators.
+    pub visibility: crate::model::facilitation::Visibility,
+    /// The moderators' reason when hidden.
+    pub moderation_note: Option<String>,
+    /// The project it was merged into (`key` is the project's id).
+    pub project: Option<NamedRef>,
+    /// Recorded by staff at the counter.
+    pub assisted: bool,
 }
 
 #[cfg(test)]

@@ -261,6 +261,7 @@ async fn insert_person(
         password_hash: Set(password_hash),
         email_confirmed_at: Set(None),
         email_digest: Set(true),
+        ..Default::default()
     })
     .exec_without_returning(db)
     .await?;

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize, person};
 use super::entity::attachment;
-use super::{Ctx, ServiceError, authoring, phases, proposals};
+use super::{Ctx, ServiceError, authoring, moderation, phases, proposals};
 use crate::model::account::FieldProblem;
 use crate::model::participation::{AttachmentDto, MAX_IMAGE_BYTES, MAX_IMAGES, Refusal};
 
@@ -139,6 +139,7 @@ pub async fn upload(
     if p.author_id != Some(me) {
         return Err(ServiceError::Forbidden);
     }
+    moderation::ensure_not_blocked(&ctx.db, me, p.process_id).await?;
     let state = phases::load(&ctx.db, p.process_id).await?;
     if let Some(reason) = authoring::edit_lock(&p, &state) {
         return Err(ServiceError::Refused(Refusal::EditWindowClosed { reason }));
@@ -189,6 +190,7 @@ pub async fn remove(ctx: &Ctx, store: &FileStore, attachment_id: Uuid) -> Result
     if p.author_id != Some(me) {
         return Err(ServiceError::Forbidden);
     }
+    moderation::ensure_not_blocked(&ctx.db, me, p.process_id).await?;
     let state = phases::load(&ctx.db, p.process_id).await?;
     if let Some(reason) = authoring::edit_lock(&p, &state) {
         return Err(ServiceError::Refused(Refusal::EditWindowClosed { reason }));

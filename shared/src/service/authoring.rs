@@ -17,7 +17,7 @@ use super::phases::{self, ProcessPhases};
 use super::processes::find_by_slug;
 use super::proposals::random_key_for;
 use super::search::{self, Match};
-use super::{Ctx, ServiceError, markdown, notifications, proposals, rate_limit};
+use super::{Ctx, ServiceError, markdown, moderation, notifications, proposals, rate_limit};
 use crate::model::ProposalState;
 use crate::model::account::FieldProblem;
 use crate::model::participation::{
@@ -113,6 +113,7 @@ pub async fn create(
         })?;
     let state = phases::load(&ctx.db, process.id).await?;
     state.check(ParticipationAction::Propose, &me)?;
+    moderation::ensure_not_blocked(&ctx.db, me.id, process.id).await?;
     let placement = place(ctx, process.id, &platform, input).await?;
     let subject = me.id.to_string();
     rate_limit::PROPOSALS_PER_PERSON
@@ -143,6 +144,9 @@ pub async fn create(
         answer_md: Set(None),
         answered_at: Set(None),
         search_terms: Set(String::new()),
+        visibility: Set(moderation::initial_visibility(&process).as_str().to_owned()),
+        assisted_by: Set(ctx.assisted_by),
+        ..Default::default()
     })
     .exec_without_returning(&txn)
     .await?;
@@ -195,6 +199,7 @@ async fn own_proposal(ctx: &Ctx, id: Uuid) -> Result<proposal::Model, ServiceErr
     if p.author_id != Some(me) {
         return Err(ServiceError::Forbidden);
     }
+    moderation::ensure_not_blocked(&ctx.db, me, p.process_id).await?;
     Ok(p)
 }
 
@@ -358,6 +363,7 @@ pub async fn similar(
     let rows = proposal::Entity::find()
         .filter(proposal::Column::ProcessId.eq(process.id))
         .filter(proposal::Column::State.ne(ProposalState::Withdrawn.as_str()))
+        .filter(proposal::Column::Visibility.eq("visibile"))
         .filter(search::matching(backend, &query, Match::Any))
         .order_by(search::rank(backend, &query), Order::Asc)
         .order_by_desc(proposal::Column::SupportCount)
@@ -433,6 +439,17 @@ pub async fn answer(
             platform: p.platform_id,
         },
     )?;
+    let (new_state, text) = parse_answer(state, text)?;
+    let txn = ctx.db.begin().await?;
+    answer_in(&txn, ctx, &p, new_state, &text).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn parse_answer(
+    state: &str,
+    text: &str,
+) -> Result<(ProposalState, crate::model::participation::MarkdownText), ServiceError> {
     let new_state = ProposalState::parse(state)
         .filter(|s| crate::model::participation::ANSWER_STATES.contains(s))
         .ok_or_else(|| ServiceError::field("stato", FieldProblem::Malformed))?;
@@ -441,6 +458,62 @@ pub async fn answer(
     if new_state == ProposalState::Rejected && text.as_str().is_empty() {
         return Err(ServiceError::field("risposta", FieldProblem::Empty));
     }
+    Ok((new_state, text))
+}
+
+/// Answers several proposals at once with the same state and text: all or
+/// none (each must be one the facilitator may answer and still open).
+/// Returns how many were answered.
+pub async fn answer_many(
+    ctx: &Ctx,
+    proposal_ids: &[Uuid],
+    state: &str,
+    text: &str,
+) -> Result<u64, ServiceError> {
+    if proposal_ids.is_empty() || proposal_ids.len() > 200 {
+        return Err(ServiceError::field(
+            "proposte",
+            if proposal_ids.is_empty() {
+                FieldProblem::Empty
+            } else {
+                FieldProblem::TooLong { max: 200 }
+            },
+        ));
+    }
+    let found = proposal::Entity::find()
+        .filter(proposal::Column::Id.is_in(proposal_ids.iter().copied()))
+        .all(&ctx.db)
+        .await?;
+    if found.len() != proposal_ids.iter().collect::<std::collections::HashSet<_>>().len() {
+        return Err(ServiceError::NotFound("proposal"));
+    }
+    for p in &found {
+        authorize(
+            ctx,
+            Operation::AnswerProposals,
+            Scope::Platform {
+                process: p.process_id,
+                platform: p.platform_id,
+            },
+        )?;
+    }
+    let (new_state, text) = parse_answer(state, text)?;
+    let txn = ctx.db.begin().await?;
+    for p in &found {
+        answer_in(&txn, ctx, p, new_state, &text).await?;
+    }
+    txn.commit().await?;
+    Ok(found.len() as u64)
+}
+
+/// Records one answer in the caller's transaction.
+async fn answer_in(
+    txn: &sea_orm::DatabaseTransaction,
+    ctx: &Ctx,
+    p: &proposal::Model,
+    new_state: ProposalState,
+    text: &crate::model::participation::MarkdownText,
+) -> Result<(), ServiceError> {
     if matches!(
         ProposalState::parse(&p.state),
         Some(ProposalState::Withdrawn | ProposalState::Merged)
@@ -449,7 +522,6 @@ pub async fn answer(
             state: ProposalState::parse(&p.state).unwrap_or(ProposalState::Withdrawn),
         }));
     }
-    let txn = ctx.db.begin().await?;
     let changed = proposal::Entity::update_many()
         .col_expr(proposal::Column::State, Expr::value(new_state.as_str()))
         .col_expr(
@@ -463,34 +535,31 @@ pub async fn answer(
             ProposalState::Withdrawn.as_str(),
             ProposalState::Merged.as_str(),
         ]))
-        .exec(&txn)
+        .exec(txn)
         .await?
         .rows_affected;
     if changed == 0 {
-        txn.rollback().await?;
         return Err(ServiceError::Refused(Refusal::ProposalClosed {
             state: ProposalState::Withdrawn,
         }));
     }
     notifications::proposal_event(
-        &txn,
+        txn,
         ctx,
-        &p,
+        p,
         NotificationKind::Answer,
         None,
         new_state.as_str(),
     )
     .await?;
     super::audit::record(
-        &txn,
+        txn,
         ctx,
         "proposal_answered",
         None,
         format!("{}: {} → {}", p.id, p.state, new_state.as_str()),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Placeholder-free helper for the list: the ids whose text matches `text`.

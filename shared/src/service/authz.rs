@@ -82,6 +82,28 @@ pub enum Operation {
     AdvancePhasesOnSchedule,
     SendDigests,
     Backfill,
+    // Facilitation, moderation and the counter.
+    ReportContent,
+    ModerateContent,
+    ViewModerationQueue,
+    BlockPerson,
+    UnblockPerson,
+    SetModerationSettings,
+    ViewModerationLog,
+    MergeProposals,
+    EditProject,
+    UndoMerge,
+    ViewProject,
+    ListProjects,
+    AnswerProposals,
+    ViewDashboard,
+    PreviewTransition,
+    RecordVisitor,
+    SearchVisitors,
+    ViewVisitor,
+    ProposeForVisitor,
+    SupportForVisitor,
+    ClaimCounterRecord,
 }
 
 /// What an operation is about, for roles held within a process or platform.
@@ -104,12 +126,14 @@ enum Audience {
     /// Facilitators of the platform (or of its whole process).
     PlatformFacilitators,
     Admins,
+    /// Municipal staff (and admins): the counter.
+    Staff,
     ServerOnly,
 }
 
 impl Operation {
     /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 60] = [
+    pub const ALL: [Operation; 81] = [
         Operation::ListProcesses,
         Operation::ViewProcess,
         Operation::ViewPlatform,
@@ -170,6 +194,27 @@ impl Operation {
         Operation::TakeFormDraft,
         Operation::SetPhaseSettings,
         Operation::Backfill,
+        Operation::ReportContent,
+        Operation::ModerateContent,
+        Operation::ViewModerationQueue,
+        Operation::BlockPerson,
+        Operation::UnblockPerson,
+        Operation::SetModerationSettings,
+        Operation::ViewModerationLog,
+        Operation::MergeProposals,
+        Operation::EditProject,
+        Operation::UndoMerge,
+        Operation::ViewProject,
+        Operation::ListProjects,
+        Operation::AnswerProposals,
+        Operation::ViewDashboard,
+        Operation::PreviewTransition,
+        Operation::RecordVisitor,
+        Operation::SearchVisitors,
+        Operation::ViewVisitor,
+        Operation::ProposeForVisitor,
+        Operation::SupportForVisitor,
+        Operation::ClaimCounterRecord,
     ];
 
     /// The service function that runs it, as `module::function`.
@@ -236,6 +281,27 @@ impl Operation {
             TakeFormDraft => "drafts::take",
             SetPhaseSettings => "phases::set_settings",
             Backfill => "upgrade::backfill",
+            ReportContent => "moderation::report",
+            ModerateContent => "moderation::decide",
+            ViewModerationQueue => "moderation::queue",
+            BlockPerson => "moderation::block",
+            UnblockPerson => "moderation::unblock",
+            SetModerationSettings => "moderation::set_settings",
+            ViewModerationLog => "moderation::public_log",
+            MergeProposals => "projects::merge",
+            EditProject => "projects::edit",
+            UndoMerge => "projects::undo",
+            ViewProject => "projects::detail",
+            ListProjects => "projects::list",
+            AnswerProposals => "authoring::answer_many",
+            ViewDashboard => "dashboard::overview",
+            PreviewTransition => "phases::preview",
+            RecordVisitor => "counter::record",
+            SearchVisitors => "counter::search",
+            ViewVisitor => "counter::detail",
+            ProposeForVisitor => "counter::propose",
+            SupportForVisitor => "counter::support",
+            ClaimCounterRecord => "counter::claim",
         }
     }
 
@@ -279,6 +345,27 @@ impl Operation {
             ListUsers | ListRoleScopes | AssignRole | RevokeRole | ViewAuditLog | ViewOutbox
             | UploadCensusCodes | EditSitePage => Audience::Admins,
             LoadDemoData | CreateAdmin | DeliverMail => Audience::ServerOnly,
+            ReportContent => Audience::SignedIn,
+            ModerateContent => Audience::PlatformFacilitators,
+            ViewModerationQueue => Audience::PlatformFacilitators,
+            BlockPerson => Audience::ProcessFacilitators,
+            UnblockPerson => Audience::ProcessFacilitators,
+            SetModerationSettings => Audience::ProcessFacilitators,
+            ViewModerationLog => Audience::Everyone,
+            MergeProposals => Audience::PlatformFacilitators,
+            EditProject => Audience::PlatformFacilitators,
+            UndoMerge => Audience::PlatformFacilitators,
+            ViewProject => Audience::Everyone,
+            ListProjects => Audience::Everyone,
+            AnswerProposals => Audience::PlatformFacilitators,
+            ViewDashboard => Audience::PlatformFacilitators,
+            PreviewTransition => Audience::Everyone,
+            RecordVisitor => Audience::Staff,
+            SearchVisitors => Audience::Staff,
+            ViewVisitor => Audience::Staff,
+            ProposeForVisitor => Audience::Staff,
+            SupportForVisitor => Audience::Staff,
+            ClaimCounterRecord => Audience::SignedIn,
         }
     }
 }
@@ -293,6 +380,9 @@ pub fn permits(actor: &Actor, operation: Operation, scope: Scope) -> bool {
         (_, Actor::Anonymous) => false,
         (Audience::SignedIn, Actor::Person(_)) => true,
         (Audience::Admins, Actor::Person(person)) => person.has(Role::Admin),
+        (Audience::Staff, Actor::Person(person)) => {
+            person.has(Role::Admin) || person.has(Role::Staff)
+        }
         (Audience::ProcessFacilitators, Actor::Person(person)) => {
             person.has(Role::Admin) || facilitates(person, scope, false)
         }
@@ -327,6 +417,7 @@ pub fn authorize(ctx: &Ctx, operation: Operation, scope: Scope) -> Result<(), Se
             Actor::Anonymous,
             Audience::SignedIn
             | Audience::Admins
+            | Audience::Staff
             | Audience::ProcessFacilitators
             | Audience::PlatformFacilitators,
         ) => Err(ServiceError::Unauthenticated),
@@ -471,6 +562,27 @@ mod tests {
             TakeFormDraft => "YYYYYYYYYYn",
             SetPhaseSettings => "nnnnnnYnnYn",
             Backfill => "nnnnnnnnnnY",
+            ReportContent => "nYYYYYYYYYn",
+            ModerateContent => "nnnnnYYnnYn",
+            ViewModerationQueue => "nnnnnYYnnYn",
+            BlockPerson => "nnnnnnYnnYn",
+            UnblockPerson => "nnnnnnYnnYn",
+            SetModerationSettings => "nnnnnnYnnYn",
+            ViewModerationLog => "YYYYYYYYYYn",
+            MergeProposals => "nnnnnYYnnYn",
+            EditProject => "nnnnnYYnnYn",
+            UndoMerge => "nnnnnYYnnYn",
+            ViewProject => "YYYYYYYYYYn",
+            ListProjects => "YYYYYYYYYYn",
+            AnswerProposals => "nnnnnYYnnYn",
+            ViewDashboard => "nnnnnYYnnYn",
+            PreviewTransition => "YYYYYYYYYYn",
+            RecordVisitor => "nnnYnnnnnYn",
+            SearchVisitors => "nnnYnnnnnYn",
+            ViewVisitor => "nnnYnnnnnYn",
+            ProposeForVisitor => "nnnYnnnnnYn",
+            SupportForVisitor => "nnnYnnnnnYn",
+            ClaimCounterRecord => "nYYYYYYYYYn",
         }
     }
 
@@ -480,8 +592,18 @@ mod tests {
         match operation {
             Operation::SetProcessRequirements
             | Operation::AdvancePhase
-            | Operation::SetPhaseSettings => Scope::Process(PROCESS),
-            Operation::AnswerProposal => Scope::Platform {
+            | Operation::SetPhaseSettings
+            | Operation::BlockPerson
+            | Operation::UnblockPerson
+            | Operation::SetModerationSettings => Scope::Process(PROCESS),
+            Operation::AnswerProposal
+            | Operation::ModerateContent
+            | Operation::ViewModerationQueue
+            | Operation::MergeProposals
+            | Operation::EditProject
+            | Operation::UndoMerge
+            | Operation::AnswerProposals
+            | Operation::ViewDashboard => Scope::Platform {
                 process: PROCESS,
                 platform: THIS_PLATFORM,
             },

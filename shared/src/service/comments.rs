@@ -9,15 +9,19 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait, Value,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait, Value,
 };
 use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize, person};
 use super::db::statement;
 use super::entity::{comment, comment_vote, proposal, user};
-use super::{Ctx, ServiceError, markdown, notifications, phases, proposals, rate_limit};
+use super::phases::ProcessPhases;
+use super::{
+    Ctx, ServiceError, markdown, moderation, notifications, phases, proposals, rate_limit,
+};
+use crate::model::facilitation::Visibility;
 use crate::model::ProposalState;
 use crate::model::account::FieldProblem;
 use crate::model::participation::{
@@ -57,12 +61,15 @@ fn closed_state(p: &proposal::Model) -> Option<Refusal> {
         .then_some(Refusal::ProposalClosed { state })
 }
 
-async fn check_open(ctx: &Ctx, p: &proposal::Model) -> Result<(), ServiceError> {
+async fn check_open(ctx: &Ctx, p: &proposal::Model) -> Result<ProcessPhases, ServiceError> {
     if let Some(refusal) = closed_state(p) {
         return Err(ServiceError::Refused(refusal));
     }
     let state = phases::load(&ctx.db, p.process_id).await?;
-    state.check(ParticipationAction::Comment, person(ctx)?)
+    let me = person(ctx)?;
+    state.check(ParticipationAction::Comment, me)?;
+    moderation::ensure_not_blocked(&ctx.db, me.id, p.process_id).await?;
+    Ok(state)
 }
 
 /// Adds a comment, or a reply to `parent`. Returns its id.
@@ -79,7 +86,8 @@ pub async fn post(
     let alignment = Alignment::parse(alignment)
         .ok_or_else(|| ServiceError::field("posizione", FieldProblem::Malformed))?;
     let p = proposals::find(&ctx.db, proposal_id).await?;
-    check_open(ctx, &p).await?;
+    let state = check_open(ctx, &p).await?;
+    let visibility = moderation::initial_visibility(&state.process);
     let subject = me.id.to_string();
     rate_limit::COMMENTS_PER_PERSON
         .check(&ctx.db, &subject, ctx.now)
@@ -119,19 +127,37 @@ pub async fn post(
         created_at: Set(ctx.now),
         edited_at: Set(None),
         deleted_at: Set(None),
+        visibility: Set(visibility.as_str().to_owned()),
+        ..Default::default()
     })
     .exec_without_returning(&txn)
     .await?;
     rate_limit::COMMENTS_PER_PERSON
         .record(&txn, &subject, ctx.now)
         .await?;
+    if visibility == Visibility::Visible {
+        published(&txn, ctx, &p, id, parent, &me.display_name).await?;
+    }
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Counts a comment that everyone can now see and tells the followers.
+pub(crate) async fn published(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    p: &proposal::Model,
+    id: Uuid,
+    parent: Option<Uuid>,
+    author_name: &str,
+) -> Result<(), ServiceError> {
     proposal::Entity::update_many()
         .col_expr(
             proposal::Column::CommentCount,
             Expr::col(proposal::Column::CommentCount).add(1),
         )
         .filter(proposal::Column::Id.eq(p.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if let Some(parent) = parent {
         comment::Entity::update_many()
@@ -140,20 +166,19 @@ pub async fn post(
                 Expr::col(comment::Column::ReplyCount).add(1),
             )
             .filter(comment::Column::Id.eq(parent))
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
     notifications::proposal_event(
-        &txn,
+        txn,
         ctx,
-        &p,
+        p,
         NotificationKind::NewComment,
         Some(id),
-        &me.display_name,
+        author_name,
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    Ok(())
 }
 
 async fn own_live_comment(ctx: &Ctx, id: Uuid) -> Result<comment::Model, ServiceError> {
@@ -199,7 +224,8 @@ pub async fn delete(ctx: &Ctx, comment_id: Uuid) -> Result<(), ServiceError> {
         .exec(&txn)
         .await?
         .rows_affected;
-    if changed == 1 {
+    // A comment still waiting for approval was never counted.
+    if changed == 1 && c.visibility != Visibility::Pending.as_str() {
         proposal::Entity::update_many()
             .col_expr(
                 proposal::Column::CommentCount,
@@ -324,7 +350,14 @@ pub async fn list(
             ),
         );
     }
-    let mut roots = roots.limit(PAGE_SIZE + 1).all(&ctx.db).await?;
+    let hide_pending = |mut rows: Vec<comment::Model>| {
+        if !moderation::moderates(&ctx.actor, p.process_id, p.platform_id) {
+            let me = ctx.actor.person().map(|person| person.id);
+            rows.retain(|c| c.visibility != Visibility::Pending.as_str() || c.author_id == me);
+        }
+        rows
+    };
+    let mut roots = hide_pending(roots.limit(PAGE_SIZE + 1).all(&ctx.db).await?);
     let next = if roots.len() as u64 > PAGE_SIZE {
         roots.truncate(PAGE_SIZE as usize);
         roots.last().map(encode_cursor)
@@ -340,7 +373,8 @@ pub async fn list(
             .order_by_asc(comment::Column::CreatedAt)
             .order_by_asc(comment::Column::Id)
             .all(&ctx.db)
-            .await?
+            .await
+            .map(hide_pending)?
     };
     let all: Vec<&comment::Model> = roots.iter().chain(replies.iter()).collect();
     let author_ids: Vec<Uuid> = all.iter().filter_map(|c| c.author_id).collect();
@@ -373,19 +407,23 @@ pub async fn list(
             .collect(),
         _ => HashMap::new(),
     };
+    let can_moderate = moderation::moderates(&ctx.actor, p.process_id, p.platform_id);
     let dto = |c: &comment::Model| {
         let deleted = c.deleted_at.is_some();
         let mine = !deleted && me.is_some() && c.author_id == me;
+        let visibility = Visibility::parse(&c.visibility).unwrap_or(Visibility::Visible);
+        // Out of sight for this viewer: a placeholder keeps the replies in place.
+        let veiled = visibility != Visibility::Visible && !mine && !can_moderate;
         CommentDto {
             id: c.id,
             parent_id: c.parent_id,
             depth: u8::try_from(c.depth).unwrap_or(MAX_COMMENT_DEPTH),
-            author_name: if deleted {
+            author_name: if deleted || veiled {
                 None
             } else {
                 c.author_id.and_then(|id| authors.get(&id).cloned())
             },
-            body_html: if deleted {
+            body_html: if deleted || veiled {
                 String::new()
             } else {
                 markdown::render(&c.body_md)
@@ -399,6 +437,8 @@ pub async fn list(
             deleted,
             my_vote: my_votes.get(&c.id).copied(),
             mine,
+            visibility,
+            moderation_note: c.moderation_note.clone(),
             replies: Vec::new(),
         }
     };
@@ -448,5 +488,7 @@ pub async fn list(
         neutral: count(Alignment::Neutral),
         against: count(Alignment::Against),
         can_comment: availability(ctx, &p).await?,
+        can_moderate,
+        can_report: ctx.actor.person().is_some(),
     })
 }

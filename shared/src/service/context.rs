@@ -71,6 +71,8 @@ pub struct Ctx {
     pub actor: Actor,
     /// The time the operation sees as "now" (fixed in tests).
     pub now: DateTime<Utc>,
+    /// The staff member acting at the counter for the person in `actor`.
+    pub assisted_by: Option<Uuid>,
 }
 
 impl Ctx {
@@ -80,6 +82,7 @@ impl Ctx {
             db,
             actor,
             now: Utc::now(),
+            assisted_by: None,
         }
     }
 

@@ -193,6 +193,7 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
                     password_hash: Set(can_sign_in.then(|| demo_hash.clone())),
                     email_confirmed_at: Set(Some(ctx.now)),
                     email_digest: Set(true),
+                    ..Default::default()
                 });
                 id
             }
@@ -330,6 +331,7 @@ async fn load_process(
         phase_cursor: Set(0),
         phase_open: Set(false),
         phase_changed_at: Set(None),
+        ..Default::default()
     })
     .exec_without_returning(txn)
     .await?;
@@ -472,6 +474,7 @@ async fn load_process(
                 proposal_id: Set(id),
                 user_id: Set(Some(citizens[(index * 17 + k) % citizens.len()])),
                 created_at: Set(published_at),
+                ..Default::default()
             });
         }
         proposals.push(proposal::ActiveModel {
@@ -505,6 +508,7 @@ async fn load_process(
             answer_md: Set(None),
             answered_at: Set(None),
             search_terms: Set(search::document(&p.title, &p.body_md)),
+            ..Default::default()
         });
         versions.push(proposal_version::ActiveModel {
             id: Set(Uuid::now_v7()),

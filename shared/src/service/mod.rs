@@ -12,6 +12,7 @@ pub mod demo;
 pub mod drafts;
 pub mod entity;
 pub mod markdown;
+pub mod moderation;
 pub mod notifications;
 pub mod outbox;
 pub mod phases;

@@ -329,6 +329,7 @@ async fn count_by(
         .column_as(proposal::Column::Id.count(), "n")
         .filter(scope)
         .filter(proposal::Column::State.ne(ProposalState::Withdrawn.as_str()))
+        .filter(proposal::Column::Visibility.eq("visibile"))
         .group_by(column)
         .into_tuple()
         .all(&ctx.db)
@@ -356,7 +357,8 @@ async fn stats(
     }
     let visible = scope
         .clone()
-        .and(proposal::Column::State.ne(ProposalState::Withdrawn.as_str()));
+        .and(proposal::Column::State.ne(ProposalState::Withdrawn.as_str()))
+        .and(proposal::Column::Visibility.eq("visibile"));
     let (proposals, supports): (i64, Option<i64>) = proposal::Entity::find()
         .select_only()
         .column_as(proposal::Column::Id.count(), "proposals")

@@ -14,10 +14,12 @@ use crate::model::account::FieldProblem;
 
 use super::authz::{Operation, Scope, authorize, permits};
 use super::entity::{
-    follow, platform, process, proposal, strategic_direction, support, user, zone,
+    follow, platform, process, project, proposal, report, strategic_direction, support, user,
+    zone,
 };
 use super::processes::{direction_ref, find_by_slug, platforms_of, zones_of};
-use super::{Ctx, ServiceError, attachments, authoring, markdown, phases, supports};
+use super::{Ctx, ServiceError, attachments, authoring, markdown, moderation, phases, supports};
+use crate::model::facilitation::Visibility;
 use crate::model::listing::{RANDOM_KEY_MODULUS, shuffle_coefficients, shuffle_key};
 use crate::model::participation::{
     AnswerDto, Availability, EditLock, ParticipationAction, ProposalViewer, Refusal,
@@ -115,7 +117,9 @@ pub(crate) async fn list_in(
         query
     };
     let filter = &query.filter;
-    let mut select = proposal::Entity::find().filter(proposal::Column::ProcessId.eq(process.id));
+    let mut select = proposal::Entity::find()
+        .filter(proposal::Column::ProcessId.eq(process.id))
+        .filter(proposal::Column::Visibility.eq(Visibility::Visible.as_str()));
     if let Some(key) = &filter.platform {
         let id = Labels::key_to_id(&labels.platforms, key)
             .ok_or_else(|| ServiceError::field("piattaforma", FieldProblem::Malformed))?;
@@ -313,7 +317,33 @@ pub(crate) async fn find(
 /// One proposal with everything its page shows, and what the viewer may do with it.
 pub async fn detail(ctx: &Ctx, id: Uuid) -> Result<ProposalDetail, ServiceError> {
     authorize(ctx, Operation::ViewProposal, Scope::Global)?;
-    let p = find(&ctx.db, id).await?;
+    let mut p = find(&ctx.db, id).await?;
+    let visibility = Visibility::parse(&p.visibility).unwrap_or(Visibility::Visible);
+    if !moderation::can_see(
+        &ctx.actor,
+        &p.visibility,
+        p.author_id,
+        p.process_id,
+        p.platform_id,
+    ) {
+        if visibility == Visibility::Pending {
+            return Err(ServiceError::NotFound("proposal"));
+        }
+        // Out of sight: the page says so, and why, without the content.
+        p.title = String::new();
+        p.body_md = String::new();
+        p.answer_md = None;
+    }
+    let project = match p.project_id {
+        Some(project_id) => project::Entity::find_by_id(project_id)
+            .one(&ctx.db)
+            .await?
+            .map(|pr| NamedRef {
+                key: pr.id.to_string(),
+                name: pr.title,
+            }),
+        None => None,
+    };
     let phases = phases::load(&ctx.db, p.process_id).await?;
     let process = &phases.process;
     let platform = platform::Entity::find_by_id(p.platform_id)
@@ -376,9 +406,17 @@ pub async fn detail(ctx: &Ctx, id: Uuid) -> Result<ProposalDetail, ServiceError>
             answered_at,
         }),
         answer_md: viewer.can_answer.then(|| p.answer_md.clone()).flatten(),
-        images: attachments::of_proposal(&ctx.db, p.id).await?,
+        images: if p.title.is_empty() {
+            Vec::new()
+        } else {
+            attachments::of_proposal(&ctx.db, p.id).await?
+        },
         current_phase: phases.current().map(|ph| ph.title.clone()),
         viewer,
+        visibility,
+        moderation_note: p.moderation_note.clone(),
+        project,
+        assisted: p.assisted_by.is_some(),
         id: p.id,
         title: p.title,
     })
@@ -410,6 +448,9 @@ async fn viewer_of(
             can_withdraw: false,
             can_answer: false,
             can_attach: false,
+            can_moderate: false,
+            can_report: false,
+            reported: false,
         });
     };
     let supported = support::Entity::find()
@@ -424,6 +465,15 @@ async fn viewer_of(
         .one(&ctx.db)
         .await?
         .is_some();
+    let blocked = moderation::ensure_not_blocked(&ctx.db, me.id, p.process_id)
+        .await
+        .is_err();
+    let reported = report::Entity::find()
+        .filter(report::Column::TargetId.eq(p.id))
+        .filter(report::Column::ReporterId.eq(me.id))
+        .one(&ctx.db)
+        .await?
+        .is_some();
     let limit = phases.support_limit();
     let used = match limit {
         Some(_) => supports::used_in_platform(&ctx.db, me.id, p.platform_id).await?,
@@ -433,6 +483,8 @@ async fn viewer_of(
         Availability::Refused(Refusal::ProposalClosed {
             state: ProposalState::parse(&p.state).unwrap_or(ProposalState::Published),
         })
+    } else if blocked {
+        Availability::Refused(Refusal::Blocked)
     } else {
         match phases.check(ParticipationAction::Support, me) {
             Err(ServiceError::Refused(refusal)) => Availability::Refused(refusal),
@@ -464,10 +516,12 @@ async fn viewer_of(
             (false, _) => Availability::Refused(Refusal::EditWindowClosed {
                 reason: EditLock::NotPublished,
             }),
+            (true, _) if blocked => Availability::Refused(Refusal::Blocked),
             (true, Some(reason)) => Availability::Refused(Refusal::EditWindowClosed { reason }),
             (true, None) => Availability::Open,
         },
         can_withdraw: is_author
+            && !blocked
             && (p.state == ProposalState::Published.as_str()
                 || p.state == ProposalState::UnderEvaluation.as_str()),
         can_answer: permits(
@@ -481,7 +535,13 @@ async fn viewer_of(
             ProposalState::parse(&p.state),
             Some(ProposalState::Withdrawn | ProposalState::Merged)
         ),
-        can_attach: is_author && lock.is_none(),
+        can_attach: is_author && lock.is_none() && !blocked,
+        can_moderate: moderation::moderates(&ctx.actor, p.process_id, p.platform_id),
+        can_report: !is_author
+            && !blocked
+            && !reported
+            && p.visibility == Visibility::Visible.as_str(),
+        reported,
     })
 }
 

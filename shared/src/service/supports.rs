@@ -15,8 +15,9 @@ use super::db::statement;
 use super::entity::{platform, proposal, support, zone};
 use super::phases::{self, ProcessPhases};
 use super::processes::find_by_slug;
-use super::{Ctx, ServiceError, proposals};
+use super::{Ctx, ServiceError, moderation, proposals};
 use crate::model::ProposalState;
+use crate::model::facilitation::Visibility;
 use crate::model::participation::{
     ParticipationAction, ProcessResults, Refusal, ResultRow, SupportOutcome,
 };
@@ -96,8 +97,12 @@ pub async fn give(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Servic
     authorize(ctx, Operation::GiveSupport, Scope::Global)?;
     let me = person(ctx)?.clone();
     let p = proposals::find(&ctx.db, proposal_id).await?;
+    if p.visibility != Visibility::Visible.as_str() {
+        return Err(ServiceError::NotFound("proposal"));
+    }
     let state = phases::load(&ctx.db, p.process_id).await?;
     state.check(ParticipationAction::Support, &me)?;
+    moderation::ensure_not_blocked(&ctx.db, me.id, p.process_id).await?;
     if !supportable(&p.state) {
         return Err(closed(&p));
     }
@@ -109,6 +114,7 @@ pub async fn give(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Servic
         proposal_id: Set(p.id),
         user_id: Set(Some(me.id)),
         created_at: Set(ctx.now),
+        assisted_by: Set(ctx.assisted_by),
     })
     .on_conflict(
         OnConflict::columns([support::Column::ProposalId, support::Column::UserId])
@@ -153,6 +159,7 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Se
     state
         .allows(ParticipationAction::Support)
         .map_err(ServiceError::Refused)?;
+    moderation::ensure_not_blocked(&ctx.db, me.id, p.process_id).await?;
     if p.state == ProposalState::Withdrawn.as_str() {
         // Its supporters' allowances were given back when it was withdrawn.
         return Err(closed(&p));
@@ -240,7 +247,7 @@ pub async fn results(ctx: &Ctx, process_slug: &str) -> Result<ProcessResults, Se
              COALESCE(SUM(CASE WHEN s.id IS NULL THEN 0 ELSE 1 END), 0), \
              COUNT(DISTINCT s.user_id) \
              FROM proposals p LEFT JOIN supports s ON s.proposal_id = p.id \
-             WHERE p.process_id = ? AND p.state <> 'withdrawn' GROUP BY p.{column}"
+             WHERE p.process_id = ? AND p.state <> 'withdrawn' AND p.visibility = 'visibile' GROUP BY p.{column}"
         )
     };
     let backend = ctx.db.get_database_backend();

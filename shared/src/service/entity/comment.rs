@@ -21,6 +21,13 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub edited_at: Option<DateTimeUtc>,
     pub deleted_at: Option<DateTimeUtc>,
+    /// `visibile`, or why only the author and moderators see it (see `Visibility`).
+    pub visibility: String,
+    /// The moderators' reason, shown with hidden content.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub moderation_note: Option<String>,
+    /// Distinct people who reported it.
+    pub report_count: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,10 @@ pub struct Model {
     pub phase_cursor: i32,
     pub phase_open: bool,
     pub phase_changed_at: Option<DateTimeUtc>,
+    /// New contributions wait for a moderator's approval.
+    pub pre_moderation: bool,
+    /// Distinct reports that hide a contribution until a moderator decides.
+    pub report_threshold: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -33,6 +33,19 @@ pub struct Model {
     /// Stemmed words of title and body, indexed for full-text search.
     #[sea_orm(column_type = "Text")]
     pub search_terms: String,
+    /// `visibile`, or why only the author and moderators see it (see `Visibility`).
+    pub visibility: String,
+    /// The moderators' reason, shown with hidden content.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub moderation_note: Option<String>,
+    /// Distinct people who reported it.
+    pub report_count: i32,
+    /// The project it was merged into, if any.
+    pub project_id: Option<Uuid>,
+    /// The state it had before the merge, restored by undoing it.
+    pub premerge_state: Option<String>,
+    /// The staff member who recorded it at the counter.
+    pub assisted_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,8 @@ pub struct Model {
     /// `None` once the supporter deleted their account: still counted.
     pub user_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// The staff member who recorded it at the counter.
+    pub assisted_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,8 @@ pub struct Model {
     pub email_confirmed_at: Option<DateTimeUtc>,
     /// Unread notifications are emailed in a digest.
     pub email_digest: bool,
+    /// Recorded at the counter: acted for by staff, never signs in.
+    pub is_assisted: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
