@@ -396,6 +396,10 @@ pub enum NotificationKind {
     Answer,
     StateChange,
     PhaseChange,
+    /// The proposal was merged into a project (detail: the project's title).
+    Merged,
+    /// The merge was undone.
+    Unmerged,
 }
 
 impl NotificationKind {
@@ -406,6 +410,8 @@ impl NotificationKind {
             NotificationKind::Answer => "answer",
             NotificationKind::StateChange => "state_change",
             NotificationKind::PhaseChange => "phase_change",
+            NotificationKind::Merged => "merged",
+            NotificationKind::Unmerged => "unmerged",
         }
     }
     /// Parses the stored name.
@@ -415,6 +421,8 @@ impl NotificationKind {
             NotificationKind::Answer,
             NotificationKind::StateChange,
             NotificationKind::PhaseChange,
+            NotificationKind::Merged,
+            NotificationKind::Unmerged,
         ]
         .into_iter()
         .find(|k| k.as_str() == value)

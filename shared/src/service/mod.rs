@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod phases;
 pub mod processes;
+pub mod projects;
 pub mod proposals;
 pub mod rate_limit;
 pub mod residence;

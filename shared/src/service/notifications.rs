@@ -13,7 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize, person};
-use super::entity::{follow, notification, process, proposal, user};
+use super::entity::{follow, notification, process, proposal, support, user};
 use super::{Ctx, ServiceError, outbox, phases};
 use crate::model::account::FieldProblem;
 use crate::model::participation::{NotificationDto, NotificationKind, NotificationPage};
@@ -84,6 +84,44 @@ pub(crate) async fn proposal_event(
         people,
         kind,
         (Some(proposal.process_id), Some(proposal.id), comment_id),
+        detail,
+    )
+    .await
+}
+
+/// Tells a proposal's followers and supporters (its author follows it).
+pub(crate) async fn supporters_event(
+    db: &impl ConnectionTrait,
+    ctx: &Ctx,
+    proposal: &proposal::Model,
+    kind: NotificationKind,
+    detail: &str,
+) -> Result<(), ServiceError> {
+    let acting = ctx.actor.person().map(|p| p.id);
+    let mut people: Vec<Uuid> = follow::Entity::find()
+        .select_only()
+        .column(follow::Column::UserId)
+        .filter(follow::Column::ProposalId.eq(proposal.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let supporters: Vec<Option<Uuid>> = support::Entity::find()
+        .select_only()
+        .column(support::Column::UserId)
+        .filter(support::Column::ProposalId.eq(proposal.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    people.extend(supporters.into_iter().flatten());
+    people.sort();
+    people.dedup();
+    people.retain(|id| Some(*id) != acting);
+    insert_for(
+        db,
+        ctx,
+        people,
+        kind,
+        (Some(proposal.process_id), Some(proposal.id), None),
         detail,
     )
     .await
@@ -234,6 +272,10 @@ fn line(kind: NotificationKind, detail: &str, subject: &str) -> String {
         NotificationKind::Answer => format!("- Risposta ufficiale a «{subject}»"),
         NotificationKind::StateChange => format!("- «{subject}» ha cambiato stato"),
         NotificationKind::PhaseChange => format!("- «{subject}»: si è aperta la fase «{detail}»"),
+        NotificationKind::Merged => format!("- «{subject}» è confluita nel progetto «{detail}»"),
+        NotificationKind::Unmerged => {
+            format!("- «{subject}» non fa più parte del progetto «{detail}»")
+        }
     }
 }
 
