@@ -9,7 +9,7 @@ mod m20261122_000002_dup_missions;
 mod m20261122_000003_accounts;
 mod m20261122_000004_participation;
 mod m20261122_000005_facilitation;
-mod schema;
+mod table_helpers;
 
 /// The ordered list of migrations, applied at start and by `server migrate`.
 pub struct Migrator;

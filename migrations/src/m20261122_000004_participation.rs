@@ -9,7 +9,7 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-use crate::schema::*;
+use crate::table_helpers::*;
 
 use ForeignKeyAction::{Cascade, SetNull};
 

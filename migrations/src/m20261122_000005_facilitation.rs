@@ -5,7 +5,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::schema::*;
+use crate::table_helpers::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -270,7 +270,7 @@ impl MigrationTrait for Migration {
             ("comments", "ix_comments_visibility"),
         ] {
             manager
-                .drop_index(Index::drop().name(index_name).table(name(table)).take())
+                .drop_index(Index::drop().name(index_name).table(name(table)).to_owned())
                 .await?;
         }
         for table in [

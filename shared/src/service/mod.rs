@@ -8,6 +8,8 @@ pub mod audit;
 pub mod authoring;
 pub mod authz;
 pub mod comments;
+pub mod counter;
+pub mod dashboard;
 pub mod demo;
 pub mod drafts;
 pub mod entity;

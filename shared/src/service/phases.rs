@@ -15,6 +15,7 @@ use super::authz::{Operation, Scope, authorize};
 use super::context::Person;
 use super::entity::{follow, phase, process, proposal};
 use super::{Ctx, ServiceError, audit, notifications};
+use crate::model::facilitation::TransitionPreview;
 use crate::model::participation::{ParticipationAction, PhaseOpening, Refusal};
 use crate::model::{PhaseCursor, PhaseKind, PhaseTimeline, Role};
 
@@ -235,6 +236,55 @@ pub async fn advance(ctx: &Ctx, process_id: Uuid) -> Result<PhaseTimeline, Servi
         return Ok(now.cursor().timeline(len));
     }
     Ok(to.timeline(len))
+}
+
+/// What the next move would open and close, and who would be told: shown
+/// before a facilitator moves the process on.
+pub async fn preview(ctx: &Ctx, process_id: Uuid) -> Result<TransitionPreview, ServiceError> {
+    authorize(ctx, Operation::PreviewTransition, Scope::Global)?;
+    let state = load(&ctx.db, process_id).await?;
+    let from = state.cursor();
+    let len = state.phases.len();
+    let to = from
+        .advanced(len)
+        .ok_or(ServiceError::Refused(Refusal::PhaseClosed {
+            action: ParticipationAction::Propose,
+            opens: None,
+        }))?;
+    let running = |cursor: PhaseCursor| match cursor.timeline(len) {
+        PhaseTimeline::Running(i) => state.phases.get(i),
+        _ => None,
+    };
+    let open_in = |phase: Option<&phase::Model>| -> Vec<ParticipationAction> {
+        let Some(allows) = phase.and_then(|p| PhaseKind::parse(&p.kind)).map(PhaseKind::allows)
+        else {
+            return Vec::new();
+        };
+        [
+            (ParticipationAction::Propose, allows.proposing),
+            (ParticipationAction::Comment, allows.commenting),
+            (ParticipationAction::Support, allows.supporting),
+        ]
+        .into_iter()
+        .filter_map(|(action, open)| open.then_some(action))
+        .collect()
+    };
+    let (before, after) = (running(from), running(to));
+    let (was, will) = (open_in(before), open_in(after));
+    let statement = ctx
+        .db
+        .get_database_backend()
+        .build(&followers_of_process(process_id));
+    let followers = ctx.db.query_all_raw(statement).await?.len() as u64;
+    Ok(TransitionPreview {
+        closes_phase: before.map(|p| p.title.clone()),
+        opens_phase: after.map(|p| p.title.clone()),
+        opened: will.iter().filter(|a| !was.contains(a)).copied().collect(),
+        closed: was.iter().filter(|a| !will.contains(a)).copied().collect(),
+        still_open: was.iter().filter(|a| will.contains(a)).copied().collect(),
+        followers,
+        today: ctx.today(),
+    })
 }
 
 /// The scheduler's pass: moves every process whose dates are ahead of its
