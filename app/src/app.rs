@@ -18,6 +18,10 @@ use crate::pages::auth::{
     ConfirmEmailPage, ForgotPasswordPage, RegisterPage, RegisterSentPage, ResetPasswordPage,
     SignInPage,
 };
+use crate::pages::counter::{CounterPage, CounterRecordPage};
+use crate::pages::facilitation::{
+    DashboardPage, ModerationLogPage, ModerationPage, ProjectPage,
+};
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::profile::ProfilePage;
 use crate::pages::results::ResultsPage;
@@ -97,6 +101,12 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/processi/:process/piattaforme/:platform") view=PlatformPage ssr=SsrMode::Async />
                     <Route path=path!("/processi/:process/proposte/nuova") view=NewProposalPage ssr=SsrMode::Async />
                     <Route path=path!("/processi/:process/risultati") view=ResultsPage ssr=SsrMode::Async />
+                    <Route path=path!("/processi/:process/cruscotto") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/processi/:process/moderazione") view=ModerationPage ssr=SsrMode::Async />
+                    <Route path=path!("/processi/:process/registro-moderazione") view=ModerationLogPage ssr=SsrMode::Async />
+                    <Route path=path!("/progetti/:id") view=ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/sportello") view=CounterPage ssr=SsrMode::Async />
+                    <Route path=path!("/sportello/:id") view=CounterRecordPage ssr=SsrMode::Async />
                     <Route path=path!("/proposte/:id") view=ProposalPage ssr=SsrMode::Async />
                     <Route path=path!("/proposte/:id/modifica") view=EditProposalPage ssr=SsrMode::Async />
                     <Route path=path!("/proposte/:id/versioni") view=ProposalHistoryPage ssr=SsrMode::Async />

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 mod error;
+pub mod facilitation;
 pub mod participation;
 pub mod processes;
 pub mod proposals;

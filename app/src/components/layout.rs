@@ -173,14 +173,26 @@ fn AdminNavItem() -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let is_admin = session.await.ok().and_then(|s| s.user).is_some_and(|u| u.is_admin());
-                is_admin.then(|| view! {
-                    <li class="nav-item">
-                        <a class="nav-link" class:active=here aria-current=move || here().then_some("page") href="/amministrazione">
-                            {tu_string!(i18n, nav.admin)}
-                        </a>
-                    </li>
-                })
+                let user = session.await.ok().and_then(|s| s.user);
+                let is_admin = user.as_ref().is_some_and(|u| u.is_admin());
+                let is_staff = user.as_ref().is_some_and(|u| u.is_admin() || u.is_staff());
+                let at_counter = move || location.pathname.get().starts_with("/sportello");
+                view! {
+                    {is_staff.then(|| view! {
+                        <li class="nav-item">
+                            <a class="nav-link" class:active=at_counter aria-current=move || at_counter().then_some("page") href="/sportello">
+                                {tu_string!(i18n, facil.counter)}
+                            </a>
+                        </li>
+                    })}
+                    {is_admin.then(|| view! {
+                        <li class="nav-item">
+                            <a class="nav-link" class:active=here aria-current=move || here().then_some("page") href="/amministrazione">
+                                {tu_string!(i18n, nav.admin)}
+                            </a>
+                        </li>
+                    })}
+                }
             })}
         </Transition>
     }

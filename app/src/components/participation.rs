@@ -57,6 +57,8 @@ pub fn refusal_text(refusal: &Refusal) -> String {
             tu_string!(i18n, take.too_deep, depth = *max_depth).to_string()
         }
         Refusal::CommentDeleted => tu_string!(i18n, take.comment_deleted).to_owned(),
+        Refusal::Blocked => tu_string!(i18n, take.blocked).to_owned(),
+        Refusal::ModerationStale => tu_string!(i18n, take.moderation_stale).to_owned(),
         Refusal::TooManyImages { max } => {
             tu_string!(i18n, take.too_many_images, max = *max).to_string()
         }

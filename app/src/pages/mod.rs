@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod auth;
+pub mod counter;
+pub mod facilitation;
 pub mod home;
 pub mod legal;
 pub mod not_found;

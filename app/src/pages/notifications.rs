@@ -87,6 +87,20 @@ fn Notification(n: NotificationDto) -> impl IntoView {
             phase = n.detail.clone()
         )
         .to_string(),
+        NotificationKind::Merged => tu_string!(
+            i18n,
+            take.n_merged,
+            subject = subject,
+            project = n.detail.clone()
+        )
+        .to_string(),
+        NotificationKind::Unmerged => tu_string!(
+            i18n,
+            take.n_unmerged,
+            subject = subject,
+            project = n.detail.clone()
+        )
+        .to_string(),
     };
     let href = match (&n.proposal, &n.process, n.kind) {
         (Some(p), _, NotificationKind::NewComment) => format!("/proposte/{}#commenti", p.key),

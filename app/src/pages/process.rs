@@ -7,7 +7,10 @@ use shared::model::{ProcessDetail, ProcessStats};
 
 use crate::SessionContext;
 use crate::api::admin::SetRequirements;
+use crate::api::facilitation::get_transition_preview;
 use crate::api::participation::{AdvancePhase, SetPhaseSettings};
+use shared::model::facilitation::TransitionPreview;
+use shared::model::participation::ParticipationAction;
 use crate::api::processes::get_process;
 use crate::components::forms::{FormAlert, Outcome, action_error};
 use crate::components::labels::{phase_allows, phase_kind};
@@ -97,7 +100,19 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
                 " "
             })}
             <a class="btn btn-outline-secondary" href=format!("/processi/{slug}/risultati")>{tu_string!(i18n, take.results)}</a>
+            " "
+            <a class="btn btn-outline-secondary" href=format!("/processi/{slug}/registro-moderazione")>{tu_string!(i18n, facil.public_log)}</a>
         </p>
+        {can_manage.then(|| view! {
+            <nav class="facilitator-links" aria-label=tu_string!(i18n, facil.facilitation)>
+                <p>
+                    <strong>{tu_string!(i18n, facil.facilitation)} ": "</strong>
+                    <a href=format!("/processi/{slug}/cruscotto")>{tu_string!(i18n, facil.dashboard)}</a>
+                    " · "
+                    <a href=format!("/processi/{slug}/moderazione")>{tu_string!(i18n, facil.moderation)}</a>
+                </p>
+            </nav>
+        })}
         {(!detail.can_propose.is_open()).then(|| view! {
             <ClosedNote availability=detail.can_propose.clone() sign_in_text=tu_string!(i18n, take.sign_in_to_propose) back=format!("/processi/{slug}/proposte/nuova") />
         })}
@@ -253,6 +268,13 @@ fn AdvancePhase(
     let i18n = use_i18n();
     let action = ServerAction::<AdvancePhase>::new();
     let error = action_error(action);
+    let preview = Resource::new(
+        {
+            let slug = slug.clone();
+            move || slug.clone()
+        },
+        get_transition_preview,
+    );
     let next = match timeline {
         PhaseTimeline::Running(i) => phases.get(i + 1),
         PhaseTimeline::NotStarted => phases.first(),
@@ -267,6 +289,9 @@ fn AdvancePhase(
         <details class="settings" id="fasi-avanza">
             <summary>{tu_string!(i18n, take.advance)}</summary>
             <p class="small">{tu_string!(i18n, take.advance_hint)}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move { preview.await.ok().map(|p| view! { <TransitionPreviewView preview=p /> }) })}
+            </Suspense>
             <FormAlert error form_id="avanza" />
             <ActionForm action attr:id="avanza">
                 <input type="hidden" name="process" value=slug />
@@ -274,6 +299,48 @@ fn AdvancePhase(
             </ActionForm>
         </details>
     })
+}
+
+fn action_name(action: ParticipationAction) -> String {
+    let i18n = use_i18n();
+    match action {
+        ParticipationAction::Propose => tu_string!(i18n, facil.act_propose),
+        ParticipationAction::Comment => tu_string!(i18n, facil.act_comment),
+        ParticipationAction::Support => tu_string!(i18n, facil.act_support),
+    }
+    .to_owned()
+}
+
+/// What the next move opens and closes, read before making it.
+#[component]
+fn TransitionPreviewView(preview: TransitionPreview) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = |actions: &[ParticipationAction]| {
+        if actions.is_empty() {
+            tu_string!(i18n, facil.act_nothing).to_owned()
+        } else {
+            actions.iter().map(|a| action_name(*a)).collect::<Vec<_>>().join(", ")
+        }
+    };
+    view! {
+        <div class="callout note transition-preview" id="anteprima">
+            <p class="callout-title">{tu_string!(i18n, facil.preview)}</p>
+            <ul>
+                <li>{match preview.closes_phase.clone() {
+                    Some(phase) => tu_string!(i18n, facil.preview_closes, phase = phase, date = format::date(i18n, preview.today)).to_string(),
+                    None => tu_string!(i18n, facil.preview_none_running).to_owned(),
+                }}</li>
+                <li>{match preview.opens_phase.clone() {
+                    Some(phase) => tu_string!(i18n, facil.preview_opens, phase = phase, date = format::date(i18n, preview.today)).to_string(),
+                    None => tu_string!(i18n, facil.preview_concludes).to_owned(),
+                }}</li>
+                <li><strong>{tu_string!(i18n, facil.preview_opened)}</strong> " " {list(&preview.opened)}</li>
+                <li><strong>{tu_string!(i18n, facil.preview_closed)}</strong> " " {list(&preview.closed)}</li>
+                <li><strong>{tu_string!(i18n, facil.preview_still)}</strong> " " {list(&preview.still_open)}</li>
+                <li>{tu_string!(i18n, facil.preview_followers, n = preview.followers).to_string()}</li>
+            </ul>
+        </div>
+    }
 }
 
 /// A strategic direction or platform: its name (a link to its proposals),

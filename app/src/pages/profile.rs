@@ -36,6 +36,8 @@ fn ProfileView(account: AccountOverview) -> impl IntoView {
     let digest = ServerAction::<crate::api::participation::SetEmailDigest>::new();
     let delete = ServerAction::<DeleteAccount>::new();
     let delete_error = action_error(delete);
+    let claim = ServerAction::<crate::api::facilitation::ClaimCounterRecord>::new();
+    let claim_error = action_error(claim);
     let since = account.created_at.date_naive();
     let roles = account.roles.iter().map(role_label).collect::<Vec<_>>();
     view! {
@@ -73,6 +75,18 @@ fn ProfileView(account: AccountOverview) -> impl IntoView {
                     </ActionForm>
                 }.into_any(),
             }}
+        </section>
+
+        <section aria-labelledby="sportello-titolo" id="sportello">
+            <h2 id="sportello-titolo">{tu_string!(i18n, facil.claim_title)}</h2>
+            <p>{tu_string!(i18n, facil.claim_intro)}</p>
+            <FormAlert error=claim_error form_id="rivendica" />
+            <ActionForm action=claim attr:id="rivendica" attr:novalidate=true>
+                <Field form_id="rivendica" name="codice" autocomplete="off" maxlength=20
+                    label=tu_string!(i18n, field.codice) hint=tu_string!(i18n, facil.claim_hint)
+                    error=field_message(claim_error, "codice") />
+                <button type="submit" class="btn btn-outline-primary">{tu_string!(i18n, facil.claim_submit)}</button>
+            </ActionForm>
         </section>
 
         {account.has_password.then(|| view! {

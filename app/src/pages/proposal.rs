@@ -18,7 +18,9 @@ use crate::components::forms::{FormAlert, Outcome, action_error};
 use crate::components::labels::{StateBadge, proposal_state};
 use crate::components::layout::Breadcrumbs;
 use crate::components::loaded::Loaded;
+use crate::components::moderation::{ModerateForm, ReportForm, VisibilityNote};
 use crate::components::participation::ClosedNote;
+use shared::model::facilitation::{TargetKind, Visibility};
 use crate::format;
 use crate::i18n::{t_string, tu_string, use_i18n};
 
@@ -62,7 +64,12 @@ fn ProposalView(detail: ProposalDetail) -> impl IntoView {
         detail.process.key, detail.platform.key
     );
     let published = detail.published_at.date_naive();
-    let title = detail.title.clone();
+    let veiled = detail.title.is_empty();
+    let title = if veiled {
+        tu_string!(i18n, facil.veiled_proposal).to_owned()
+    } else {
+        detail.title.clone()
+    };
     let author = detail.author_name.clone();
     let viewer = detail.viewer.clone();
     let edited = detail.version > 1;
@@ -73,6 +80,13 @@ fn ProposalView(detail: ProposalDetail) -> impl IntoView {
         <article class="proposal" id="contenuto">
             <p class="card-meta"><StateBadge state=detail.state /></p>
             <h1>{title}</h1>
+            <VisibilityNote visibility=detail.visibility note=detail.moderation_note.clone() />
+            {detail.project.clone().map(|project| view! {
+                <div class="callout note" id="progetto">
+                    <p>{tu_string!(i18n, facil.merged_into)} " "
+                        <a href=format!("/progetti/{}", project.key)>{project.name}</a></p>
+                </div>
+            })}
             <div class="row">
                 <div class="col-12 col-lg-8">
                     <div class="prose" inner_html=detail.body_html.clone()></div>
@@ -129,7 +143,15 @@ fn ProposalView(detail: ProposalDetail) -> impl IntoView {
                             None => (move || t_string!(i18n, proposal.no_zone)).into_any(),
                         }}</dd>
                     </dl>
+                    {detail.assisted.then_some(view! { <p class="small assisted-note">{tu_string!(i18n, facil.assisted_note)}</p> })}
                     <AuthorActions detail=detail.clone() />
+                    {viewer.can_report.then(|| view! { <ReportForm kind=TargetKind::Proposal id=id.clone() back=format!("/proposte/{id}#segnala") /> })}
+                    {(viewer.reported && detail.visibility == Visibility::Visible).then_some(view! { <p class="small">{tu_string!(i18n, facil.reported_already)}</p> })}
+                    {viewer.can_moderate.then(|| view! {
+                        <div id="modera">
+                            <ModerateForm kind=TargetKind::Proposal id=id.clone() back=format!("/proposte/{id}#modera") visibility=detail.visibility reports=0 />
+                        </div>
+                    })}
                 </aside>
             </div>
             {viewer.can_answer.then_some(view! { <AnswerForm detail=detail.clone() /> })}
@@ -410,7 +432,7 @@ fn CommentThreads(page: CommentPage, proposal: String, back: String) -> impl Int
     let threads = page
         .threads
         .into_iter()
-        .map(|c| view! { <Comment comment=c proposal=proposal.clone() open /> })
+        .map(|c| view! { <Comment comment=c proposal=proposal.clone() open moderate=page.can_moderate report=page.can_report /> })
         .collect_view();
     let first = format!("{back}#commenti");
     view! {
@@ -453,7 +475,13 @@ fn CommentFields(#[prop(into)] form_id: String) -> impl IntoView {
 }
 
 #[component]
-fn Comment(comment: CommentDto, proposal: String, open: bool) -> impl IntoView {
+fn Comment(
+    comment: CommentDto,
+    proposal: String,
+    open: bool,
+    moderate: bool,
+    report: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = comment.id.to_string();
     let anchor = format!("commento-{id}");
@@ -465,8 +493,21 @@ fn Comment(comment: CommentDto, proposal: String, open: bool) -> impl IntoView {
     let can_reply = open && !comment.deleted && comment.depth < MAX_COMMENT_DEPTH;
     let can_vote = open && !comment.deleted && !comment.mine;
     let alignment = comment.alignment;
+    let visibility = comment.visibility;
+    let out_of_sight = visibility != Visibility::Visible;
+    let veiled = out_of_sight && !comment.deleted && comment.author_name.is_none() && comment.body_html.is_empty();
+    let back = format!("/proposte/{proposal}#{anchor}");
+    let moderation = (!comment.deleted).then(|| {
+        view! {
+            {out_of_sight.then(|| view! { <VisibilityNote visibility note=comment.moderation_note.clone() /> })}
+            {(report && !comment.mine && !out_of_sight).then(|| view! { <ReportForm kind=TargetKind::Comment id=id.clone() back=back.clone() /> })}
+            {moderate.then(|| view! { <ModerateForm kind=TargetKind::Comment id=id.clone() back=back.clone() visibility reports=0 /> })}
+        }
+    });
     let body = if comment.deleted {
         view! { <p class="tombstone">{tu_string!(i18n, take.tombstone)}</p> }.into_any()
+    } else if veiled {
+        view! { <p class="tombstone">{tu_string!(i18n, facil.veiled_comment)}</p> }.into_any()
     } else {
         view! {
             <p class="comment-meta">
@@ -560,13 +601,17 @@ fn Comment(comment: CommentDto, proposal: String, open: bool) -> impl IntoView {
         let items = comment
             .replies
             .into_iter()
-            .map(|c| view! { <Comment comment=c proposal=proposal.clone() open /> }.into_any())
+            .map(|c| {
+                view! { <Comment comment=c proposal=proposal.clone() open moderate report /> }
+                    .into_any()
+            })
             .collect_view();
         view! { <ol class="comment-list replies">{items}</ol> }
     });
     view! {
         <li class="comment" id=anchor class:is-deleted=comment.deleted>
             {body}
+            {moderation}
             {votes}
             {editing}
             {replying}

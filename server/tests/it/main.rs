@@ -8,6 +8,7 @@ mod accounts;
 mod admin;
 mod cli_and_config;
 mod errors_and_health;
+mod facilitation;
 mod language;
 mod pages;
 mod participation;

@@ -201,6 +201,11 @@ impl CurrentUser {
         self.grants.iter().any(|g| g.role == super::Role::Admin)
     }
 
+    /// Holds the staff role (works at the counter).
+    pub fn is_staff(&self) -> bool {
+        self.grants.iter().any(|g| g.role == super::Role::Staff)
+    }
+
     /// Is a verified resident.
     pub fn is_verified(&self) -> bool {
         self.grants.iter().any(|g| g.role == super::Role::Verified)

@@ -386,6 +386,8 @@ pub struct Dashboard {
     /// Published proposals without an answer, oldest first.
     pub awaiting_answer: Vec<ProposalCard>,
     pub awaiting_answer_total: u64,
+    /// On a platform's dashboard: its proposals that can still be merged.
+    pub mergeable: Vec<ProposalCard>,
     /// Contributions waiting for a moderator.
     pub queue_total: u64,
     /// Totals now.

@@ -18,6 +18,8 @@ use crate::model::{ProposalFilter, ProposalQuery, ProposalSort, ProposalState};
 
 /// Proposals listed as waiting for an answer.
 const AWAITING_LIMIT: u64 = 50;
+/// Proposals offered for merging on a platform's dashboard.
+const MERGEABLE_LIMIT: u64 = 100;
 
 /// The calendar day (UTC) of a timestamp column, as `YYYY-MM-DD`.
 fn day_of(backend: DatabaseBackend, column: &str) -> String {
@@ -105,6 +107,28 @@ pub async fn overview(
         },
     )
     .await?;
+
+    let mergeable = match &platform {
+        Some(p) => proposals::list_in(
+            ctx,
+            &process,
+            &ProposalQuery {
+                filter: ProposalFilter {
+                    platform: Some(p.slug.clone()),
+                    ..ProposalFilter::default()
+                },
+                sort: ProposalSort::Newest,
+                after: None,
+                limit: MERGEABLE_LIMIT,
+            },
+        )
+        .await?
+        .items
+        .into_iter()
+        .filter(|card| card.state != ProposalState::Merged)
+        .collect(),
+        None => Vec::new(),
+    };
 
     // Which proposals count: the process's (or platform's) visible ones.
     let (filter, values) = match &platform {
@@ -287,6 +311,7 @@ pub async fn overview(
         current_phase: state.current().map(|p| p.title.clone()),
         awaiting_answer_total: awaiting.total,
         awaiting_answer: awaiting.items,
+        mergeable,
         queue_total,
         participants: total(&first_days, None),
         proposals: total(&proposals_by_day, None),
