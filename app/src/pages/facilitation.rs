@@ -393,8 +393,8 @@ fn MergeForm(cards: Vec<ProposalCard>) -> impl IntoView {
     let action = ServerAction::<MergeProposals>::new();
     let error = action_error(action);
     view! {
-        <section aria-labelledby="unisci-titolo" id="unisci">
-            <h2 id="unisci-titolo">{tu_string!(i18n, facil.merge_title)}</h2>
+        <section aria-labelledby="unione-titolo" id="unione">
+            <h2 id="unione-titolo">{tu_string!(i18n, facil.merge_title)}</h2>
             <p>{tu_string!(i18n, facil.merge_hint)}</p>
             {if cards.len() < 2 {
                 view! { <p>{tu_string!(i18n, facil.merge_none)}</p> }.into_any()

@@ -448,4 +448,7 @@ pub struct ClaimOutcome {
     pub supports: u64,
     /// Supports already given online to the same proposals: counted once.
     pub duplicates_dropped: u64,
+    /// Counter supports beyond what the current phase allows per platform
+    /// (counting those given online): taken back, newest first.
+    pub over_limit_dropped: u64,
 }

@@ -311,6 +311,15 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<(), ServiceError> 
 pub async fn history(ctx: &Ctx, proposal_id: Uuid) -> Result<ProposalHistory, ServiceError> {
     authorize(ctx, Operation::ViewProposalHistory, Scope::Global)?;
     let p = proposals::find(&ctx.db, proposal_id).await?;
+    if !moderation::can_see(
+        &ctx.actor,
+        &p.visibility,
+        p.author_id,
+        p.process_id,
+        p.platform_id,
+    ) {
+        return Err(ServiceError::NotFound("proposal"));
+    }
     let process = super::entity::process::Entity::find_by_id(p.process_id)
         .one(&ctx.db)
         .await?

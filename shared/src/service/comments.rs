@@ -136,27 +136,26 @@ pub async fn post(
         .record(&txn, &subject, ctx.now)
         .await?;
     if visibility == Visibility::Visible {
-        published(&txn, ctx, &p, id, parent, &me.display_name).await?;
+        counted(&txn, p.id, parent).await?;
+        announce(&txn, ctx, &p, id, Some(me.id), &me.display_name).await?;
     }
     txn.commit().await?;
     Ok(id)
 }
 
-/// Counts a comment that everyone can now see and tells the followers.
-pub(crate) async fn published(
+/// Counts a comment on the proposal and its parent (every comment is
+/// counted except those still waiting for approval).
+pub(crate) async fn counted(
     txn: &DatabaseTransaction,
-    ctx: &Ctx,
-    p: &proposal::Model,
-    id: Uuid,
+    proposal_id: Uuid,
     parent: Option<Uuid>,
-    author_name: &str,
 ) -> Result<(), ServiceError> {
     proposal::Entity::update_many()
         .col_expr(
             proposal::Column::CommentCount,
             Expr::col(proposal::Column::CommentCount).add(1),
         )
-        .filter(proposal::Column::Id.eq(p.id))
+        .filter(proposal::Column::Id.eq(proposal_id))
         .exec(txn)
         .await?;
     if let Some(parent) = parent {
@@ -169,16 +168,29 @@ pub(crate) async fn published(
             .exec(txn)
             .await?;
     }
-    notifications::proposal_event(
+    Ok(())
+}
+
+/// Tells the proposal's followers (never the comment's author) about a
+/// comment everyone can now see.
+pub(crate) async fn announce(
+    txn: &DatabaseTransaction,
+    ctx: &Ctx,
+    p: &proposal::Model,
+    id: Uuid,
+    author_id: Option<Uuid>,
+    author_name: &str,
+) -> Result<(), ServiceError> {
+    notifications::proposal_event_except(
         txn,
         ctx,
         p,
         NotificationKind::NewComment,
         Some(id),
         author_name,
+        author_id,
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 async fn own_live_comment(ctx: &Ctx, id: Uuid) -> Result<comment::Model, ServiceError> {
@@ -326,6 +338,21 @@ fn decode_cursor(raw: &str) -> Option<(DateTime<Utc>, Uuid)> {
     ))
 }
 
+/// Leaves out comments waiting for approval, except for their author and
+/// the moderators.
+fn pending_hidden(ctx: &Ctx, p: &proposal::Model) -> Condition {
+    let not_pending = Condition::all().add(comment::Column::Visibility.ne(Visibility::Pending.as_str()));
+    if moderation::moderates(&ctx.actor, p.process_id, p.platform_id) {
+        return Condition::all();
+    }
+    match ctx.actor.person() {
+        Some(me) => Condition::any()
+            .add(not_pending)
+            .add(comment::Column::AuthorId.eq(me.id)),
+        None => not_pending,
+    }
+}
+
 /// One page of a proposal's threads, oldest first.
 pub async fn list(
     ctx: &Ctx,
@@ -350,14 +377,11 @@ pub async fn list(
             ),
         );
     }
-    let hide_pending = |mut rows: Vec<comment::Model>| {
-        if !moderation::moderates(&ctx.actor, p.process_id, p.platform_id) {
-            let me = ctx.actor.person().map(|person| person.id);
-            rows.retain(|c| c.visibility != Visibility::Pending.as_str() || c.author_id == me);
-        }
-        rows
-    };
-    let mut roots = hide_pending(roots.limit(PAGE_SIZE + 1).all(&ctx.db).await?);
+    let mut roots = roots
+        .filter(pending_hidden(ctx, &p))
+        .limit(PAGE_SIZE + 1)
+        .all(&ctx.db)
+        .await?;
     let next = if roots.len() as u64 > PAGE_SIZE {
         roots.truncate(PAGE_SIZE as usize);
         roots.last().map(encode_cursor)
@@ -371,10 +395,10 @@ pub async fn list(
             .filter(comment::Column::RootId.is_in(roots.iter().map(|c| c.id)))
             .filter(comment::Column::Depth.gt(1))
             .order_by_asc(comment::Column::CreatedAt)
+            .filter(pending_hidden(ctx, &p))
             .order_by_asc(comment::Column::Id)
             .all(&ctx.db)
-            .await
-            .map(hide_pending)?
+            .await?
     };
     let all: Vec<&comment::Model> = roots.iter().chain(replies.iter()).collect();
     let author_ids: Vec<Uuid> = all.iter().filter_map(|c| c.author_id).collect();
@@ -469,6 +493,7 @@ pub async fn list(
         .column_as(comment::Column::Id.count(), "n")
         .filter(comment::Column::ProposalId.eq(p.id))
         .filter(comment::Column::DeletedAt.is_null())
+        .filter(comment::Column::Visibility.ne(Visibility::Pending.as_str()))
         .group_by(comment::Column::Alignment)
         .into_tuple()
         .all(&ctx.db)

@@ -19,7 +19,9 @@ use super::authz::{Operation, Scope, authorize, person};
 use super::db::statement;
 use super::entity::{counter_record, proposal, role_assignment, support, user};
 use super::sessions::grants_of;
-use super::{Actor, Ctx, Person, ServiceError, audit, authoring, residence, secrets, supports};
+use super::{
+    Actor, Ctx, Person, ServiceError, audit, authoring, phases, residence, secrets, supports,
+};
 use crate::model::account::FieldProblem;
 use crate::model::facilitation::{ClaimOutcome, CounterReceipt, CounterRecordDto, IdentityCheck};
 use crate::model::participation::{ProposalInput, SupportOutcome};
@@ -440,6 +442,53 @@ pub async fn claim(ctx: &Ctx, code: &str) -> Result<ClaimOutcome, ServiceError> 
         ],
     ))
     .await?;
+    // One person holds no more supports per platform than the phase allows:
+    // the counter's newest go first.
+    let mut over_limit = 0u64;
+    let held = txn
+        .query_all_raw(run(
+            "SELECT p.platform_id, p.process_id, COUNT(*) FROM supports s \
+             JOIN proposals p ON p.id = s.proposal_id \
+             WHERE s.user_id = ? AND p.state <> 'withdrawn' GROUP BY p.platform_id, p.process_id",
+            vec![Value::from(me.id)],
+        ))
+        .await?;
+    for row in held {
+        let platform_id: Uuid = row.try_get_by_index(0)?;
+        let process_id: Uuid = row.try_get_by_index(1)?;
+        let count: i64 = row.try_get_by_index(2)?;
+        let Some(limit) = phases::load(&txn, process_id).await?.support_limit() else {
+            continue;
+        };
+        let excess = count - i64::from(limit);
+        if excess <= 0 {
+            continue;
+        }
+        let dropped = txn
+            .query_all_raw(run(
+                "SELECT s.id, s.proposal_id FROM supports s \
+                 JOIN proposals p ON p.id = s.proposal_id \
+                 WHERE s.user_id = ? AND p.platform_id = ? AND p.state <> 'withdrawn' \
+                 ORDER BY CASE WHEN s.assisted_by IS NULL THEN 1 ELSE 0 END, s.created_at DESC \
+                 LIMIT ?",
+                vec![Value::from(me.id), Value::from(platform_id), Value::from(excess)],
+            ))
+            .await?;
+        for victim in dropped {
+            let support_id: Uuid = victim.try_get_by_index(0)?;
+            let proposal_id: Uuid = victim.try_get_by_index(1)?;
+            support::Entity::delete_by_id(support_id).exec(&txn).await?;
+            proposal::Entity::update_many()
+                .col_expr(
+                    proposal::Column::SupportCount,
+                    Expr::cust("support_count - 1"),
+                )
+                .filter(proposal::Column::Id.eq(proposal_id))
+                .exec(&txn)
+                .await?;
+            over_limit += 1;
+        }
+    }
     // What each platform's limit counts, recomputed from the supports now held.
     txn.execute_raw(run(
         "DELETE FROM support_allowances WHERE user_id IN (?, ?)",
@@ -477,7 +526,8 @@ pub async fn claim(ctx: &Ctx, code: &str) -> Result<ClaimOutcome, ServiceError> 
         "sportello.rivendicazione",
         Some(me.id),
         format!(
-            "scheda {}: {moved_proposals} proposte, {moved_supports} sostegni, {} doppi",
+            "scheda {}: {moved_proposals} proposte, {moved_supports} sostegni, {} doppi, \
+             {over_limit} oltre il limite",
             record.id,
             duplicates.len()
         ),
@@ -486,8 +536,9 @@ pub async fn claim(ctx: &Ctx, code: &str) -> Result<ClaimOutcome, ServiceError> 
     txn.commit().await?;
     Ok(ClaimOutcome {
         proposals: moved_proposals,
-        supports: moved_supports,
+        supports: moved_supports.saturating_sub(over_limit),
         duplicates_dropped: duplicates.len() as u64,
+        over_limit_dropped: over_limit,
     })
 }
 

@@ -133,11 +133,12 @@ pub async fn overview(
     // Which proposals count: the process's (or platform's) visible ones.
     let (filter, values) = match &platform {
         Some(p) => (
-            "p.process_id = ? AND p.platform_id = ? AND p.visibility = 'visibile'",
+            "p.process_id = ? AND p.platform_id = ? AND p.visibility = 'visibile' \
+             AND p.state <> 'withdrawn'",
             vec![Value::from(process.id), Value::from(p.id)],
         ),
         None => (
-            "p.process_id = ? AND p.visibility = 'visibile'",
+            "p.process_id = ? AND p.visibility = 'visibile' AND p.state <> 'withdrawn'",
             vec![Value::from(process.id)],
         ),
     };

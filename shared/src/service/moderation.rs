@@ -382,8 +382,8 @@ pub async fn decide(
     let process_id = target.proposal.process_id;
     let txn = ctx.db.begin().await?;
     let (changed, action) = match decision {
-        ModerationDecision::Hide => (
-            target
+        ModerationDecision::Hide => {
+            let changed = target
                 .set_visibility(
                     &txn,
                     &[Visibility::Visible, Visibility::Reported, Visibility::Pending],
@@ -391,9 +391,18 @@ pub async fn decide(
                     Some(reason_text),
                     false,
                 )
-                .await?,
-            Some(ModerationAction::Hidden),
-        ),
+                .await?;
+            // A comment refused under pre-moderation now counts like any
+            // hidden one (a placeholder keeps its place), so a later restore
+            // or deletion keeps the count right.
+            if changed
+                && target.visibility() == Visibility::Pending.as_str()
+                && let Some(c) = &target.comment
+            {
+                comments::counted(&txn, c.proposal_id, c.parent_id).await?;
+            }
+            (changed, Some(ModerationAction::Hidden))
+        }
         ModerationDecision::Restore => {
             let was_out = target.visibility() != Visibility::Visible.as_str();
             let changed = target
@@ -419,12 +428,13 @@ pub async fn decide(
                         .map(|u| u.display_name),
                     None => None,
                 };
-                comments::published(
+                comments::counted(&txn, c.proposal_id, c.parent_id).await?;
+                comments::announce(
                     &txn,
                     ctx,
                     &target.proposal,
                     c.id,
-                    c.parent_id,
+                    c.author_id,
                     author.as_deref().unwrap_or("—"),
                 )
                 .await?;
@@ -585,7 +595,12 @@ pub async fn unblock(
         txn.rollback().await?;
         return Ok(());
     }
-    let visible = Expr::value(Visibility::Visible.as_str());
+    // Content reported past the threshold before the block stays out of
+    // sight until a moderator decides.
+    let visible = Expr::cust(format!(
+        "CASE WHEN report_count >= {} THEN 'segnalata' ELSE 'visibile' END",
+        Ord::max(process.report_threshold, 1)
+    ));
     proposal::Entity::update_many()
         .col_expr(proposal::Column::Visibility, visible.clone())
         .filter(proposal::Column::ProcessId.eq(process.id))

@@ -66,6 +66,20 @@ pub(crate) async fn proposal_event(
     comment_id: Option<Uuid>,
     detail: &str,
 ) -> Result<(), ServiceError> {
+    proposal_event_except(db, ctx, proposal, kind, comment_id, detail, None).await
+}
+
+/// Like [`proposal_event`], also leaving out `skip` (say, the author of a
+/// comment a moderator approved).
+pub(crate) async fn proposal_event_except(
+    db: &impl ConnectionTrait,
+    ctx: &Ctx,
+    proposal: &proposal::Model,
+    kind: NotificationKind,
+    comment_id: Option<Uuid>,
+    detail: &str,
+    skip: Option<Uuid>,
+) -> Result<(), ServiceError> {
     let acting = ctx.actor.person().map(|p| p.id);
     let followers: Vec<Uuid> = follow::Entity::find()
         .select_only()
@@ -76,7 +90,7 @@ pub(crate) async fn proposal_event(
         .await?;
     let people = followers
         .into_iter()
-        .filter(|id| Some(*id) != acting)
+        .filter(|id| Some(*id) != acting && Some(*id) != skip)
         .collect();
     insert_for(
         db,

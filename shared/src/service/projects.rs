@@ -104,6 +104,12 @@ pub async fn merge(
         return Err(ServiceError::NotFound("proposal"));
     };
     let (process_id, platform_id) = (first.process_id, first.platform_id);
+    if originals
+        .iter()
+        .any(|p| p.process_id != process_id || p.platform_id != platform_id)
+    {
+        return Err(ServiceError::field("proposte", FieldProblem::Malformed));
+    }
     authorize(
         ctx,
         Operation::MergeProposals,
@@ -114,12 +120,6 @@ pub async fn merge(
     )?;
     if originals.len() != unique.len() {
         return Err(ServiceError::NotFound("proposal"));
-    }
-    if originals
-        .iter()
-        .any(|p| p.process_id != process_id || p.platform_id != platform_id)
-    {
-        return Err(ServiceError::field("proposte", FieldProblem::Malformed));
     }
     if let Some(closed) = originals.iter().find(|p| {
         p.project_id.is_some()
