@@ -19,9 +19,7 @@ use crate::pages::auth::{
     SignInPage,
 };
 use crate::pages::counter::{CounterPage, CounterRecordPage};
-use crate::pages::facilitation::{
-    DashboardPage, ModerationLogPage, ModerationPage, ProjectPage,
-};
+use crate::pages::facilitation::{DashboardPage, ModerationLogPage, ModerationPage, ProjectPage};
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::profile::ProfilePage;
 use crate::pages::results::ResultsPage;

@@ -125,4 +125,3 @@ pub(crate) async fn create(
     }
     manager.create_table(stmt).await
 }
-

@@ -6,8 +6,8 @@
 
 use leptos::prelude::*;
 use shared::model::facilitation::{
-    CounterRecordDto, Dashboard, ModerationLogPage, ModerationQueue,
-    ProjectDetail, ProjectSummary, TransitionPreview,
+    CounterRecordDto, Dashboard, ModerationLogPage, ModerationQueue, ProjectDetail, ProjectSummary,
+    TransitionPreview,
 };
 
 use super::ApiError;
@@ -72,14 +72,8 @@ pub async fn moderate_content(
     let id = parse_id(&id, "id")?;
     let decision = shared::model::facilitation::ModerationDecision::parse(&decisione)
         .ok_or_else(|| ApiError::field("decisione", FieldProblem::NotRecognized))?;
-    shared::service::moderation::decide(
-        &ctx,
-        &tipo,
-        id,
-        decision,
-        motivo.as_deref().unwrap_or(""),
-    )
-    .await?;
+    shared::service::moderation::decide(&ctx, &tipo, id, decision, motivo.as_deref().unwrap_or(""))
+        .await?;
     back_to(ritorno.as_deref(), "/", "decisione-registrata");
     Ok(())
 }
@@ -271,21 +265,18 @@ pub async fn record_visitor(
     codice: Option<String>,
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    let receipt = shared::service::counter::record(
-        &ctx,
-        &nome,
-        &documento,
-        codice.as_deref().unwrap_or(""),
-    )
-    .await?;
+    let receipt =
+        shared::service::counter::record(&ctx, &nome, &documento, codice.as_deref().unwrap_or(""))
+            .await?;
     // The receipt page shows the code once: with JavaScript from this answer,
     // without it from a draft only this staff member can take, once.
-    let fields = std::collections::BTreeMap::from([(
-        "codice".to_owned(),
-        receipt.claim_code.clone(),
-    )]);
+    let fields =
+        std::collections::BTreeMap::from([("codice".to_owned(), receipt.claim_code.clone())]);
     shared::service::drafts::save(&ctx, &receipt_form(receipt.record_id), &fields).await?;
-    leptos_axum::redirect(&format!("/sportello/{}?esito=registrata", receipt.record_id));
+    leptos_axum::redirect(&format!(
+        "/sportello/{}?esito=registrata",
+        receipt.record_id
+    ));
     Ok(())
 }
 

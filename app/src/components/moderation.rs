@@ -50,7 +50,11 @@ pub fn VisibilityNote(visibility: Visibility, note: Option<String>) -> impl Into
 
 /// Reporting a proposal or comment to the moderators.
 #[component]
-pub fn ReportForm(kind: TargetKind, #[prop(into)] id: String, #[prop(into)] back: String) -> impl IntoView {
+pub fn ReportForm(
+    kind: TargetKind,
+    #[prop(into)] id: String,
+    #[prop(into)] back: String,
+) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<ReportContent>::new();
     let error = action_error(action);
@@ -103,10 +107,8 @@ pub fn ModerateForm(
     if visibility == Visibility::Pending {
         choices.push(("approva", tu_string!(i18n, facil.decide_approve)));
     }
-    if matches!(
-        visibility,
-        Visibility::Reported | Visibility::Hidden
-    ) || (visibility == Visibility::Visible && reports > 0)
+    if matches!(visibility, Visibility::Reported | Visibility::Hidden)
+        || (visibility == Visibility::Visible && reports > 0)
     {
         choices.push(("ripristina", tu_string!(i18n, facil.decide_restore)));
     }

@@ -8,8 +8,7 @@ use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 use shared::model::facilitation::{CounterRecordDto, IdentityCheck};
 
 use crate::api::facilitation::{
-    ProposeForVisitor, RecordVisitor, SupportForVisitor, get_visitor, receipt_form,
-    search_visitors,
+    ProposeForVisitor, RecordVisitor, SupportForVisitor, get_visitor, receipt_form, search_visitors,
 };
 use crate::api::participation::take_form_draft;
 use crate::api::processes::{get_process, list_processes};
@@ -36,10 +35,7 @@ fn identity_label(check: IdentityCheck) -> String {
 pub fn CounterPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let found = Resource::new(
-        move || query.read().get("cerca"),
-        search_visitors,
-    );
+    let found = Resource::new(move || query.read().get("cerca"), search_visitors);
     let record = ServerAction::<RecordVisitor>::new();
     let error = action_error(record);
     let title = tu_string!(i18n, facil.counter);
@@ -103,7 +99,10 @@ pub fn CounterRecordPage() -> impl IntoView {
     let params = use_params_map();
     let location = use_location();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let record = Resource::new(move || (id.get(), location.search.get()), |(id, _)| get_visitor(id));
+    let record = Resource::new(
+        move || (id.get(), location.search.get()),
+        |(id, _)| get_visitor(id),
+    );
     view! { <Loaded resource=record render=|record| view! { <RecordView record /> } /> }
 }
 

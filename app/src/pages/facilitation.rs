@@ -170,7 +170,12 @@ fn TrendChart(days: Vec<DayFigures>) -> impl IntoView {
     let (width, height, left, bottom) = (640.0_f64, 240.0_f64, 48.0_f64, 28.0_f64);
     let max = days
         .iter()
-        .map(|d| d.participants.max(d.proposals).max(d.comments).max(d.supports))
+        .map(|d| {
+            d.participants
+                .max(d.proposals)
+                .max(d.comments)
+                .max(d.supports)
+        })
         .max()
         .unwrap_or(0)
         .max(1) as f64;
@@ -191,10 +196,26 @@ fn TrendChart(days: Vec<DayFigures>) -> impl IntoView {
             .join(" ")
     };
     let series: [(&str, String, String); 4] = [
-        ("participants", tu_string!(i18n, facil.participants).to_owned(), points(|d| d.participants)),
-        ("proposals", tu_string!(i18n, facil.proposals).to_owned(), points(|d| d.proposals)),
-        ("comments", tu_string!(i18n, facil.comments).to_owned(), points(|d| d.comments)),
-        ("supports", tu_string!(i18n, facil.supports).to_owned(), points(|d| d.supports)),
+        (
+            "participants",
+            tu_string!(i18n, facil.participants).to_owned(),
+            points(|d| d.participants),
+        ),
+        (
+            "proposals",
+            tu_string!(i18n, facil.proposals).to_owned(),
+            points(|d| d.proposals),
+        ),
+        (
+            "comments",
+            tu_string!(i18n, facil.comments).to_owned(),
+            points(|d| d.comments),
+        ),
+        (
+            "supports",
+            tu_string!(i18n, facil.supports).to_owned(),
+            points(|d| d.supports),
+        ),
     ];
     let last = days.last().cloned();
     let summary = last
@@ -212,7 +233,10 @@ fn TrendChart(days: Vec<DayFigures>) -> impl IntoView {
             .to_string()
         })
         .unwrap_or_default();
-    let first_day = days.first().map(|d| format::date(i18n, d.day)).unwrap_or_default();
+    let first_day = days
+        .first()
+        .map(|d| format::date(i18n, d.day))
+        .unwrap_or_default();
     let last_day = last.map(|d| format::date(i18n, d.day)).unwrap_or_default();
     view! {
         <figure class="trend-chart">
@@ -422,7 +446,12 @@ pub fn ProjectPage() -> impl IntoView {
     let params = use_params_map();
     let location = use_location();
     let data = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), location.search.get()),
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                location.search.get(),
+            )
+        },
         |(id, _)| get_project(id),
     );
     view! { <Loaded resource=data render=|project| view! { <ProjectView project /> } /> }
@@ -617,7 +646,9 @@ fn QueueEntry(item: QueueItem, slug: String, back: String) -> impl IntoView {
     let block = ServerAction::<BlockPerson>::new();
     let block_error = action_error(block);
     let link = match item.target_kind {
-        TargetKind::Comment => format!("/proposte/{}#commento-{}", item.proposal_id, item.target_id),
+        TargetKind::Comment => {
+            format!("/proposte/{}#commento-{}", item.proposal_id, item.target_id)
+        }
         _ => format!("/proposte/{}", item.proposal_id),
     };
     let form_id = format!("blocca-{}", item.target_id);

@@ -9,8 +9,6 @@ use crate::SessionContext;
 use crate::api::admin::SetRequirements;
 use crate::api::facilitation::get_transition_preview;
 use crate::api::participation::{AdvancePhase, SetPhaseSettings};
-use shared::model::facilitation::TransitionPreview;
-use shared::model::participation::ParticipationAction;
 use crate::api::processes::get_process;
 use crate::components::forms::{FormAlert, Outcome, action_error};
 use crate::components::labels::{phase_allows, phase_kind};
@@ -21,6 +19,8 @@ use crate::components::timeline::Timeline;
 use crate::format;
 use crate::i18n::{t_string, tu_string, use_i18n};
 use shared::model::ParticipationRequirements;
+use shared::model::facilitation::TransitionPreview;
+use shared::model::participation::ParticipationAction;
 use shared::model::{PhaseKind, PhaseTimeline};
 
 /// The process page.
@@ -319,7 +319,11 @@ fn TransitionPreviewView(preview: TransitionPreview) -> impl IntoView {
         if actions.is_empty() {
             tu_string!(i18n, facil.act_nothing).to_owned()
         } else {
-            actions.iter().map(|a| action_name(*a)).collect::<Vec<_>>().join(", ")
+            actions
+                .iter()
+                .map(|a| action_name(*a))
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     };
     view! {

@@ -20,9 +20,9 @@ use crate::components::layout::Breadcrumbs;
 use crate::components::loaded::Loaded;
 use crate::components::moderation::{ModerateForm, ReportForm, VisibilityNote};
 use crate::components::participation::ClosedNote;
-use shared::model::facilitation::{TargetKind, Visibility};
 use crate::format;
 use crate::i18n::{t_string, tu_string, use_i18n};
+use shared::model::facilitation::{TargetKind, Visibility};
 
 /// The proposal page.
 #[component]
@@ -495,7 +495,10 @@ fn Comment(
     let alignment = comment.alignment;
     let visibility = comment.visibility;
     let out_of_sight = visibility != Visibility::Visible;
-    let veiled = out_of_sight && !comment.deleted && comment.author_name.is_none() && comment.body_html.is_empty();
+    let veiled = out_of_sight
+        && !comment.deleted
+        && comment.author_name.is_none()
+        && comment.body_html.is_empty();
     let back = format!("/proposte/{proposal}#{anchor}");
     let moderation = (!comment.deleted).then(|| {
         view! {

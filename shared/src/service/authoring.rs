@@ -493,7 +493,12 @@ pub async fn answer_many(
         .filter(proposal::Column::Id.is_in(proposal_ids.iter().copied()))
         .all(&ctx.db)
         .await?;
-    if found.len() != proposal_ids.iter().collect::<std::collections::HashSet<_>>().len() {
+    if found.len()
+        != proposal_ids
+            .iter()
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    {
         return Err(ServiceError::NotFound("proposal"));
     }
     for p in &found {

@@ -21,9 +21,9 @@ use super::phases::ProcessPhases;
 use super::{
     Ctx, ServiceError, markdown, moderation, notifications, phases, proposals, rate_limit,
 };
-use crate::model::facilitation::Visibility;
 use crate::model::ProposalState;
 use crate::model::account::FieldProblem;
+use crate::model::facilitation::Visibility;
 use crate::model::participation::{
     Alignment, Availability, CommentDto, CommentPage, CommentVote, MAX_COMMENT_DEPTH, MarkdownText,
     NotificationKind, ParticipationAction, Refusal,
@@ -341,7 +341,8 @@ fn decode_cursor(raw: &str) -> Option<(DateTime<Utc>, Uuid)> {
 /// Leaves out comments waiting for approval, except for their author and
 /// the moderators.
 fn pending_hidden(ctx: &Ctx, p: &proposal::Model) -> Condition {
-    let not_pending = Condition::all().add(comment::Column::Visibility.ne(Visibility::Pending.as_str()));
+    let not_pending =
+        Condition::all().add(comment::Column::Visibility.ne(Visibility::Pending.as_str()));
     if moderation::moderates(&ctx.actor, p.process_id, p.platform_id) {
         return Condition::all();
     }

@@ -382,7 +382,10 @@ pub async fn claim(ctx: &Ctx, code: &str) -> Result<ClaimOutcome, ServiceError> 
     // Claim first: a second claim of the same code changes nothing.
     let claimed = counter_record::Entity::update_many()
         .col_expr(counter_record::Column::ClaimedBy, Expr::value(Some(me.id)))
-        .col_expr(counter_record::Column::ClaimedAt, Expr::value(Some(ctx.now)))
+        .col_expr(
+            counter_record::Column::ClaimedAt,
+            Expr::value(Some(ctx.now)),
+        )
         .col_expr(counter_record::Column::UserId, Expr::value(None::<Uuid>))
         .filter(counter_record::Column::Id.eq(record.id))
         .filter(counter_record::Column::ClaimedAt.is_null())
@@ -471,7 +474,11 @@ pub async fn claim(ctx: &Ctx, code: &str) -> Result<ClaimOutcome, ServiceError> 
                  WHERE s.user_id = ? AND p.platform_id = ? AND p.state <> 'withdrawn' \
                  ORDER BY CASE WHEN s.assisted_by IS NULL THEN 1 ELSE 0 END, s.created_at DESC \
                  LIMIT ?",
-                vec![Value::from(me.id), Value::from(platform_id), Value::from(excess)],
+                vec![
+                    Value::from(me.id),
+                    Value::from(platform_id),
+                    Value::from(excess),
+                ],
             ))
             .await?;
         for victim in dropped {
@@ -566,7 +573,10 @@ mod tests {
         assert_eq!(public_name("Maria Rossi"), "Maria R.");
         assert_eq!(public_name("Gian Luca De Santis"), "Gian S.");
         assert_eq!(public_name("Aldo"), "Aldo");
-        assert_eq!(parse_full_name("  Maria   Rossi "), Ok("Maria Rossi".into()));
+        assert_eq!(
+            parse_full_name("  Maria   Rossi "),
+            Ok("Maria Rossi".into())
+        );
         assert_eq!(parse_full_name(""), Err(FieldProblem::Empty));
     }
 }

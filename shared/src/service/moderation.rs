@@ -16,9 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize, permits, person};
-use super::entity::{
-    comment, moderation_entry, process, process_block, proposal, report, user,
-};
+use super::entity::{comment, moderation_entry, process, process_block, proposal, report, user};
 use super::processes::{find_by_slug, platforms_of};
 use super::{Actor, Ctx, ServiceError, audit, comments, markdown, proposals};
 use crate::model::account::FieldProblem;
@@ -386,7 +384,11 @@ pub async fn decide(
             let changed = target
                 .set_visibility(
                     &txn,
-                    &[Visibility::Visible, Visibility::Reported, Visibility::Pending],
+                    &[
+                        Visibility::Visible,
+                        Visibility::Reported,
+                        Visibility::Pending,
+                    ],
                     Visibility::Hidden,
                     Some(reason_text),
                     false,
@@ -408,7 +410,11 @@ pub async fn decide(
             let changed = target
                 .set_visibility(
                     &txn,
-                    &[Visibility::Visible, Visibility::Reported, Visibility::Hidden],
+                    &[
+                        Visibility::Visible,
+                        Visibility::Reported,
+                        Visibility::Hidden,
+                    ],
                     Visibility::Visible,
                     None,
                     true,
@@ -418,7 +424,13 @@ pub async fn decide(
         }
         ModerationDecision::Approve => {
             let changed = target
-                .set_visibility(&txn, &[Visibility::Pending], Visibility::Visible, None, false)
+                .set_visibility(
+                    &txn,
+                    &[Visibility::Pending],
+                    Visibility::Visible,
+                    None,
+                    false,
+                )
                 .await?;
             if changed && let Some(c) = &target.comment {
                 let author = match c.author_id {
@@ -476,7 +488,11 @@ pub async fn decide(
                 ctx,
                 "moderazione.segnalazioni_archiviate",
                 None,
-                format!("{} «{}»: {reason_text}", target.kind.as_str(), target.label()),
+                format!(
+                    "{} «{}»: {reason_text}",
+                    target.kind.as_str(),
+                    target.label()
+                ),
             )
             .await?
         }
@@ -711,10 +727,7 @@ pub async fn queue(
         None => Scope::Process(process.id),
     };
     authorize(ctx, Operation::ViewModerationQueue, scope)?;
-    let waiting = [
-        Visibility::Pending.as_str(),
-        Visibility::Reported.as_str(),
-    ];
+    let waiting = [Visibility::Pending.as_str(), Visibility::Reported.as_str()];
     // Proposals waiting, or visible with open reports below the threshold.
     let mut proposal_rows = proposal::Entity::find()
         .filter(proposal::Column::ProcessId.eq(process.id))
@@ -866,10 +879,7 @@ pub(crate) async fn waiting_count(
     process_id: Uuid,
     platform_id: Option<Uuid>,
 ) -> Result<u64, ServiceError> {
-    let waiting = [
-        Visibility::Pending.as_str(),
-        Visibility::Reported.as_str(),
-    ];
+    let waiting = [Visibility::Pending.as_str(), Visibility::Reported.as_str()];
     let mut proposals_waiting = proposal::Entity::find()
         .filter(proposal::Column::ProcessId.eq(process_id))
         .filter(proposal::Column::Visibility.is_in(waiting));

@@ -256,7 +256,9 @@ pub async fn preview(ctx: &Ctx, process_id: Uuid) -> Result<TransitionPreview, S
         _ => None,
     };
     let open_in = |phase: Option<&phase::Model>| -> Vec<ParticipationAction> {
-        let Some(allows) = phase.and_then(|p| PhaseKind::parse(&p.kind)).map(PhaseKind::allows)
+        let Some(allows) = phase
+            .and_then(|p| PhaseKind::parse(&p.kind))
+            .map(PhaseKind::allows)
         else {
             return Vec::new();
         };

@@ -151,7 +151,10 @@ pub async fn merge(
     .await?;
     // Each original keeps the state it had, to be restored by an undo.
     let moved = proposal::Entity::update_many()
-        .col_expr(proposal::Column::PremergeState, Expr::col(proposal::Column::State).into())
+        .col_expr(
+            proposal::Column::PremergeState,
+            Expr::col(proposal::Column::State).into(),
+        )
         .col_expr(
             proposal::Column::State,
             Expr::value(ProposalState::Merged.as_str()),
@@ -269,7 +272,10 @@ pub async fn edit(ctx: &Ctx, project_id: Uuid, input: &ProjectInput) -> Result<(
             project::Column::DescriptionMd,
             Expr::value(input.description_md.as_str()),
         )
-        .col_expr(project::Column::Partners, Expr::value(input.partners.join("\n")))
+        .col_expr(
+            project::Column::Partners,
+            Expr::value(input.partners.join("\n")),
+        )
         .col_expr(
             project::Column::Agreement,
             Expr::value(input.agreement.as_str()),

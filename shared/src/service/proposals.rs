@@ -14,8 +14,7 @@ use crate::model::account::FieldProblem;
 
 use super::authz::{Operation, Scope, authorize, permits};
 use super::entity::{
-    follow, platform, process, project, proposal, report, strategic_direction, support, user,
-    zone,
+    follow, platform, process, project, proposal, report, strategic_direction, support, user, zone,
 };
 use super::processes::{direction_ref, find_by_slug, platforms_of, zones_of};
 use super::{Ctx, ServiceError, attachments, authoring, markdown, moderation, phases, supports};
