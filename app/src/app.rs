@@ -19,6 +19,7 @@ use crate::pages::auth::{
     SignInPage,
 };
 use crate::pages::counter::{CounterPage, CounterRecordPage};
+use crate::pages::editing::{NewProcessPage, ProcessEditorPage};
 use crate::pages::facilitation::{DashboardPage, ModerationLogPage, ModerationPage, ProjectPage};
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::profile::ProfilePage;
@@ -100,6 +101,8 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/processi/:process/proposte/nuova") view=NewProposalPage ssr=SsrMode::Async />
                     <Route path=path!("/processi/:process/risultati") view=ResultsPage ssr=SsrMode::Async />
                     <Route path=path!("/processi/:process/cruscotto") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/processi/:process/modifica") view=ProcessEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/amministrazione/percorsi/nuovo") view=NewProcessPage ssr=SsrMode::Async />
                     <Route path=path!("/processi/:process/moderazione") view=ModerationPage ssr=SsrMode::Async />
                     <Route path=path!("/processi/:process/registro-moderazione") view=ModerationLogPage ssr=SsrMode::Async />
                     <Route path=path!("/progetti/:id") view=ProjectPage ssr=SsrMode::Async />

@@ -55,6 +55,14 @@ pub fn field_label(field: &str) -> String {
         "codice" => tu_string!(i18n, field.codice),
         "scheda" => tu_string!(i18n, field.scheda),
         "proposta" => tu_string!(i18n, field.proposta),
+        "slug" => tu_string!(i18n, field.slug),
+        "ente" => tu_string!(i18n, field.ente),
+        "ambito" => tu_string!(i18n, field.ambito),
+        "sintesi" => tu_string!(i18n, field.sintesi),
+        "inizio" => tu_string!(i18n, field.inizio),
+        "fine" => tu_string!(i18n, field.fine),
+        "motto" => tu_string!(i18n, field.motto),
+        "chiave" => tu_string!(i18n, field.chiave),
         _ => tu_string!(i18n, field.request),
     }
     .to_owned()

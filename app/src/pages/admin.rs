@@ -54,6 +54,7 @@ pub fn AdminHomePage() -> impl IntoView {
                 <li><a href="/amministrazione/registro">{tu_string!(i18n, admin.log_title)}</a></li>
                 <li><a href="/amministrazione/posta">{tu_string!(i18n, admin.outbox_title)}</a></li>
                 <li><a href="/amministrazione/residenza">{tu_string!(i18n, admin.census_title)}</a></li>
+                <li><a href="/amministrazione/percorsi/nuovo">{tu_string!(i18n, facil.new_process)}</a></li>
                 <li><a href="/amministrazione/pagine/privacy">{tu_string!(i18n, admin.edit_privacy)}</a></li>
                 <li><a href="/amministrazione/pagine/accessibilita">{tu_string!(i18n, admin.edit_accessibility)}</a></li>
             </ul>

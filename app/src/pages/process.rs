@@ -110,6 +110,8 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
                     <a href=format!("/processi/{slug}/cruscotto")>{tu_string!(i18n, facil.dashboard)}</a>
                     " · "
                     <a href=format!("/processi/{slug}/moderazione")>{tu_string!(i18n, facil.moderation)}</a>
+                    " · "
+                    <a href=format!("/processi/{slug}/modifica")>{tu_string!(i18n, facil.edit_process)}</a>
                 </p>
             </nav>
         })}

@@ -1595,7 +1595,9 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
             proposals: 1,
             supports: 4,
             duplicates_dropped: 1,
-        }
+            over_limit_dropped: 0,
+        },
+        "X online and four more from the counter: five, the platform's limit"
     );
     let x_after = proposal_row(&app, x).await.support_count;
     assert_eq!(x_after, x_before, "X lost the counter's duplicate");
@@ -2244,18 +2246,29 @@ async fn the_dashboard_totals_match_the_database() {
 }
 
 // ---------------------------------------------------------------------------
-// 9. Defects found while writing these tests (each reproduces one; see the
-//    `ignore` reason). Remove the `ignore` once the service is fixed.
+// 9. Defects found while writing these tests, now fixed: each reproduces one.
 // ---------------------------------------------------------------------------
 
+/// Comments of a proposal that count on it: all but those still waiting
+/// for approval and those deleted.
+async fn counted_comments(app: &TestApp, proposal_id: Uuid) -> i64 {
+    count_sql(
+        app,
+        "SELECT COUNT(*) FROM comments WHERE proposal_id = ? \
+         AND visibility <> 'in_attesa' AND deleted_at IS NULL",
+        vec![Value::from(proposal_id)],
+    )
+    .await
+}
+
 #[tokio::test]
-#[ignore = "bug: authoring::history never checks visibility, so anyone reads a pending or hidden proposal"]
 async fn the_history_of_a_proposal_out_of_sight_stays_out_of_sight() {
     let app = spawn_app().await;
     let anon = anonymous(&app);
     let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
     let author = fresh_person(&app, "Autrice").await;
-    let visible = authoring::create(
+    let stranger = fresh_person(&app, "Curiosa").await;
+    let hidden = authoring::create(
         &ctx(&app, &author),
         PINEROLO,
         "servizi-online",
@@ -2266,7 +2279,7 @@ async fn the_history_of_a_proposal_out_of_sight_stays_out_of_sight() {
     moderation::decide(
         &ctx(&app, &facilitator),
         "proposta",
-        visible,
+        hidden,
         ModerationDecision::Hide,
         "Contiene dati personali di terzi",
     )
@@ -2284,45 +2297,70 @@ async fn the_history_of_a_proposal_out_of_sight_stays_out_of_sight() {
     .await
     .unwrap();
     // The detail page shows neither…
-    assert_eq!(proposals::detail(&anon, visible).await.unwrap().title, "");
+    assert_eq!(proposals::detail(&anon, hidden).await.unwrap().title, "");
     assert!(proposals::detail(&anon, pending).await.is_err());
-    // …and the history must not either.
-    for id in [visible, pending] {
-        match authoring::history(&anon, id).await {
-            Err(ServiceError::NotFound(_)) => {}
-            Ok(history) => {
-                assert_eq!(history.title, "", "{id}: title leaked");
-                assert!(
-                    history
-                        .versions
-                        .iter()
-                        .all(|v| v.title.is_empty() && v.body_html.is_empty()),
-                    "{id}: versions leaked"
-                );
+    // …and the history must not either, except to the author and moderators.
+    for id in [hidden, pending] {
+        for viewer in [&anon, &ctx(&app, &stranger)] {
+            match authoring::history(viewer, id).await {
+                Err(ServiceError::NotFound(_)) => {}
+                other => panic!("{id}: expected NotFound, got {other:?}"),
             }
-            Err(other) => panic!("{other:?}"),
         }
+        let own = authoring::history(&ctx(&app, &author), id).await.unwrap();
+        assert!(!own.title.is_empty(), "{id}: the author reads it");
+        assert_eq!(own.versions.len(), 1);
+        assert!(!own.versions[0].body_html.is_empty());
+        let moderated = authoring::history(&ctx(&app, &facilitator), id)
+            .await
+            .unwrap();
+        assert_eq!(moderated, own, "{id}: a moderator reads it as well");
     }
+    // Once approved, everybody reads the history of the pending one.
+    moderation::decide(
+        &ctx(&app, &facilitator),
+        "proposta",
+        pending,
+        ModerationDecision::Approve,
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        authoring::history(&anon, pending).await.unwrap().title,
+        "Una proposta in attesa di approvazione"
+    );
 }
 
 #[tokio::test]
-#[ignore = "bug: moderation::decide Restore of a comment hidden while pending never counts it (comment_count drifts)"]
 async fn a_comment_hidden_while_pending_is_counted_once_restored() {
     let app = spawn_app().await;
     let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
     let as_facilitator = ctx(&app, &facilitator);
-    moderation::set_settings(&as_facilitator, PINEROLO, true, 3)
-        .await
-        .unwrap();
     let target = published_in(&app, PINEROLO, "territorio-connesso").await[0];
     let follower = fresh_person(&app, "Chi Segue").await;
     authoring::follow(&ctx(&app, &follower), target, true)
         .await
         .unwrap();
     let commenter = fresh_person(&app, "Commentatrice").await;
+    let as_commenter = ctx(&app, &commenter);
+    // A comment everyone sees, to reply to, before pre-moderation starts.
+    let parent = comments::post(
+        &as_commenter,
+        target,
+        None,
+        "Un commento visibile a cui poi si risponde.",
+        "neutro",
+    )
+    .await
+    .unwrap();
+    moderation::set_settings(&as_facilitator, PINEROLO, true, 3)
+        .await
+        .unwrap();
     let before = proposal_row(&app, target).await.comment_count;
+    assert_eq!(i64::from(before), counted_comments(&app, target).await);
     let id = comments::post(
-        &ctx(&app, &commenter),
+        &as_commenter,
         target,
         None,
         "Un commento prima nascosto e poi ripristinato.",
@@ -2330,38 +2368,87 @@ async fn a_comment_hidden_while_pending_is_counted_once_restored() {
     )
     .await
     .unwrap();
-    moderation::decide(
-        &as_facilitator,
-        "commento",
-        id,
-        ModerationDecision::Hide,
-        "Sembra spam",
+    let reply = comments::post(
+        &as_commenter,
+        target,
+        Some(parent),
+        "Una risposta in attesa, nascosta e poi ripristinata.",
+        "contro",
     )
     .await
     .unwrap();
-    moderation::decide(
-        &as_facilitator,
-        "commento",
-        id,
-        ModerationDecision::Restore,
-        "Ripensandoci, va bene",
-    )
-    .await
-    .unwrap();
-    assert_eq!(comment_row(&app, id).await.visibility, "visibile");
     assert_eq!(
         proposal_row(&app, target).await.comment_count,
-        before + 1,
-        "a comment everyone sees is counted"
+        before,
+        "comments waiting for approval are not counted"
     );
-    assert_eq!(notified_of_comment(&app, follower.id, id).await, 1);
-    // Deleting it must bring the count back, not below.
-    comments::delete(&ctx(&app, &commenter), id).await.unwrap();
+    assert_eq!(comment_row(&app, parent).await.reply_count, 0);
+
+    // Refused while pending: counted like any hidden comment.
+    for c in [id, reply] {
+        moderation::decide(
+            &as_facilitator,
+            "commento",
+            c,
+            ModerationDecision::Hide,
+            "Sembra spam",
+        )
+        .await
+        .unwrap();
+        assert_eq!(comment_row(&app, c).await.visibility, "nascosta");
+    }
+    assert_eq!(proposal_row(&app, target).await.comment_count, before + 2);
+    assert_eq!(
+        i64::from(proposal_row(&app, target).await.comment_count),
+        counted_comments(&app, target).await
+    );
+    assert_eq!(comment_row(&app, parent).await.reply_count, 1);
+
+    // Restored: counted still once.
+    for c in [id, reply] {
+        moderation::decide(
+            &as_facilitator,
+            "commento",
+            c,
+            ModerationDecision::Restore,
+            "Ripensandoci, va bene",
+        )
+        .await
+        .unwrap();
+        assert_eq!(comment_row(&app, c).await.visibility, "visibile");
+    }
+    assert_eq!(
+        proposal_row(&app, target).await.comment_count,
+        before + 2,
+        "a comment everyone sees is counted, once"
+    );
+    assert_eq!(
+        i64::from(proposal_row(&app, target).await.comment_count),
+        counted_comments(&app, target).await
+    );
+    assert_eq!(comment_row(&app, parent).await.reply_count, 1);
+    let page = comments::list(&anonymous(&app), target, None)
+        .await
+        .unwrap();
+    assert_eq!(page.total, u64::try_from(before + 2).unwrap());
+    assert_eq!(page.in_favour + page.neutral + page.against, page.total);
+    // A restore is no announcement.
+    for c in [id, reply] {
+        assert_eq!(notified_of_comment(&app, follower.id, c).await, 0);
+    }
+
+    // Deleting them brings the count back, not below.
+    comments::delete(&as_commenter, reply).await.unwrap();
+    comments::delete(&as_commenter, id).await.unwrap();
     assert_eq!(proposal_row(&app, target).await.comment_count, before);
+    assert_eq!(
+        i64::from(before),
+        counted_comments(&app, target).await,
+        "the count equals the comments that count"
+    );
 }
 
 #[tokio::test]
-#[ignore = "bug: comments::list drops pending roots after LIMIT, so the page loses its next cursor and later comments"]
 async fn pending_comments_never_cut_the_pages_of_visible_ones() {
     let app = spawn_app().await;
     let anon = anonymous(&app);
@@ -2371,7 +2458,7 @@ async fn pending_comments_never_cut_the_pages_of_visible_ones() {
         .await
         .unwrap();
     let early = fresh_person(&app, "Prima In Attesa").await;
-    comments::post(
+    let waiting = comments::post(
         &ctx(&app, &early),
         target,
         None,
@@ -2398,30 +2485,52 @@ async fn pending_comments_never_cut_the_pages_of_visible_ones() {
             .unwrap(),
         );
     }
-    let mut seen = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = comments::list(&anon, target, after.as_deref())
-            .await
-            .unwrap();
-        seen.extend(page.threads.iter().map(|c| c.id));
-        match page.next {
-            Some(next) => after = Some(next),
-            None => break,
+    async fn every_page(viewer: &Ctx, target: Uuid) -> (Vec<Uuid>, usize) {
+        let mut seen = Vec::new();
+        let mut pages = 0;
+        let mut after: Option<String> = None;
+        loop {
+            let page = comments::list(viewer, target, after.as_deref())
+                .await
+                .unwrap();
+            pages += 1;
+            assert!(page.threads.len() as u64 <= comments::PAGE_SIZE);
+            seen.extend(page.threads.iter().map(|c| c.id));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
         }
+        (seen, pages)
     }
+    let (seen, pages) = every_page(&anon, target).await;
     assert_eq!(seen, visible, "every visible comment is reachable");
+    assert_eq!(pages, 2);
+    // Its author (and a moderator) still find the waiting one, first.
+    let mut with_waiting = vec![waiting];
+    with_waiting.extend(visible.iter().copied());
+    for viewer in [ctx(&app, &early), ctx(&app, &facilitator)] {
+        assert_eq!(every_page(&viewer, target).await.0, with_waiting);
+    }
+    // Somebody else does not.
+    assert_eq!(every_page(&ctx(&app, &writer), target).await.0, visible);
 }
 
 #[tokio::test]
-#[ignore = "bug: comments::list counts pending comments in in_favour/neutral/against (not in total)"]
 async fn pending_comments_are_not_counted_by_alignment() {
     let app = spawn_app().await;
     let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
+    let target = published_in(&app, PINEROLO, "territorio-connesso").await[0];
+    let baseline = comments::list(&anonymous(&app), target, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        baseline.in_favour + baseline.neutral + baseline.against,
+        baseline.total
+    );
     moderation::set_settings(&ctx(&app, &facilitator), PINEROLO, true, 3)
         .await
         .unwrap();
-    let target = published_in(&app, PINEROLO, "territorio-connesso").await[0];
     let commenter = fresh_person(&app, "Commentatrice").await;
     comments::post(
         &ctx(&app, &commenter),
@@ -2432,19 +2541,43 @@ async fn pending_comments_are_not_counted_by_alignment() {
     )
     .await
     .unwrap();
+    for viewer in [
+        anonymous(&app),
+        ctx(&app, &commenter),
+        ctx(&app, &facilitator),
+    ] {
+        let page = comments::list(&viewer, target, None).await.unwrap();
+        assert_eq!(page.total, baseline.total);
+        assert_eq!(
+            (page.in_favour, page.neutral, page.against),
+            (baseline.in_favour, baseline.neutral, baseline.against),
+            "the alignment bar counts what the page counts"
+        );
+    }
+    // A comment everyone sees counts in both.
+    moderation::set_settings(&ctx(&app, &facilitator), PINEROLO, false, 3)
+        .await
+        .unwrap();
+    comments::post(
+        &ctx(&app, &commenter),
+        target,
+        None,
+        "Un parere contrario, subito visibile.",
+        "contro",
+    )
+    .await
+    .unwrap();
     let page = comments::list(&anonymous(&app), target, None)
         .await
         .unwrap();
-    assert_eq!(page.total, 0);
+    assert_eq!(page.total, baseline.total + 1);
     assert_eq!(
-        page.in_favour + page.neutral + page.against,
-        page.total,
-        "the alignment bar counts what the page counts"
+        (page.in_favour, page.neutral, page.against),
+        (baseline.in_favour, baseline.neutral, baseline.against + 1)
     );
 }
 
 #[tokio::test]
-#[ignore = "bug: approving a pending comment notifies its own author (proposal_event skips the moderator, not the author)"]
 async fn approving_a_comment_does_not_notify_its_own_author() {
     let app = spawn_app().await;
     let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
@@ -2458,6 +2591,10 @@ async fn approving_a_comment_does_not_notify_its_own_author() {
     )
     .await
     .unwrap();
+    let follower = fresh_person(&app, "Chi Segue").await;
+    for who in [&follower, &facilitator] {
+        authoring::follow(&ctx(&app, who), own, true).await.unwrap();
+    }
     moderation::set_settings(&as_facilitator, PINEROLO, true, 3)
         .await
         .unwrap();
@@ -2470,6 +2607,11 @@ async fn approving_a_comment_does_not_notify_its_own_author() {
     )
     .await
     .unwrap();
+    assert_eq!(
+        notified_of_comment(&app, follower.id, id).await,
+        0,
+        "nobody hears of a comment waiting for approval"
+    );
     moderation::decide(
         &as_facilitator,
         "commento",
@@ -2484,10 +2626,19 @@ async fn approving_a_comment_does_not_notify_its_own_author() {
         0,
         "nobody is told about their own comment"
     );
+    assert_eq!(
+        notified_of_comment(&app, facilitator.id, id).await,
+        0,
+        "nor about the comment they approved"
+    );
+    assert_eq!(
+        notified_of_comment(&app, follower.id, id).await,
+        1,
+        "the followers are told once it is approved"
+    );
 }
 
 #[tokio::test]
-#[ignore = "bug: dashboard::overview counts withdrawn proposals (and their supports); the process page does not"]
 async fn the_dashboard_leaves_out_withdrawn_proposals_like_the_process_page() {
     let app = spawn_app().await;
     let alessandria = process_row(&app, ALESSANDRIA).await;
@@ -2506,26 +2657,44 @@ async fn the_dashboard_leaves_out_withdrawn_proposals_like_the_process_page() {
         .await
         .unwrap()
         .stats;
+    let id = Value::from(alessandria.id);
     let expected = count_sql(
         &app,
         "SELECT COUNT(*) FROM proposals WHERE process_id = ? \
          AND visibility = 'visibile' AND state <> 'withdrawn'",
-        vec![Value::from(alessandria.id)],
+        vec![id.clone()],
     )
     .await;
     assert_eq!(stats.proposals as i64, expected);
     assert_eq!(dash.proposals, stats.proposals);
+    let supports = count_sql(
+        &app,
+        "SELECT COUNT(*) FROM supports s JOIN proposals p ON p.id = s.proposal_id \
+         WHERE p.process_id = ? AND p.visibility = 'visibile' AND p.state <> 'withdrawn'",
+        vec![id.clone()],
+    )
+    .await;
+    assert_eq!(dash.supports as i64, supports);
     assert_eq!(dash.supports, stats.supports);
+    let comments = count_sql(
+        &app,
+        "SELECT COUNT(*) FROM comments c JOIN proposals p ON p.id = c.proposal_id \
+         WHERE p.process_id = ? AND p.visibility = 'visibile' AND p.state <> 'withdrawn' \
+         AND c.visibility = 'visibile' AND c.deleted_at IS NULL",
+        vec![id],
+    )
+    .await;
+    assert_eq!(dash.comments as i64, comments);
 }
 
 #[tokio::test]
-#[ignore = "bug: counter::claim moves the record's supports without the platform limit, so a person can hold more supports in a platform than its limit (7 of 5 here)"]
 async fn a_claim_never_leaves_more_supports_than_the_platform_allows() {
     let app = spawn_app().await;
     let staff = with_role(&app, "Sportellista", Role::Staff, None, None).await;
     let mobilita = published_in(&app, ALESSANDRIA, "mobilita").await;
+    assert!(mobilita.len() >= 7);
     let online = fresh_person(&app, "Maria Rossi online").await;
-    for id in &mobilita[..5] {
+    for id in &mobilita[..3] {
         assert!(
             supports::give(&ctx(&app, &online), *id)
                 .await
@@ -2536,21 +2705,63 @@ async fn a_claim_never_leaves_more_supports_than_the_platform_allows() {
     let receipt = counter::record(&ctx(&app, &staff), "Maria Rossi", "carta_identita", "")
         .await
         .unwrap();
-    // At the counter she supports five of the same platform: three she also
-    // supports online (dropped at the claim as duplicates) and two new ones.
-    for id in &mobilita[2..7] {
-        counter::support(&ctx(&app, &staff), receipt.record_id, *id)
-            .await
-            .unwrap();
+    // At the counter she supports five of the same platform, one after the
+    // other: two she also supports online (dropped at the claim as
+    // duplicates) and three new ones.
+    for id in &mobilita[1..6] {
+        assert!(
+            counter::support(&ctx(&app, &staff), receipt.record_id, *id)
+                .await
+                .unwrap()
+                .changed
+        );
     }
-    counter::claim(&ctx(&app, &online), &receipt.claim_code)
+    // Online, she then gives a fourth, the newest of all.
+    assert!(
+        supports::give(&ctx(&app, &online), mobilita[6])
+            .await
+            .unwrap()
+            .changed
+    );
+    let outcome = counter::claim(&ctx(&app, &online), &receipt.claim_code)
         .await
         .unwrap();
-    let held = support::Entity::find()
+    // Four online and three from the counter make seven of five: the
+    // counter's go first, newest first.
+    assert_eq!(
+        outcome,
+        ClaimOutcome {
+            proposals: 0,
+            supports: 1,
+            duplicates_dropped: 2,
+            over_limit_dropped: 2,
+        }
+    );
+    let held: HashSet<Uuid> = support::Entity::find()
         .filter(support::Column::UserId.eq(online.id))
         .filter(support::Column::ProposalId.is_in(mobilita.clone()))
-        .count(&app.db)
+        .all(&app.db)
         .await
-        .unwrap();
-    assert!(held <= 5, "{held} supports in a platform that allows 5");
+        .unwrap()
+        .into_iter()
+        .map(|s| s.proposal_id)
+        .collect();
+    assert_eq!(held.len(), 5, "exactly the platform's limit");
+    assert_eq!(
+        held,
+        [0, 1, 2, 3, 6].into_iter().map(|n| mobilita[n]).collect(),
+        "her own supports stay, and the counter's oldest"
+    );
+    for id in &mobilita {
+        assert_eq!(
+            proposal_row(&app, *id).await.support_count as u64,
+            supports_rows(&app, *id).await,
+            "{id}: the counter equals the rows"
+        );
+    }
+    let viewer = proposals::detail(&ctx(&app, &online), mobilita[6])
+        .await
+        .unwrap()
+        .viewer;
+    assert_eq!(viewer.supports_used, Some((5, 5)));
 }

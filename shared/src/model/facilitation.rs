@@ -452,3 +452,260 @@ pub struct ClaimOutcome {
     /// (counting those given online): taken back, newest first.
     pub over_limit_dropped: u64,
 }
+
+/// A text field with length bounds (trimmed; single line unless `multiline`).
+fn bounded(text: &str, min: usize, max: usize, multiline: bool) -> Result<String, FieldProblem> {
+    let text = text.trim();
+    let length = text.chars().count();
+    if length == 0 && min > 0 {
+        Err(FieldProblem::Empty)
+    } else if length < min {
+        Err(FieldProblem::TooShort { min })
+    } else if length > max {
+        Err(FieldProblem::TooLong { max })
+    } else if !multiline && text.contains(['\n', '\r']) {
+        Err(FieldProblem::Malformed)
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// A URL key: 2 to 80 of `a-z`, `0-9` and `-`.
+pub fn parse_slug(text: &str) -> Result<String, FieldProblem> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(FieldProblem::Empty)
+    } else if text.len() < 2 {
+        Err(FieldProblem::TooShort { min: 2 })
+    } else if text.len() > 80 {
+        Err(FieldProblem::TooLong { max: 80 })
+    } else if !text
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        Err(FieldProblem::Malformed)
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// Collects the first problem of each field.
+struct Problems(Vec<(&'static str, FieldProblem)>);
+
+impl Problems {
+    fn take<T: Default>(&mut self, field: &'static str, result: Result<T, FieldProblem>) -> T {
+        result
+            .map_err(|problem| self.0.push((field, problem)))
+            .unwrap_or_default()
+    }
+
+    fn done<T>(self, value: T) -> Result<T, Vec<(&'static str, FieldProblem)>> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.0)
+        }
+    }
+}
+
+/// A process as facilitators describe it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessInput {
+    pub slug: String,
+    pub title: String,
+    pub organization: String,
+    /// `comunale` or `metropolitano`.
+    pub scope: String,
+    pub summary: String,
+    pub description_md: String,
+}
+
+impl ProcessInput {
+    /// Parses the form; every problem names its field.
+    pub fn parse(
+        slug: &str,
+        title: &str,
+        organization: &str,
+        scope: &str,
+        summary: &str,
+        description: &str,
+    ) -> Result<Self, Vec<(&'static str, FieldProblem)>> {
+        let mut p = Problems(Vec::new());
+        let value = Self {
+            slug: p.take("slug", parse_slug(slug)),
+            title: p.take("titolo", bounded(title, 5, 200, false)),
+            organization: p.take("ente", bounded(organization, 2, 200, false)),
+            scope: p.take(
+                "ambito",
+                match scope.trim() {
+                    s @ ("comunale" | "metropolitano") => Ok(s.to_owned()),
+                    _ => Err(FieldProblem::NotRecognized),
+                },
+            ),
+            summary: p.take("sintesi", bounded(summary, 10, 500, true)),
+            description_md: p.take("descrizione", bounded(description, 0, 50_000, true)),
+        };
+        p.done(value)
+    }
+}
+
+/// A phase as facilitators describe it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseInput {
+    pub kind: crate::model::PhaseKind,
+    pub title: String,
+    pub description_md: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+impl PhaseInput {
+    /// Parses the form (dates as `YYYY-MM-DD`, the end not before the start).
+    pub fn parse(
+        kind: &str,
+        title: &str,
+        description: &str,
+        starts_on: &str,
+        ends_on: &str,
+    ) -> Result<Self, Vec<(&'static str, FieldProblem)>> {
+        let mut p = Problems(Vec::new());
+        let date = |text: &str| {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+                if text.trim().is_empty() {
+                    FieldProblem::Empty
+                } else {
+                    FieldProblem::Malformed
+                }
+            })
+        };
+        let kind = crate::model::PhaseKind::parse(kind.trim()).ok_or(FieldProblem::NotRecognized);
+        let kind = match kind {
+            Ok(kind) => kind,
+            Err(problem) => {
+                p.0.push(("tipo", problem));
+                crate::model::PhaseKind::Information
+            }
+        };
+        let title = p.take("titolo", bounded(title, 3, 200, false));
+        let description_md = p.take("descrizione", bounded(description, 0, 20_000, true));
+        let starts = date(starts_on);
+        let ends = date(ends_on);
+        let (starts_on, ends_on) = match (starts, ends) {
+            (Ok(s), Ok(e)) if e < s => {
+                p.0.push(("fine", FieldProblem::Malformed));
+                (s, e)
+            }
+            (Ok(s), Ok(e)) => (s, e),
+            (s, e) => {
+                if let Err(problem) = s {
+                    p.0.push(("inizio", problem));
+                }
+                if let Err(problem) = e {
+                    p.0.push(("fine", problem));
+                }
+                (NaiveDate::MIN, NaiveDate::MIN)
+            }
+        };
+        p.done(Self {
+            kind,
+            title,
+            description_md,
+            starts_on,
+            ends_on,
+        })
+    }
+}
+
+/// A strategic direction, platform or zone as facilitators describe it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicInput {
+    /// Slug (platforms, zones) or code (directions).
+    pub key: String,
+    pub title: String,
+    /// The motto of a direction; unused otherwise.
+    pub motto: String,
+    pub description_md: String,
+    /// A platform's direction code.
+    pub direction: Option<String>,
+}
+
+impl TopicInput {
+    /// Parses the form. Directions have codes (1 to 10 letters or digits),
+    /// platforms and zones slugs.
+    pub fn parse(
+        is_direction: bool,
+        key: &str,
+        title: &str,
+        motto: &str,
+        description: &str,
+        direction: &str,
+    ) -> Result<Self, Vec<(&'static str, FieldProblem)>> {
+        let mut p = Problems(Vec::new());
+        let key = if is_direction {
+            p.take(
+                "codice",
+                bounded(key, 1, 10, false).and_then(|k| {
+                    if k.chars().all(|c| c.is_ascii_alphanumeric()) {
+                        Ok(k)
+                    } else {
+                        Err(FieldProblem::Malformed)
+                    }
+                }),
+            )
+        } else {
+            p.take("slug", parse_slug(key))
+        };
+        let value = Self {
+            key,
+            title: p.take("titolo", bounded(title, 2, 200, false)),
+            motto: p.take("motto", bounded(motto, 0, 200, false)),
+            description_md: p.take("descrizione", bounded(description, 0, 20_000, true)),
+            direction: Some(direction.trim().to_owned()).filter(|d| !d.is_empty()),
+        };
+        p.done(value)
+    }
+}
+
+/// A phase in the editor, with what may still change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditablePhase {
+    pub id: Uuid,
+    pub kind: crate::model::PhaseKind,
+    pub title: String,
+    pub description_md: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    /// Not started yet: its kind may change and it may be removed.
+    pub upcoming: bool,
+}
+
+/// A direction, platform or zone in the editor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditableTopic {
+    pub id: Uuid,
+    pub key: String,
+    pub title: String,
+    pub motto: String,
+    pub description_md: String,
+    pub direction: Option<String>,
+}
+
+/// Someone facilitating one platform.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformFacilitator {
+    pub assignment_id: Uuid,
+    pub name: String,
+    pub email: Option<String>,
+    pub platform: NamedRef,
+}
+
+/// Everything the process editor shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessEditor {
+    pub process: ProcessInput,
+    pub phases: Vec<EditablePhase>,
+    pub directions: Vec<EditableTopic>,
+    pub platforms: Vec<EditableTopic>,
+    pub zones: Vec<EditableTopic>,
+    pub facilitators: Vec<PlatformFacilitator>,
+}

@@ -104,6 +104,15 @@ pub enum Operation {
     ProposeForVisitor,
     SupportForVisitor,
     ClaimCounterRecord,
+    // Setting up a process.
+    CreateProcess,
+    EditProcess,
+    ViewProcessEditor,
+    SavePhase,
+    DeletePhase,
+    SaveTopic,
+    AssignPlatformFacilitator,
+    RemovePlatformFacilitator,
 }
 
 /// What an operation is about, for roles held within a process or platform.
@@ -133,7 +142,7 @@ enum Audience {
 
 impl Operation {
     /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 81] = [
+    pub const ALL: [Operation; 89] = [
         Operation::ListProcesses,
         Operation::ViewProcess,
         Operation::ViewPlatform,
@@ -215,6 +224,14 @@ impl Operation {
         Operation::ProposeForVisitor,
         Operation::SupportForVisitor,
         Operation::ClaimCounterRecord,
+        Operation::CreateProcess,
+        Operation::EditProcess,
+        Operation::ViewProcessEditor,
+        Operation::SavePhase,
+        Operation::DeletePhase,
+        Operation::SaveTopic,
+        Operation::AssignPlatformFacilitator,
+        Operation::RemovePlatformFacilitator,
     ];
 
     /// The service function that runs it, as `module::function`.
@@ -302,6 +319,14 @@ impl Operation {
             ProposeForVisitor => "counter::propose",
             SupportForVisitor => "counter::support",
             ClaimCounterRecord => "counter::claim",
+            CreateProcess => "editing::create_process",
+            EditProcess => "editing::update_process",
+            ViewProcessEditor => "editing::editor",
+            SavePhase => "editing::save_phase",
+            DeletePhase => "editing::delete_phase",
+            SaveTopic => "editing::save_topic",
+            AssignPlatformFacilitator => "editing::assign_facilitator",
+            RemovePlatformFacilitator => "editing::remove_facilitator",
         }
     }
 
@@ -366,6 +391,14 @@ impl Operation {
             ProposeForVisitor => Audience::Staff,
             SupportForVisitor => Audience::Staff,
             ClaimCounterRecord => Audience::SignedIn,
+            CreateProcess => Audience::Admins,
+            EditProcess => Audience::ProcessFacilitators,
+            ViewProcessEditor => Audience::ProcessFacilitators,
+            SavePhase => Audience::ProcessFacilitators,
+            DeletePhase => Audience::ProcessFacilitators,
+            SaveTopic => Audience::ProcessFacilitators,
+            AssignPlatformFacilitator => Audience::ProcessFacilitators,
+            RemovePlatformFacilitator => Audience::ProcessFacilitators,
         }
     }
 }
@@ -583,6 +616,14 @@ mod tests {
             ProposeForVisitor => "nnnYnnnnnYn",
             SupportForVisitor => "nnnYnnnnnYn",
             ClaimCounterRecord => "nYYYYYYYYYn",
+            CreateProcess => "nnnnnnnnnYn",
+            EditProcess => "nnnnnnYnnYn",
+            ViewProcessEditor => "nnnnnnYnnYn",
+            SavePhase => "nnnnnnYnnYn",
+            DeletePhase => "nnnnnnYnnYn",
+            SaveTopic => "nnnnnnYnnYn",
+            AssignPlatformFacilitator => "nnnnnnYnnYn",
+            RemovePlatformFacilitator => "nnnnnnYnnYn",
         }
     }
 
@@ -595,7 +636,14 @@ mod tests {
             | Operation::SetPhaseSettings
             | Operation::BlockPerson
             | Operation::UnblockPerson
-            | Operation::SetModerationSettings => Scope::Process(PROCESS),
+            | Operation::SetModerationSettings
+            | Operation::EditProcess
+            | Operation::ViewProcessEditor
+            | Operation::SavePhase
+            | Operation::DeletePhase
+            | Operation::SaveTopic
+            | Operation::AssignPlatformFacilitator
+            | Operation::RemovePlatformFacilitator => Scope::Process(PROCESS),
             Operation::AnswerProposal
             | Operation::ModerateContent
             | Operation::ViewModerationQueue
