@@ -335,9 +335,7 @@ pub async fn search(ctx: &Ctx, text: &str) -> Result<Vec<CounterRecordDto>, Serv
         let pattern = format!(
             "%{}%",
             text.to_lowercase()
-                .replace('\\', "")
-                .replace('%', "")
-                .replace('_', "")
+                .replace(['\\', '%', '_'], "")
         );
         select = select.filter(Expr::cust_with_values(
             match ctx.db.get_database_backend() {

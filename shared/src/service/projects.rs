@@ -153,7 +153,7 @@ pub async fn merge(
     let moved = proposal::Entity::update_many()
         .col_expr(
             proposal::Column::PremergeState,
-            Expr::col(proposal::Column::State).into(),
+            Expr::col(proposal::Column::State),
         )
         .col_expr(
             proposal::Column::State,
