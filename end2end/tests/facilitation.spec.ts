@@ -1,5 +1,5 @@
 import { test, expect } from './support/fixtures';
-import { DEMO_PASSWORD, signIn, submitAndWait } from './support/accounts';
+import { DEMO_ADMIN, DEMO_PASSWORD, signIn, submitAndWait } from './support/accounts';
 import type { Page } from '@playwright/test';
 
 const AUTHOR = 'citizen-2@demo.piazza.invalid';
@@ -207,5 +207,62 @@ test.describe('facilitation', () => {
     await settle();
     await expect(page.locator('.assisted-note')).toContainText('Registrata allo sportello');
     await expect(page.locator('main')).toContainText('Maria R.');
+  });
+
+  test('an administrator creates a process and sets up a phase, a platform and its facilitator', async ({ page, axe, settle }, testInfo) => {
+    const slug = `percorso-prova-${testInfo.project.name}-${Date.now()}`;
+    await signIn(page, DEMO_ADMIN, DEMO_PASSWORD);
+    await page.goto('/amministrazione/percorsi/nuovo');
+    await settle();
+    await axe('new process');
+    await page.locator('#nuovo-percorso-slug').fill('Con Spazi');
+    await page.locator('#nuovo-percorso-titolo').fill('Bilancio partecipativo di prova');
+    await page.locator('#nuovo-percorso-ente').fill('Comune di Prova');
+    await page.locator('#nuovo-percorso-sintesi').fill('Un percorso creato dai test del browser.');
+    await page.getByRole('button', { name: 'Crea il percorso' }).click();
+    await expect(page.getByRole('alert')).toContainText('«Indirizzo breve»');
+    await settle();
+    await page.locator('#nuovo-percorso-slug').fill(slug);
+    await page.locator('#nuovo-percorso-titolo').fill('Bilancio partecipativo di prova');
+    await page.locator('#nuovo-percorso-ente').fill('Comune di Prova');
+    await page.locator('#nuovo-percorso-sintesi').fill('Un percorso creato dai test del browser.');
+    await submitAndWait(page, () => page.getByRole('button', { name: 'Crea il percorso' }).click(), new RegExp(`/processi/${slug}/modifica`));
+    await settle();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Modifica il percorso');
+    await axe('process editor');
+
+    // A phase.
+    const today = new Date();
+    const iso = (d: Date) => d.toISOString().slice(0, 10);
+    await page.locator('details:has(#fase-nuova) > summary').click();
+    await page.locator('#fase-nuova-tipo').selectOption('proposals');
+    await page.locator('#fase-nuova-titolo').fill('Raccolta delle proposte');
+    await page.locator('#fase-nuova-inizio').fill(iso(new Date(today.getTime() + 5 * 86400000)));
+    await page.locator('#fase-nuova-fine').fill(iso(new Date(today.getTime() + 30 * 86400000)));
+    await submitAndWait(page, () => page.locator('#fase-nuova button[type=submit]').click(), /esito=salvata/);
+    await settle();
+    await expect(page.locator('#fasi')).toContainText('Raccolta delle proposte');
+
+    // A platform.
+    await page.locator('details:has(#piattaforma-nuova) > summary').click();
+    await page.locator('#piattaforma-nuova-chiave').fill('scuole');
+    await page.locator('#piattaforma-nuova-titolo').fill('Scuole e giovani');
+    await submitAndWait(page, () => page.locator('#piattaforma-nuova button[type=submit]').click(), /esito=salvata/);
+    await settle();
+    await expect(page.locator('#piattaforma')).toContainText('Scuole e giovani');
+
+    // Its facilitator.
+    await page.locator('#facilitatore-piattaforma').selectOption('scuole');
+    await page.locator('#facilitatore-email').fill('citizen-2@demo.piazza.invalid');
+    await submitAndWait(page, () => page.getByRole('button', { name: 'Assegna come facilitatore della piattaforma' }).click(), /esito=ruolo-assegnato/);
+    await settle();
+    await expect(page.locator('#facilitatori')).toContainText('Scuole e giovani');
+    await axe('process editor after set-up');
+
+    // The public page shows it.
+    await page.goto(`/processi/${slug}`);
+    await settle();
+    await expect(page.locator('main')).toContainText('Raccolta delle proposte');
+    await expect(page.locator('main')).toContainText('Scuole e giovani');
   });
 });

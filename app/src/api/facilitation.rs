@@ -31,7 +31,10 @@ fn back_to(back: Option<&str>, fallback: &str, outcome: &str) {
         None => (path, String::new()),
     };
     let path = path.split('?').next().unwrap_or(path);
-    leptos_axum::redirect(&format!("{path}?esito={outcome}{anchor}"));
+    // A query never seen before, so the page reloads its data even when the
+    // same action runs twice in a row.
+    let nonce = chrono::Utc::now().timestamp_millis();
+    leptos_axum::redirect(&format!("{path}?esito={outcome}&v={nonce}{anchor}"));
 }
 
 #[cfg(feature = "ssr")]

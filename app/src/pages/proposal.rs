@@ -176,7 +176,7 @@ fn Images(detail: ProposalDetail) -> impl IntoView {
                 "troppo-grande" => tu_string!(i18n, problem.too_large, max = 5).to_string(),
                 "descrizione" => format!(
                     "«{}» {}",
-                    tu_string!(i18n, field.descrizione),
+                    tu_string!(i18n, take.image_alt_label),
                     tu_string!(i18n, problem.too_short, min = 3)
                 ),
                 _ => format!(
@@ -222,7 +222,7 @@ fn Images(detail: ProposalDetail) -> impl IntoView {
                         <input class="form-control" type="file" id="immagine-nuova-file" name="immagine" accept="image/png,image/jpeg,image/webp" required=true aria-describedby="immagine-nuova-file-hint" />
                     </div>
                     <div class="form-group">
-                        <label for="immagine-nuova-descrizione">{tu_string!(i18n, field.descrizione)}</label>
+                        <label for="immagine-nuova-descrizione">{tu_string!(i18n, take.image_alt_label)}</label>
                         <p class="form-hint" id="immagine-nuova-descrizione-hint">{tu_string!(i18n, take.image_alt_hint)}</p>
                         <input class="form-control" type="text" id="immagine-nuova-descrizione" name="descrizione" maxlength="300" required=true aria-describedby="immagine-nuova-descrizione-hint" />
                     </div>

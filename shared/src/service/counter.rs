@@ -332,11 +332,7 @@ pub async fn search(ctx: &Ctx, text: &str) -> Result<Vec<CounterRecordDto>, Serv
     let text: String = text.trim().chars().take(60).collect();
     let mut select = counter_record::Entity::find();
     if !text.is_empty() {
-        let pattern = format!(
-            "%{}%",
-            text.to_lowercase()
-                .replace(['\\', '%', '_'], "")
-        );
+        let pattern = format!("%{}%", text.to_lowercase().replace(['\\', '%', '_'], ""));
         select = select.filter(Expr::cust_with_values(
             match ctx.db.get_database_backend() {
                 sea_orm::DatabaseBackend::Postgres => "LOWER(full_name) LIKE $1",
