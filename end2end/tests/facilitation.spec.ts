@@ -35,7 +35,7 @@ test.describe('facilitation', () => {
     const preview = page.locator('#anteprima');
     await expect(preview).toContainText('Che cosa cambia passando alla fase successiva');
     await expect(preview).toContainText('Si apre:');
-    await expect(preview).toContainText('persone che seguono proposte del percorso riceveranno una notifica');
+    await expect(preview).toContainText('Persone che seguono proposte del percorso e riceveranno una notifica');
     const opening = (await preview.locator('li').nth(1).innerText()).match(/«(.+)»/)?.[1];
     expect(opening, 'the preview names the phase that opens').toBeTruthy();
     await axe('process page with the transition preview');
@@ -253,7 +253,7 @@ test.describe('facilitation', () => {
 
     // Its facilitator.
     await page.locator('#facilitatore-piattaforma').selectOption('scuole');
-    await page.locator('#facilitatore-email').fill('citizen-2@demo.piazza.invalid');
+    await page.locator('#facilitatore-email').fill('council-milano@demo.piazza.invalid');
     await submitAndWait(page, () => page.getByRole('button', { name: 'Assegna come facilitatore della piattaforma' }).click(), /esito=ruolo-assegnato/);
     await settle();
     await expect(page.locator('#facilitatori')).toContainText('Scuole e giovani');

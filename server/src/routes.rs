@@ -178,12 +178,14 @@ async fn upload_image(
     }
 }
 
-/// `GET /immagini/{id}`: an attached image, with its type, cached for good
-/// (an id never changes content), never sniffed or run as a document.
+/// `GET /immagini/{id}`: an attached image, with its type, never sniffed or
+/// run as a document. Caches revalidate every time (a 304 by ETag costs
+/// nothing), so an image whose proposal the moderators hide stops showing.
 async fn serve_image(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     let Ok(id) = uuid::Uuid::try_parse(&id) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -191,6 +193,21 @@ async fn serve_image(
     let ctx = Ctx::new(state.db.clone(), actor);
     let store = attachments::FileStore::new(&state.config.upload_dir);
     match attachments::get(&ctx, &store, id).await {
+        Ok(file)
+            if headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.trim_matches('"') == file.sha256) =>
+        {
+            (
+                StatusCode::NOT_MODIFIED,
+                [
+                    (header::ETAG, format!("\"{}\"", file.sha256)),
+                    (header::CACHE_CONTROL, "no-cache".to_owned()),
+                ],
+            )
+                .into_response()
+        }
         Ok(file) => (
             [
                 (header::CONTENT_TYPE, file.content_type),
@@ -198,10 +215,7 @@ async fn serve_image(
                     header::CONTENT_DISPOSITION,
                     format!("inline; filename=\"{}\"", file.file_name.replace('"', "")),
                 ),
-                (
-                    header::CACHE_CONTROL,
-                    "public, max-age=31536000, immutable".to_owned(),
-                ),
+                (header::CACHE_CONTROL, "no-cache".to_owned()),
                 (header::ETAG, format!("\"{}\"", file.sha256)),
                 (
                     header::CONTENT_SECURITY_POLICY,

@@ -22,19 +22,38 @@ fn parse_id(raw: &str, field: &str) -> Result<uuid::Uuid, ApiError> {
 /// Redirects to `back` (a path of this site, else `fallback`) with an outcome.
 #[cfg(feature = "ssr")]
 fn back_to(back: Option<&str>, fallback: &str, outcome: &str) {
-    let path = back
-        .map(str::trim)
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains(['\\', '\r', '\n']))
-        .unwrap_or(fallback);
+    // Only a path of this site, in a strict alphabet: no scheme, no host,
+    // no whitespace or control characters a browser might skip.
+    let safe = |p: &&str| {
+        p.starts_with('/')
+            && !p[1..].starts_with(['/', '\\'])
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/-_.~#?=&%".contains(c))
+    };
+    let path = back.map(str::trim).filter(safe).unwrap_or(fallback);
     let (path, anchor) = match path.split_once('#') {
         Some((path, anchor)) => (path, format!("#{anchor}")),
         None => (path, String::new()),
     };
-    let path = path.split('?').next().unwrap_or(path);
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    // A platform's page stays that platform's page.
+    let platform = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("piattaforma="))
+        .filter(|slug| {
+            !slug.is_empty()
+                && slug
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+        .map(|slug| format!("piattaforma={slug}&"))
+        .unwrap_or_default();
     // A query never seen before, so the page reloads its data even when the
     // same action runs twice in a row.
     let nonce = chrono::Utc::now().timestamp_millis();
-    leptos_axum::redirect(&format!("{path}?esito={outcome}&v={nonce}{anchor}"));
+    leptos_axum::redirect(&format!(
+        "{path}?{platform}esito={outcome}&v={nonce}{anchor}"
+    ));
 }
 
 #[cfg(feature = "ssr")]

@@ -271,9 +271,9 @@ fn PhaseForm(slug: String, phase: Option<EditablePhase>) -> impl IntoView {
                 <input type="hidden" name="process" value=slug />
                 <input type="hidden" name="fase" value=phase_id />
                 <div class="form-group">
-                    <label for=id_tipo.clone()>{tu_string!(i18n, field.tipo_fase)}</label>
                     {if upcoming {
                         view! {
+                            <label for=id_tipo.clone()>{tu_string!(i18n, field.tipo_fase)}</label>
                             <select class="form-control" id=id_tipo.clone() name="tipo">
                                 {PhaseKind::ALL.iter().map(|k| view! { <option value=k.as_str() selected=Some(*k) == current_kind>{phase_kind(i18n, *k)}</option> }).collect_view()}
                             </select>
@@ -283,7 +283,7 @@ fn PhaseForm(slug: String, phase: Option<EditablePhase>) -> impl IntoView {
                         let kind = current_kind.unwrap_or(PhaseKind::Information);
                         view! {
                             <input type="hidden" name="tipo" value=kind.as_str() />
-                            <p id=id_tipo.clone()>{phase_kind(i18n, kind)} " " <span class="small">{tu_string!(i18n, facil.kind_fixed)}</span></p>
+                            <p id=id_tipo.clone()><strong>{tu_string!(i18n, field.tipo_fase)} ": "</strong>{phase_kind(i18n, kind)} " " <span class="small">{tu_string!(i18n, facil.kind_fixed)}</span></p>
                         }
                         .into_any()
                     }}

@@ -122,7 +122,10 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
         </nav>
         <p>
             {dashboard.current_phase.clone().map(|phase| view! { {tu_string!(i18n, facil.current_phase, phase = phase).to_string()} " · " })}
-            <a href=format!("/processi/{slug}/moderazione")>{tu_string!(i18n, facil.queue_link, n = dashboard.queue_total).to_string()}</a>
+            <a href=match &dashboard.platform {
+                Some(p) => format!("/processi/{slug}/moderazione?piattaforma={}", p.key),
+                None => format!("/processi/{slug}/moderazione"),
+            }>{tu_string!(i18n, facil.queue_link, n = dashboard.queue_total).to_string()}</a>
             " · "
             <a href=format!("/processi/{slug}/registro-moderazione")>{tu_string!(i18n, facil.public_log)}</a>
         </p>
@@ -564,7 +567,11 @@ pub fn ModerationPage() -> impl IntoView {
 fn QueueView(queue: ModerationQueue) -> impl IntoView {
     let i18n = use_i18n();
     let slug = queue.process.key.clone();
-    let here = format!("/processi/{slug}/moderazione");
+    let here = match &queue.platform {
+        Some(p) => format!("/processi/{slug}/moderazione?piattaforma={}", p.key),
+        None => format!("/processi/{slug}/moderazione"),
+    };
+    let can_block = queue.can_block;
     let title = tu_string!(i18n, facil.moderation).to_owned();
     let settings = ServerAction::<SetModerationSettings>::new();
     let settings_error = action_error(settings);
@@ -596,7 +603,7 @@ fn QueueView(queue: ModerationQueue) -> impl IntoView {
     let entries = queue
         .items
         .iter()
-        .map(|item| view! { <QueueEntry item=item.clone() slug=slug.clone() back=here.clone() /> })
+        .map(|item| view! { <QueueEntry item=item.clone() slug=slug.clone() back=here.clone() can_block /> })
         .collect_view();
     view! {
         <Title text=title.clone() />
@@ -629,7 +636,7 @@ fn QueueView(queue: ModerationQueue) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{tu_string!(i18n, facil.settings_save)}</button>
             </ActionForm>
         </section>
-        <section aria-labelledby="bloccati-titolo" id="bloccati">
+        <section aria-labelledby="bloccati-titolo" id="bloccati" hidden=!can_block>
             <h2 id="bloccati-titolo">{tu_string!(i18n, facil.blocked_people)}</h2>
             {queue.blocked.is_empty().then(|| view! { <p>{tu_string!(i18n, facil.nobody_blocked)}</p> })}
             <FormAlert error=unblock_error form_id="sblocca" />
@@ -641,7 +648,7 @@ fn QueueView(queue: ModerationQueue) -> impl IntoView {
 }
 
 #[component]
-fn QueueEntry(item: QueueItem, slug: String, back: String) -> impl IntoView {
+fn QueueEntry(item: QueueItem, slug: String, back: String, can_block: bool) -> impl IntoView {
     let i18n = use_i18n();
     let block = ServerAction::<BlockPerson>::new();
     let block_error = action_error(block);
@@ -668,7 +675,7 @@ fn QueueEntry(item: QueueItem, slug: String, back: String) -> impl IntoView {
                     </ul>
                 })}
                 <ModerateForm kind=item.target_kind id=target.clone() back=format!("{back}#coda") visibility=item.visibility reports=item.report_count />
-                {item.author_id.map(|author| view! {
+                {item.author_id.filter(|_| can_block).map(|author| view! {
                     <details class="block-form">
                         <summary>{tu_string!(i18n, facil.block)}</summary>
                         <FormAlert error=block_error form_id=alert_id />

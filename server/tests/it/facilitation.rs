@@ -29,8 +29,8 @@ use shared::service::entity::{
     process_block, project, proposal, report, role_assignment, support, user,
 };
 use shared::service::{
-    Actor, Ctx, Person, ServiceError, authoring, comments, counter, dashboard, moderation, phases,
-    processes, projects, proposals, supports,
+    Actor, Ctx, Person, ServiceError, authoring, comments, counter, dashboard, moderation,
+    notifications, phases, processes, projects, proposals, supports,
 };
 use uuid::Uuid;
 
@@ -539,11 +539,10 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     let entry = logged(&log.entries, ModerationAction::AutoHidden, &link)
         .expect("the log records the automatic hiding");
     assert_eq!(entry.target_kind, TargetKind::Proposal);
-    assert_eq!(
-        entry.target_label,
-        "Bacheca digitale per gli annunci del quartiere"
-    );
+    // The log names it neutrally: it must not republish what it hides.
+    assert_eq!(entry.target_label, "Una proposta");
     let log_text = serde_json::to_string(&log).unwrap();
+    assert!(!log_text.contains("Bacheca digitale per gli annunci del quartiere"));
     for reporter in [&first, &second] {
         assert!(!log_text.contains(&reporter.display_name), "{log_text}");
         assert!(!log_text.contains(&reporter.id.to_string()));
@@ -2764,4 +2763,110 @@ async fn a_claim_never_leaves_more_supports_than_the_platform_allows() {
         .unwrap()
         .viewer;
     assert_eq!(viewer.supports_used, Some((5, 5)));
+}
+
+/// What a moderator takes out of sight stays out of sight everywhere, and
+/// approved text cannot be rewritten past pre-moderation.
+#[tokio::test]
+async fn content_out_of_sight_leaks_nowhere_and_edits_wait_for_approval_again() {
+    let app = spawn_app().await;
+    let anon = anonymous(&app);
+    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
+    let as_facilitator = ctx(&app, &facilitator);
+    let author = fresh_person(&app, "Autrice Da Moderare").await;
+    let other = fresh_person(&app, "Altro Lettore").await;
+    let title = "Sportello digitale nelle biblioteche di quartiere";
+    let id = authoring::create(
+        &ctx(&app, &author),
+        PINEROLO,
+        "servizi-online",
+        &input(title),
+    )
+    .await
+    .unwrap();
+    comments::post(
+        &ctx(&app, &other),
+        id,
+        None,
+        "Ottima idea davvero",
+        "favore",
+    )
+    .await
+    .unwrap();
+
+    moderation::decide(
+        &as_facilitator,
+        "proposta",
+        id,
+        ModerationDecision::Hide,
+        "Contiene dati personali di terzi",
+    )
+    .await
+    .unwrap();
+    // Neither its comments, nor its author, nor its title in the log.
+    assert!(comments::list(&anon, id, None).await.is_err());
+    assert!(comments::list(&as_facilitator, id, None).await.is_ok());
+    assert_eq!(
+        refusal(comments::post(&ctx(&app, &other), id, None, "Ancora io", "neutro").await),
+        Refusal::OutOfSight
+    );
+    let seen = proposals::detail(&anon, id).await.unwrap();
+    assert_eq!((seen.title.as_str(), seen.author_name), ("", None));
+    let log = serde_json::to_string(&public_log(&app, PINEROLO).await).unwrap();
+    assert!(!log.contains(title), "{log}");
+    assert!(log.contains("Contiene dati personali di terzi"));
+    // Nor in the inbox of the commenter who follows nothing but was told before.
+    let inbox = notifications::list(&ctx(&app, &author), None)
+        .await
+        .unwrap();
+    assert!(
+        !serde_json::to_string(&inbox).unwrap().contains(title),
+        "notifications name a hidden proposal neutrally"
+    );
+    // Nor can it be merged.
+    let other_id = listed(&anon, PINEROLO).await[0];
+    assert!(
+        projects::merge(
+            &as_facilitator,
+            &[id, other_id],
+            &project_input("Progetto di prova")
+        )
+        .await
+        .is_err()
+    );
+
+    // Under pre-moderation an approved comment that is edited waits again.
+    moderation::set_settings(&as_facilitator, PINEROLO, true, 3)
+        .await
+        .unwrap();
+    let visible = listed(&anon, PINEROLO).await[0];
+    let said = comments::post(
+        &ctx(&app, &other),
+        visible,
+        None,
+        "Prima versione",
+        "neutro",
+    )
+    .await
+    .unwrap();
+    moderation::decide(
+        &as_facilitator,
+        "commento",
+        said,
+        ModerationDecision::Approve,
+        "",
+    )
+    .await
+    .unwrap();
+    let counted = proposal_row(&app, visible).await.comment_count;
+    comments::edit(
+        &ctx(&app, &other),
+        said,
+        "Testo cambiato dopo l'approvazione",
+    )
+    .await
+    .unwrap();
+    assert_eq!(comment_row(&app, said).await.visibility, "in_attesa");
+    assert_eq!(proposal_row(&app, visible).await.comment_count, counted - 1);
+    assert!(comment_seen(&anon, visible, said).await.is_none());
 }

@@ -218,6 +218,10 @@ pub struct QueueItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModerationQueue {
     pub process: NamedRef,
+    /// The platform the queue is limited to, if any.
+    pub platform: Option<NamedRef>,
+    /// The viewer may block people in the process.
+    pub can_block: bool,
     pub items: Vec<QueueItem>,
     pub pre_moderation: bool,
     pub report_threshold: i32,

@@ -54,6 +54,8 @@ pub enum Refusal {
     Blocked,
     /// Someone else already decided on this content meanwhile.
     ModerationStale,
+    /// The proposal is out of sight (waiting for approval or hidden).
+    OutOfSight,
 }
 
 /// Why a proposal's author can no longer edit it.

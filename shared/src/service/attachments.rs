@@ -220,6 +220,17 @@ pub async fn get(
         .one(&ctx.db)
         .await?
         .ok_or(ServiceError::NotFound("attachment"))?;
+    // The images of a proposal out of sight are out of sight too.
+    let p = proposals::find(&ctx.db, a.proposal_id).await?;
+    if !moderation::can_see(
+        &ctx.actor,
+        &p.visibility,
+        p.author_id,
+        p.process_id,
+        p.platform_id,
+    ) {
+        return Err(ServiceError::NotFound("attachment"));
+    }
     let bytes = store.read(a.id).await.map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => ServiceError::NotFound("attachment"),
         _ => storage_error(e),

@@ -20,6 +20,7 @@ use super::search::{self, Match};
 use super::{Ctx, ServiceError, markdown, moderation, notifications, proposals, rate_limit};
 use crate::model::ProposalState;
 use crate::model::account::FieldProblem;
+use crate::model::facilitation::Visibility;
 use crate::model::participation::{
     EditLock, NotificationKind, ParticipationAction, ProposalHistory, ProposalInput,
     ProposalVersionDto, Refusal, SimilarProposal,
@@ -221,9 +222,19 @@ pub async fn edit(ctx: &Ctx, proposal_id: Uuid, input: &ProposalInput) -> Result
     let version = p.version + 1;
     let title = input.title.as_str();
     let body = input.body.as_str();
+    // Under pre-moderation a changed text waits for approval again.
+    let visibility = if state.process.pre_moderation
+        && !moderation::moderates(&ctx.actor, p.process_id, p.platform_id)
+        && p.visibility == Visibility::Visible.as_str()
+    {
+        Visibility::Pending.as_str()
+    } else {
+        p.visibility.as_str()
+    };
     let txn = ctx.db.begin().await?;
     // Guarded: a support or comment that arrived meanwhile closes the window.
     let changed = proposal::Entity::update_many()
+        .col_expr(proposal::Column::Visibility, Expr::value(visibility))
         .col_expr(proposal::Column::Title, Expr::value(title))
         .col_expr(proposal::Column::BodyMd, Expr::value(body))
         .col_expr(proposal::Column::ZoneId, Expr::value(placement.zone_id))
@@ -235,6 +246,7 @@ pub async fn edit(ctx: &Ctx, proposal_id: Uuid, input: &ProposalInput) -> Result
         .col_expr(proposal::Column::UpdatedAt, Expr::value(ctx.now))
         .filter(proposal::Column::Id.eq(p.id))
         .filter(proposal::Column::Version.eq(p.version))
+        .filter(proposal::Column::Visibility.eq(p.visibility.as_str()))
         .filter(proposal::Column::SupportCount.eq(0))
         .filter(proposal::Column::CommentCount.eq(0))
         .filter(proposal::Column::State.eq(ProposalState::Published.as_str()))

@@ -44,6 +44,9 @@ pub(crate) async fn availability(
     ctx: &Ctx,
     p: &proposal::Model,
 ) -> Result<Availability, ServiceError> {
+    if p.visibility != Visibility::Visible.as_str() {
+        return Ok(Availability::Refused(Refusal::OutOfSight));
+    }
     if let Some(refusal) = closed_state(p) {
         return Ok(Availability::Refused(refusal));
     }
@@ -62,6 +65,10 @@ fn closed_state(p: &proposal::Model) -> Option<Refusal> {
 }
 
 async fn check_open(ctx: &Ctx, p: &proposal::Model) -> Result<ProcessPhases, ServiceError> {
+    // Nobody joins the discussion of a proposal out of sight.
+    if p.visibility != Visibility::Visible.as_str() {
+        return Err(ServiceError::Refused(Refusal::OutOfSight));
+    }
     if let Some(refusal) = closed_state(p) {
         return Err(ServiceError::Refused(refusal));
     }
@@ -171,6 +178,33 @@ pub(crate) async fn counted(
     Ok(())
 }
 
+/// Takes a comment back out of the counts (it waits for approval again).
+pub(crate) async fn uncounted(
+    txn: &DatabaseTransaction,
+    proposal_id: Uuid,
+    parent: Option<Uuid>,
+) -> Result<(), ServiceError> {
+    proposal::Entity::update_many()
+        .col_expr(
+            proposal::Column::CommentCount,
+            Expr::col(proposal::Column::CommentCount).sub(1),
+        )
+        .filter(proposal::Column::Id.eq(proposal_id))
+        .exec(txn)
+        .await?;
+    if let Some(parent) = parent {
+        comment::Entity::update_many()
+            .col_expr(
+                comment::Column::ReplyCount,
+                Expr::col(comment::Column::ReplyCount).sub(1),
+            )
+            .filter(comment::Column::Id.eq(parent))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Tells the proposal's followers (never the comment's author) about a
 /// comment everyone can now see.
 pub(crate) async fn announce(
@@ -211,14 +245,37 @@ pub async fn edit(ctx: &Ctx, comment_id: Uuid, body: &str) -> Result<(), Service
     let body = MarkdownText::comment(body).map_err(|p| ServiceError::field("commento", p))?;
     let c = own_live_comment(ctx, comment_id).await?;
     let p = proposals::find(&ctx.db, c.proposal_id).await?;
-    check_open(ctx, &p).await?;
-    comment::Entity::update_many()
+    let state = check_open(ctx, &p).await?;
+    // Under pre-moderation a changed text waits for approval again (and
+    // stops counting until then).
+    let again_pending = state.process.pre_moderation
+        && !moderation::moderates(&ctx.actor, p.process_id, p.platform_id)
+        && c.visibility == Visibility::Visible.as_str();
+    let txn = ctx.db.begin().await?;
+    let mut update = comment::Entity::update_many()
         .col_expr(comment::Column::BodyMd, Expr::value(body.as_str()))
-        .col_expr(comment::Column::EditedAt, Expr::value(Some(ctx.now)))
+        .col_expr(comment::Column::EditedAt, Expr::value(Some(ctx.now)));
+    if again_pending {
+        update = update.col_expr(
+            comment::Column::Visibility,
+            Expr::value(Visibility::Pending.as_str()),
+        );
+    }
+    let changed = update
         .filter(comment::Column::Id.eq(c.id))
         .filter(comment::Column::DeletedAt.is_null())
-        .exec(&ctx.db)
-        .await?;
+        .filter(comment::Column::Visibility.eq(c.visibility.as_str()))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if changed == 0 {
+        txn.rollback().await?;
+        return Err(ServiceError::Refused(Refusal::ModerationStale));
+    }
+    if again_pending {
+        uncounted(&txn, c.proposal_id, c.parent_id).await?;
+    }
+    txn.commit().await?;
     Ok(())
 }
 
@@ -228,16 +285,19 @@ pub async fn delete(ctx: &Ctx, comment_id: Uuid) -> Result<(), ServiceError> {
     authorize(ctx, Operation::DeleteComment, Scope::Global)?;
     let c = own_live_comment(ctx, comment_id).await?;
     let txn = ctx.db.begin().await?;
-    let changed = comment::Entity::update_many()
-        .col_expr(comment::Column::BodyMd, Expr::value(""))
-        .col_expr(comment::Column::DeletedAt, Expr::value(Some(ctx.now)))
-        .filter(comment::Column::Id.eq(c.id))
-        .filter(comment::Column::DeletedAt.is_null())
-        .exec(&txn)
+    // The visibility it had when deleted, read by the same statement.
+    let was = txn
+        .query_one_raw(statement(
+            txn.get_database_backend(),
+            "UPDATE comments SET body_md = '', deleted_at = ? \
+             WHERE id = ? AND deleted_at IS NULL RETURNING visibility",
+            [Value::from(ctx.now), Value::from(c.id)],
+        ))
         .await?
-        .rows_affected;
+        .map(|row| row.try_get_by_index::<String>(0))
+        .transpose()?;
     // A comment still waiting for approval was never counted.
-    if changed == 1 && c.visibility != Visibility::Pending.as_str() {
+    if was.is_some_and(|v| v != Visibility::Pending.as_str()) {
         proposal::Entity::update_many()
             .col_expr(
                 proposal::Column::CommentCount,
@@ -362,6 +422,15 @@ pub async fn list(
 ) -> Result<CommentPage, ServiceError> {
     authorize(ctx, Operation::ListComments, Scope::Global)?;
     let p = proposals::find(&ctx.db, proposal_id).await?;
+    if !moderation::can_see(
+        &ctx.actor,
+        &p.visibility,
+        p.author_id,
+        p.process_id,
+        p.platform_id,
+    ) {
+        return Err(ServiceError::NotFound("proposal"));
+    }
     let mut roots = comment::Entity::find()
         .filter(comment::Column::ProposalId.eq(p.id))
         .filter(comment::Column::Depth.eq(1))

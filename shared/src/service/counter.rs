@@ -520,6 +520,18 @@ pub async fn claim(ctx: &Ctx, code: &str) -> Result<ClaimOutcome, ServiceError> 
             .await?;
         }
     }
+    // A block follows the person: their content stays hidden and the
+    // moderators can still lift it.
+    txn.execute_raw(run(
+        "UPDATE process_blocks SET user_id = ? WHERE user_id = ? \
+         AND process_id NOT IN (SELECT b.process_id FROM process_blocks b WHERE b.user_id = ?)",
+        vec![
+            Value::from(me.id),
+            Value::from(assisted),
+            Value::from(me.id),
+        ],
+    ))
+    .await?;
     user::Entity::delete_by_id(assisted).exec(&txn).await?;
     audit::record(
         &txn,

@@ -185,6 +185,7 @@ pub async fn overview(
              WHERE {filter} AND p.author_id IS NOT NULL \
              UNION ALL SELECT c.author_id, {comment_day} FROM comments c \
              JOIN proposals p ON p.id = c.proposal_id WHERE {filter} AND c.author_id IS NOT NULL \
+             AND c.visibility = 'visibile' \
              UNION ALL SELECT s.user_id, {support_day} FROM supports s \
              JOIN proposals p ON p.id = s.proposal_id WHERE {filter} AND s.user_id IS NOT NULL\
              ) acts GROUP BY person) firsts GROUP BY first_day"

@@ -116,7 +116,11 @@ pub(crate) async fn log(
         ctx,
         &format!("moderazione.{}", action.as_str()),
         None,
-        format!("{} «{label}»: {reason}", kind.as_str()),
+        format!(
+            "{} {} «{label}»: {reason}",
+            kind.as_str(),
+            target_id.map(|id| id.to_string()).unwrap_or_default()
+        ),
     )
     .await
 }
@@ -168,7 +172,19 @@ impl Target {
         }
     }
 
-    fn label(&self) -> String {
+    /// How the public log names it: never the content itself when it is
+    /// being taken out of sight (the log must not republish what it hides).
+    fn public_label(&self, hiding: bool) -> String {
+        match (&self.comment, hiding) {
+            (Some(_), true) => "Un commento a una proposta".to_owned(),
+            (None, true) => "Una proposta".to_owned(),
+            (Some(_), false) => format!("Commento a «{}»", self.proposal.title),
+            (None, false) => self.proposal.title.clone(),
+        }
+    }
+
+    /// How the administrators' log names it (with the text, for the record).
+    fn full_label(&self) -> String {
         match &self.comment {
             Some(c) => format!(
                 "Commento a «{}»: {}",
@@ -209,6 +225,7 @@ impl Target {
                 }
                 update
                     .filter(comment::Column::Id.eq(self.id))
+                    .filter(comment::Column::DeletedAt.is_null())
                     .filter(comment::Column::Visibility.is_in(from))
                     .exec(db)
                     .await?
@@ -352,7 +369,7 @@ pub async fn report(
             ModerationAction::AutoHidden,
             target.kind,
             Some(target.id),
-            &target.label(),
+            &target.public_label(true),
             &format!("{threshold} segnalazioni: in attesa della decisione dei moderatori"),
         )
         .await?;
@@ -381,28 +398,32 @@ pub async fn decide(
     let txn = ctx.db.begin().await?;
     let (changed, action) = match decision {
         ModerationDecision::Hide => {
-            let changed = target
+            // A comment refused under pre-moderation now counts like any
+            // hidden one (a placeholder keeps its place), so a later restore
+            // or deletion keeps the count right. Which case applies is
+            // decided by the update itself, not by what was read before.
+            let was_pending = target
                 .set_visibility(
                     &txn,
-                    &[
-                        Visibility::Visible,
-                        Visibility::Reported,
-                        Visibility::Pending,
-                    ],
+                    &[Visibility::Pending],
                     Visibility::Hidden,
                     Some(reason_text),
                     false,
                 )
                 .await?;
-            // A comment refused under pre-moderation now counts like any
-            // hidden one (a placeholder keeps its place), so a later restore
-            // or deletion keeps the count right.
-            if changed
-                && target.visibility() == Visibility::Pending.as_str()
-                && let Some(c) = &target.comment
-            {
+            if was_pending && let Some(c) = &target.comment {
                 comments::counted(&txn, c.proposal_id, c.parent_id).await?;
             }
+            let changed = was_pending
+                || target
+                    .set_visibility(
+                        &txn,
+                        &[Visibility::Visible, Visibility::Reported],
+                        Visibility::Hidden,
+                        Some(reason_text),
+                        false,
+                    )
+                    .await?;
             (changed, Some(ModerationAction::Hidden))
         }
         ModerationDecision::Restore => {
@@ -423,6 +444,9 @@ pub async fn decide(
             (changed, was_out.then_some(ModerationAction::Restored))
         }
         ModerationDecision::Approve => {
+            if let Some(author) = target.author() {
+                ensure_not_blocked(&txn, author, process_id).await?;
+            }
             let changed = target
                 .set_visibility(
                     &txn,
@@ -473,7 +497,7 @@ pub async fn decide(
                 action,
                 target.kind,
                 Some(target.id),
-                &target.label(),
+                &target.public_label(action == ModerationAction::Hidden),
                 if reason_text.is_empty() {
                     "Conforme alle regole del percorso"
                 } else {
@@ -491,7 +515,7 @@ pub async fn decide(
                 format!(
                     "{} «{}»: {reason_text}",
                     target.kind.as_str(),
-                    target.label()
+                    target.full_label()
                 ),
             )
             .await?
@@ -858,6 +882,15 @@ pub async fn queue(
             key: process.slug.clone(),
             name: process.title.clone(),
         },
+        platform: platform.map(|p| NamedRef {
+            key: p.slug.clone(),
+            name: p.title.clone(),
+        }),
+        can_block: permits(
+            &ctx.actor,
+            Operation::BlockPerson,
+            Scope::Process(process.id),
+        ),
         items,
         pre_moderation: process.pre_moderation,
         report_threshold: process.report_threshold,

@@ -201,16 +201,7 @@ pub async fn list(ctx: &Ctx, before: Option<&str>) -> Result<NotificationPage, S
     };
     let proposal_ids: Vec<Uuid> = rows.iter().filter_map(|n| n.proposal_id).collect();
     let process_ids: Vec<Uuid> = rows.iter().filter_map(|n| n.process_id).collect();
-    let proposals: HashMap<Uuid, String> = proposal::Entity::find()
-        .select_only()
-        .column(proposal::Column::Id)
-        .column(proposal::Column::Title)
-        .filter(proposal::Column::Id.is_in(proposal_ids))
-        .into_tuple::<(Uuid, String)>()
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .collect();
+    let proposals = titles_of(&ctx.db, proposal_ids).await?;
     let processes: HashMap<Uuid, (String, String)> = process::Entity::find()
         .select_only()
         .column(process::Column::Id)
@@ -343,16 +334,8 @@ pub async fn send_digests(ctx: &Ctx, base_url: &str) -> Result<u32, ServiceError
             .await?
             .and_then(|u| u.email);
         if let Some(email) = recipient {
-            let titles: HashMap<Uuid, String> = proposal::Entity::find()
-                .select_only()
-                .column(proposal::Column::Id)
-                .column(proposal::Column::Title)
-                .filter(proposal::Column::Id.is_in(pending.iter().filter_map(|n| n.proposal_id)))
-                .into_tuple::<(Uuid, String)>()
-                .all(&txn)
-                .await?
-                .into_iter()
-                .collect();
+            let titles =
+                titles_of(&txn, pending.iter().filter_map(|n| n.proposal_id).collect()).await?;
             let process_titles: HashMap<Uuid, String> = process::Entity::find()
                 .select_only()
                 .column(process::Column::Id)
@@ -390,4 +373,34 @@ pub async fn send_digests(ctx: &Ctx, base_url: &str) -> Result<u32, ServiceError
         txn.commit().await?;
     }
     Ok(sent)
+}
+
+/// The titles of proposals as notifications name them: a proposal out of
+/// sight is named neutrally, so a hidden title never reaches an inbox.
+async fn titles_of(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, String>, ServiceError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, String, String)> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::Id)
+        .column(proposal::Column::Title)
+        .column(proposal::Column::Visibility)
+        .filter(proposal::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, visibility)| {
+            if visibility == "visibile" {
+                (id, title)
+            } else {
+                (id, "Proposta non visibile".to_owned())
+            }
+        })
+        .collect())
 }

@@ -21,6 +21,7 @@ use super::processes::find_by_slug;
 use super::{Ctx, ServiceError, markdown, moderation, notifications, phases};
 use crate::model::ProposalState;
 use crate::model::account::FieldProblem;
+use crate::model::facilitation::Visibility;
 use crate::model::facilitation::{
     AgreementKind, ModerationAction, ModerationReason, ProjectDetail, ProjectInput, ProjectMember,
     ProjectSummary, TargetKind,
@@ -119,6 +120,12 @@ pub async fn merge(
         },
     )?;
     if originals.len() != unique.len() {
+        return Err(ServiceError::NotFound("proposal"));
+    }
+    if originals
+        .iter()
+        .any(|p| p.visibility != Visibility::Visible.as_str())
+    {
         return Err(ServiceError::NotFound("proposal"));
     }
     if let Some(closed) = originals.iter().find(|p| {
@@ -355,12 +362,20 @@ pub async fn detail(ctx: &Ctx, project_id: Uuid) -> Result<ProjectDetail, Servic
             .then(|| supporters.get(&project.id).copied().unwrap_or(0)),
         members: originals
             .into_iter()
-            .map(|p| ProjectMember {
-                id: p.id,
-                author_name: p.author_id.and_then(|id| authors.get(&id).cloned()),
-                support_count: (!counts_hidden).then_some(i64::from(p.support_count)),
-                comment_count: i64::from(p.comment_count),
-                title: p.title,
+            .map(|p| {
+                // An original the moderators took out of sight keeps its
+                // place (it still counts) without its title or author.
+                let shown = p.visibility == Visibility::Visible.as_str();
+                ProjectMember {
+                    id: p.id,
+                    author_name: p
+                        .author_id
+                        .filter(|_| shown)
+                        .and_then(|id| authors.get(&id).cloned()),
+                    support_count: (!counts_hidden).then_some(i64::from(p.support_count)),
+                    comment_count: i64::from(p.comment_count),
+                    title: if shown { p.title } else { String::new() },
+                }
             })
             .collect(),
         created_at: project.created_at,

@@ -332,6 +332,7 @@ pub async fn detail(ctx: &Ctx, id: Uuid) -> Result<ProposalDetail, ServiceError>
         p.title = String::new();
         p.body_md = String::new();
         p.answer_md = None;
+        p.author_id = None;
     }
     let project = match p.project_id {
         Some(project_id) => project::Entity::find_by_id(project_id)
