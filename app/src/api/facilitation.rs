@@ -194,6 +194,22 @@ pub async fn answer_proposals(
     Ok(())
 }
 
+#[cfg(feature = "ssr")]
+fn project_input(
+    title: &str,
+    description: &str,
+    partners: Option<&str>,
+    agreement: &str,
+) -> Result<shared::model::facilitation::ProjectInput, ApiError> {
+    shared::model::facilitation::ProjectInput::parse(
+        title,
+        description,
+        partners.unwrap_or(""),
+        agreement,
+    )
+    .map_err(first_problem)
+}
+
 /// Merges the chosen proposals into a new project.
 #[server(endpoint = "projects/merge")]
 pub async fn merge_proposals(
@@ -205,16 +221,7 @@ pub async fn merge_proposals(
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let chosen = ids(proposte)?;
-    let input = shared::model::facilitation::ProjectInput::parse(
-        &titolo,
-        &descrizione,
-        partner.as_deref().unwrap_or(""),
-        &accordo,
-    )
-    .map_err(|problems| {
-        let (field, problem) = problems[0];
-        ApiError::field(field, problem)
-    })?;
+    let input = project_input(&titolo, &descrizione, partner.as_deref(), &accordo)?;
     let id = shared::service::projects::merge(&ctx, &chosen, &input).await?;
     leptos_axum::redirect(&format!("/progetti/{id}?esito=progetto-creato"));
     Ok(())
@@ -231,16 +238,7 @@ pub async fn edit_project(
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
-    let input = shared::model::facilitation::ProjectInput::parse(
-        &titolo,
-        &descrizione,
-        partner.as_deref().unwrap_or(""),
-        &accordo,
-    )
-    .map_err(|problems| {
-        let (field, problem) = problems[0];
-        ApiError::field(field, problem)
-    })?;
+    let input = project_input(&titolo, &descrizione, partner.as_deref(), &accordo)?;
     shared::service::projects::edit(&ctx, id, &input).await?;
     leptos_axum::redirect(&format!("/progetti/{id}?esito=progetto-modificato"));
     Ok(())

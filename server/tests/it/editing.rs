@@ -12,10 +12,10 @@ use shared::model::participation::Availability;
 use shared::model::{PhaseKind, PhaseTimeline, ProposalState, Role, RoleGrant};
 use shared::service::editing::{self, TopicKind};
 use shared::service::entity::{platform, process, proposal, report, role_assignment, user};
-use shared::service::{Actor, Ctx, Person, ServiceError, authoring, processes};
+use shared::service::{Ctx, Person, ServiceError, authoring, processes};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, sign_in_demo, spawn_app};
+use crate::helpers::{TestApp, anonymous, ctx, email_of, fresh_person, sign_in_demo, spawn_app};
 
 const PINEROLO: &str = "agenda-digitale-pinerolo";
 const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
@@ -23,36 +23,6 @@ const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-fn email_of(id: Uuid) -> String {
-    format!("{}@example.it", id.simple())
-}
-
-/// A new person with no roles.
-async fn fresh_person(app: &TestApp, name: &str) -> Person {
-    let id = Uuid::now_v7();
-    user::Entity::insert(user::ActiveModel {
-        id: Set(id),
-        email: Set(Some(email_of(id))),
-        display_name: Set(name.to_owned()),
-        is_demo: Set(false),
-        created_at: Set(Utc::now()),
-        password_hash: Set(None),
-        email_confirmed_at: Set(Some(Utc::now())),
-        email_digest: Set(false),
-        ..Default::default()
-    })
-    .exec_without_returning(&app.db)
-    .await
-    .unwrap();
-    Person {
-        id,
-        display_name: name.to_owned(),
-        is_demo: false,
-        grants: Vec::new(),
-        session_id: None,
-    }
-}
 
 /// A new person holding `role` (scoped if given).
 async fn with_role(
@@ -138,14 +108,6 @@ async fn published_in(app: &TestApp, slug: &str, platform_slug: &str) -> Vec<Uui
         .into_iter()
         .map(|p| p.id)
         .collect()
-}
-
-fn ctx(app: &TestApp, who: &Person) -> Ctx {
-    Ctx::new(app.db.clone(), Actor::Person(who.clone()))
-}
-
-fn anonymous(app: &TestApp) -> Ctx {
-    Ctx::new(app.db.clone(), Actor::Anonymous)
 }
 
 #[track_caller]

@@ -29,12 +29,12 @@ use shared::service::entity::{
     process_block, project, proposal, report, role_assignment, support, user,
 };
 use shared::service::{
-    Actor, Ctx, Person, ServiceError, authoring, comments, counter, dashboard, moderation,
-    notifications, phases, processes, projects, proposals, supports,
+    Ctx, Person, ServiceError, authoring, comments, counter, dashboard, moderation, notifications,
+    phases, processes, projects, proposals, supports,
 };
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, anonymous, ctx, fresh_person, spawn_app};
 
 const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
 const PINEROLO: &str = "agenda-digitale-pinerolo";
@@ -44,32 +44,6 @@ const BODY: &str = "Un testo che supera senz'altro i trenta caratteri richiesti.
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/// A new person with no roles, supports or follows.
-async fn fresh_person(app: &TestApp, name: &str) -> Person {
-    let id = Uuid::now_v7();
-    user::Entity::insert(user::ActiveModel {
-        id: Set(id),
-        email: Set(Some(format!("{}@example.it", id.simple()))),
-        display_name: Set(name.to_owned()),
-        is_demo: Set(false),
-        created_at: Set(Utc::now()),
-        password_hash: Set(None),
-        email_confirmed_at: Set(Some(Utc::now())),
-        email_digest: Set(false),
-        ..Default::default()
-    })
-    .exec_without_returning(&app.db)
-    .await
-    .unwrap();
-    Person {
-        id,
-        display_name: name.to_owned(),
-        is_demo: false,
-        grants: Vec::new(),
-        session_id: None,
-    }
-}
 
 /// A new person holding `role` (scoped to a process and platform if given),
 /// stored and in the `Person` the services see.
@@ -122,14 +96,6 @@ async fn platform_facilitator(
         Some(platform.id),
     )
     .await
-}
-
-fn ctx(app: &TestApp, who: &Person) -> Ctx {
-    Ctx::new(app.db.clone(), Actor::Person(who.clone()))
-}
-
-fn anonymous(app: &TestApp) -> Ctx {
-    Ctx::new(app.db.clone(), Actor::Anonymous)
 }
 
 async fn process_row(app: &TestApp, slug: &str) -> process::Model {

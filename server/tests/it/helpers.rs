@@ -369,3 +369,46 @@ pub async fn sign_in_demo(app: &TestApp, email: &str) -> String {
         .session_cookie()
         .unwrap_or_else(|| panic!("{email} signs in: {} {}", answer.status, answer.location()))
 }
+
+/// The address a person made by [`fresh_person`] has.
+pub fn email_of(id: uuid::Uuid) -> String {
+    format!("{}@example.it", id.simple())
+}
+
+/// A new person with a confirmed address, no roles and no password.
+pub async fn fresh_person(app: &TestApp, name: &str) -> shared::service::Person {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    use shared::service::entity::user;
+    let id = uuid::Uuid::now_v7();
+    user::Entity::insert(user::ActiveModel {
+        id: Set(id),
+        email: Set(Some(email_of(id))),
+        display_name: Set(name.to_owned()),
+        is_demo: Set(false),
+        created_at: Set(chrono::Utc::now()),
+        password_hash: Set(None),
+        email_confirmed_at: Set(Some(chrono::Utc::now())),
+        email_digest: Set(false),
+        ..Default::default()
+    })
+    .exec_without_returning(&app.db)
+    .await
+    .unwrap();
+    shared::service::Person {
+        id,
+        display_name: name.to_owned(),
+        is_demo: false,
+        grants: Vec::new(),
+        session_id: None,
+    }
+}
+
+/// The service context of `who`.
+pub fn ctx(app: &TestApp, who: &shared::service::Person) -> Ctx {
+    Ctx::new(app.db.clone(), Actor::Person(who.clone()))
+}
+
+/// The service context of someone not signed in.
+pub fn anonymous(app: &TestApp) -> Ctx {
+    Ctx::new(app.db.clone(), Actor::Anonymous)
+}

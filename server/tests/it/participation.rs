@@ -9,9 +9,7 @@ use axum::body::Body;
 use chrono::{Duration, NaiveDate, Utc};
 use http::{Request, StatusCode};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use shared::model::listing::ProposalListParams;
 use shared::model::participation::{
     Availability, CommentDto, CommentVote, EditLock, NotificationKind, ParticipationAction,
@@ -28,7 +26,7 @@ use shared::service::{
 };
 use uuid::Uuid;
 
-use crate::helpers::{Answer, ORIGIN, TestApp, encode, sign_in_demo, spawn_app};
+use crate::helpers::{Answer, ORIGIN, TestApp, ctx, encode, fresh_person, sign_in_demo, spawn_app};
 
 const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
 const PINEROLO: &str = "agenda-digitale-pinerolo";
@@ -67,36 +65,6 @@ async fn person(app: &TestApp, email: &str) -> Person {
         grants,
         session_id: None,
     }
-}
-
-/// A new person with no roles and no supports yet.
-async fn fresh_person(app: &TestApp, name: &str) -> Person {
-    let id = Uuid::now_v7();
-    user::Entity::insert(user::ActiveModel {
-        id: Set(id),
-        email: Set(Some(format!("{}@example.it", id.simple()))),
-        display_name: Set(name.to_owned()),
-        is_demo: Set(false),
-        created_at: Set(Utc::now()),
-        password_hash: Set(None),
-        email_confirmed_at: Set(Some(Utc::now())),
-        email_digest: Set(false),
-        ..Default::default()
-    })
-    .exec_without_returning(&app.db)
-    .await
-    .unwrap();
-    Person {
-        id,
-        display_name: name.to_owned(),
-        is_demo: false,
-        grants: Vec::new(),
-        session_id: None,
-    }
-}
-
-fn ctx(app: &TestApp, who: &Person) -> Ctx {
-    Ctx::new(app.db.clone(), Actor::Person(who.clone()))
 }
 
 fn system(app: &TestApp) -> Ctx {

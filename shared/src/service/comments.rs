@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize, person};
 use super::db::statement;
-use super::entity::{comment, comment_vote, proposal, user};
+use super::entity::{comment, comment_vote, proposal};
 use super::phases::ProcessPhases;
 use super::{
     Ctx, ServiceError, markdown, moderation, notifications, phases, proposals, rate_limit,
@@ -472,20 +472,7 @@ pub async fn list(
     };
     let all: Vec<&comment::Model> = roots.iter().chain(replies.iter()).collect();
     let author_ids: Vec<Uuid> = all.iter().filter_map(|c| c.author_id).collect();
-    let authors: HashMap<Uuid, String> = if author_ids.is_empty() {
-        HashMap::new()
-    } else {
-        user::Entity::find()
-            .select_only()
-            .column(user::Column::Id)
-            .column(user::Column::DisplayName)
-            .filter(user::Column::Id.is_in(author_ids))
-            .into_tuple::<(Uuid, String)>()
-            .all(&ctx.db)
-            .await?
-            .into_iter()
-            .collect()
-    };
+    let authors = proposals::display_names(&ctx.db, author_ids).await?;
     let me = ctx.actor.person().map(|p| p.id);
     let my_votes: HashMap<Uuid, i16> = match me {
         Some(me) if !all.is_empty() => comment_vote::Entity::find()

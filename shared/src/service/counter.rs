@@ -8,6 +8,8 @@
 //! claims the record, and everything moves into their account, a support
 //! they had already given online counting once.
 
+use std::collections::HashMap;
+
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -20,7 +22,8 @@ use super::db::statement;
 use super::entity::{counter_record, proposal, role_assignment, support, user};
 use super::sessions::grants_of;
 use super::{
-    Actor, Ctx, Person, ServiceError, audit, authoring, phases, residence, secrets, supports,
+    Actor, Ctx, Person, ServiceError, audit, authoring, phases, proposals, residence, secrets,
+    supports,
 };
 use crate::model::account::FieldProblem;
 use crate::model::facilitation::{ClaimOutcome, CounterReceipt, CounterRecordDto, IdentityCheck};
@@ -32,7 +35,7 @@ const CLAIM_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 /// Records a search returns.
 const SEARCH_LIMIT: u64 = 20;
 
-/// A new claim code, `XXXX-XXXX-XXXX` (60 random bits).
+/// A new claim code: three groups of four letters or digits (60 random bits).
 fn new_claim_code() -> Result<String, ServiceError> {
     let mut bytes = [0u8; 12];
     getrandom::fill(&mut bytes).map_err(|e| {
@@ -250,69 +253,86 @@ pub async fn support(
     Ok(outcome)
 }
 
-async fn dto(
+/// Staff's view of records, with what was done for each: three queries
+/// whatever the number of records.
+async fn dtos(
     db: &impl ConnectionTrait,
-    record: counter_record::Model,
-) -> Result<CounterRecordDto, ServiceError> {
-    let recorded_by = match record.recorded_by {
-        Some(id) => user::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|u| u.display_name),
-        None => None,
-    };
-    let (proposals, supported) = match record.user_id {
-        Some(user_id) => {
-            let proposals: Vec<(Uuid, String)> = proposal::Entity::find()
-                .select_only()
-                .column(proposal::Column::Id)
-                .column(proposal::Column::Title)
-                .filter(proposal::Column::AuthorId.eq(user_id))
-                .order_by_asc(proposal::Column::CreatedAt)
-                .into_tuple()
-                .all(db)
-                .await?;
-            let supported: Vec<(Uuid, String)> = proposal::Entity::find()
-                .select_only()
-                .column(proposal::Column::Id)
-                .column(proposal::Column::Title)
-                .filter(
-                    proposal::Column::Id.in_subquery(
-                        sea_orm::sea_query::Query::select()
-                            .column(support::Column::ProposalId)
-                            .from(support::Entity)
-                            .and_where(support::Column::UserId.eq(user_id))
-                            .to_owned(),
-                    ),
-                )
-                .order_by_asc(proposal::Column::Title)
-                .into_tuple()
-                .all(db)
-                .await?;
-            (proposals, supported)
+    records: Vec<counter_record::Model>,
+) -> Result<Vec<CounterRecordDto>, ServiceError> {
+    let staff = proposals::display_names(db, records.iter().filter_map(|r| r.recorded_by)).await?;
+    let people: Vec<Uuid> = records.iter().filter_map(|r| r.user_id).collect();
+    let mut authored: HashMap<Uuid, Vec<NamedRef>> = HashMap::new();
+    let mut supported: HashMap<Uuid, Vec<NamedRef>> = HashMap::new();
+    if !people.is_empty() {
+        let rows: Vec<(Uuid, String, Option<Uuid>)> = proposal::Entity::find()
+            .select_only()
+            .column(proposal::Column::Id)
+            .column(proposal::Column::Title)
+            .column(proposal::Column::AuthorId)
+            .filter(proposal::Column::AuthorId.is_in(people.clone()))
+            .order_by_asc(proposal::Column::CreatedAt)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, title, author) in rows {
+            if let Some(author) = author {
+                authored.entry(author).or_default().push(named(id, title));
+            }
         }
-        None => (Vec::new(), Vec::new()),
-    };
-    let named = |rows: Vec<(Uuid, String)>| {
-        rows.into_iter()
-            .map(|(id, title)| NamedRef {
-                key: id.to_string(),
-                name: title,
-            })
-            .collect()
-    };
-    Ok(CounterRecordDto {
-        id: record.id,
-        identity_check: IdentityCheck::parse(&record.identity_check)
-            .unwrap_or(IdentityCheck::IdentityCard),
-        resident: record.resident,
-        recorded_at: record.created_at,
-        recorded_by,
-        claimed: record.claimed_at.is_some(),
-        proposals: named(proposals),
-        supports: named(supported),
-        full_name: record.full_name,
-    })
+        let rows: Vec<(Uuid, String, Option<Uuid>)> = support::Entity::find()
+            .select_only()
+            .column(support::Column::ProposalId)
+            .column_as(proposal::Column::Title, "title")
+            .column(support::Column::UserId)
+            .join(
+                sea_orm::JoinType::InnerJoin,
+                support::Entity::belongs_to(proposal::Entity)
+                    .from(support::Column::ProposalId)
+                    .to(proposal::Column::Id)
+                    .into(),
+            )
+            .filter(support::Column::UserId.is_in(people))
+            .order_by_asc(proposal::Column::Title)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, title, supporter) in rows {
+            if let Some(supporter) = supporter {
+                supported
+                    .entry(supporter)
+                    .or_default()
+                    .push(named(id, title));
+            }
+        }
+    }
+    Ok(records
+        .into_iter()
+        .map(|record| CounterRecordDto {
+            id: record.id,
+            identity_check: IdentityCheck::parse(&record.identity_check)
+                .unwrap_or(IdentityCheck::IdentityCard),
+            resident: record.resident,
+            recorded_at: record.created_at,
+            recorded_by: record.recorded_by.and_then(|id| staff.get(&id).cloned()),
+            claimed: record.claimed_at.is_some(),
+            proposals: record
+                .user_id
+                .and_then(|id| authored.remove(&id))
+                .unwrap_or_default(),
+            supports: record
+                .user_id
+                .and_then(|id| supported.remove(&id))
+                .unwrap_or_default(),
+            full_name: record.full_name,
+        })
+        .collect())
+}
+
+fn named(id: Uuid, title: String) -> NamedRef {
+    NamedRef {
+        key: id.to_string(),
+        name: title,
+    }
 }
 
 /// One recorded person with what was done on their behalf.
@@ -322,7 +342,8 @@ pub async fn detail(ctx: &Ctx, record_id: Uuid) -> Result<CounterRecordDto, Serv
         .one(&ctx.db)
         .await?
         .ok_or(ServiceError::NotFound("counter record"))?;
-    dto(&ctx.db, record).await
+    let mut found = dtos(&ctx.db, vec![record]).await?;
+    found.pop().ok_or(ServiceError::NotFound("counter record"))
 }
 
 /// Recorded people whose name contains `text` (newest first), so staff find
@@ -346,11 +367,7 @@ pub async fn search(ctx: &Ctx, text: &str) -> Result<Vec<CounterRecordDto>, Serv
         .limit(SEARCH_LIMIT)
         .all(&ctx.db)
         .await?;
-    let mut found = Vec::with_capacity(rows.len());
-    for row in rows {
-        found.push(dto(&ctx.db, row).await?);
-    }
-    Ok(found)
+    dtos(&ctx.db, rows).await
 }
 
 /// A person signed in online claims their counter record with the code on

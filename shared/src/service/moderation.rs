@@ -840,7 +840,7 @@ pub async fn queue(
         .iter()
         .filter_map(|p| p.author_id)
         .chain(comment_rows.iter().filter_map(|c| c.author_id));
-    let names = names_of(&ctx.db, author_ids.collect()).await?;
+    let names = proposals::display_names(&ctx.db, author_ids).await?;
     let mut items: Vec<QueueItem> = proposal_rows
         .into_iter()
         .map(|p| QueueItem {
@@ -876,7 +876,7 @@ pub async fn queue(
         .order_by_desc(process_block::Column::CreatedAt)
         .all(&ctx.db)
         .await?;
-    let blocked_names = names_of(&ctx.db, blocks.iter().map(|b| b.user_id).collect()).await?;
+    let blocked_names = proposals::display_names(&ctx.db, blocks.iter().map(|b| b.user_id)).await?;
     Ok(ModerationQueue {
         process: NamedRef {
             key: process.slug.clone(),
@@ -934,25 +934,6 @@ pub(crate) async fn waiting_count(
         .count(db)
         .await?;
     Ok(proposals + comments)
-}
-
-async fn names_of(
-    db: &impl ConnectionTrait,
-    ids: Vec<Uuid>,
-) -> Result<HashMap<Uuid, String>, ServiceError> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::DisplayName)
-        .filter(user::Column::Id.is_in(ids))
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect())
 }
 
 /// The public moderation log of a process, newest first. `before` is the id

@@ -16,9 +16,9 @@ use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize, permits};
 use super::db::statement;
-use super::entity::{platform, process, project, proposal, user};
+use super::entity::{platform, process, project, proposal};
 use super::processes::find_by_slug;
-use super::{Ctx, ServiceError, markdown, moderation, notifications, phases};
+use super::{Ctx, ServiceError, markdown, moderation, notifications, phases, proposals};
 use crate::model::ProposalState;
 use crate::model::account::FieldProblem;
 use crate::model::facilitation::Visibility;
@@ -324,20 +324,7 @@ pub async fn detail(ctx: &Ctx, project_id: Uuid) -> Result<ProjectDetail, Servic
         .all(&ctx.db)
         .await?;
     let author_ids: Vec<Uuid> = originals.iter().filter_map(|p| p.author_id).collect();
-    let authors: HashMap<Uuid, String> = if author_ids.is_empty() {
-        HashMap::new()
-    } else {
-        user::Entity::find()
-            .select_only()
-            .column(user::Column::Id)
-            .column(user::Column::DisplayName)
-            .filter(user::Column::Id.is_in(author_ids))
-            .into_tuple::<(Uuid, String)>()
-            .all(&ctx.db)
-            .await?
-            .into_iter()
-            .collect()
-    };
+    let authors = proposals::display_names(&ctx.db, author_ids).await?;
     let supporters = distinct_supporters(&ctx.db, &[project.id]).await?;
     Ok(ProjectDetail {
         id: project.id,

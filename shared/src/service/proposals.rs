@@ -156,7 +156,7 @@ pub(crate) async fn list_in(
     } else {
         None
     };
-    let authors = author_names(ctx, rows.iter().filter_map(|p| p.author_id)).await?;
+    let authors = display_names(&ctx.db, rows.iter().filter_map(|p| p.author_id)).await?;
     let items = rows
         .into_iter()
         .filter_map(|p| card(p, &labels, &authors, counts_hidden))
@@ -260,11 +260,14 @@ fn cursor_of(sort: ProposalSort, p: &proposal::Model) -> ProposalCursor {
     }
 }
 
-async fn author_names(
-    ctx: &Ctx,
-    ids: impl Iterator<Item = Uuid>,
+/// The display names of people, by id, in one query.
+pub(crate) async fn display_names(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
 ) -> Result<HashMap<Uuid, String>, ServiceError> {
-    let ids: Vec<Uuid> = ids.collect();
+    let mut ids: Vec<Uuid> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -274,7 +277,7 @@ async fn author_names(
         .column(user::Column::DisplayName)
         .filter(user::Column::Id.is_in(ids))
         .into_tuple()
-        .all(&ctx.db)
+        .all(db)
         .await?;
     Ok(rows.into_iter().collect())
 }
