@@ -12,6 +12,7 @@ pub mod counter;
 pub mod dashboard;
 pub mod demo;
 pub mod drafts;
+pub mod dup_format;
 pub mod editing;
 pub mod entity;
 pub mod markdown;
