@@ -1,7 +1,9 @@
 //! DTOs, parsing newtypes, enums and pure rules. No IO; compiles to wasm.
 
 pub mod account;
+#[macro_use]
 pub mod facilitation;
+pub mod dup;
 pub mod listing;
 pub mod participation;
 pub mod phase;

@@ -56,6 +56,8 @@ pub enum Refusal {
     ModerationStale,
     /// The proposal is out of sight (waiting for approval or hidden).
     OutOfSight,
+    /// Progress is recorded once the plan is approved, in the monitoring phase.
+    MonitoringClosed,
 }
 
 /// Why a proposal's author can no longer edit it.
@@ -402,6 +404,9 @@ pub enum NotificationKind {
     Merged,
     /// The merge was undone.
     Unmerged,
+    /// Progress was recorded on an objective or project the proposal feeds
+    /// (detail: what and how far).
+    Progress,
 }
 
 impl NotificationKind {
@@ -414,6 +419,7 @@ impl NotificationKind {
             NotificationKind::PhaseChange => "phase_change",
             NotificationKind::Merged => "merged",
             NotificationKind::Unmerged => "unmerged",
+            NotificationKind::Progress => "progress",
         }
     }
     /// Parses the stored name.
@@ -425,6 +431,7 @@ impl NotificationKind {
             NotificationKind::PhaseChange,
             NotificationKind::Merged,
             NotificationKind::Unmerged,
+            NotificationKind::Progress,
         ]
         .into_iter()
         .find(|k| k.as_str() == value)

@@ -113,6 +113,21 @@ pub enum Operation {
     SaveTopic,
     AssignPlatformFacilitator,
     RemovePlatformFacilitator,
+    // The DUP, links from the plan, coverage and monitoring.
+    ListDupEditions,
+    ViewDupEdition,
+    CreateDupEdition,
+    ImportDup,
+    ExportDup,
+    CopyDupEdition,
+    AttachDupEdition,
+    ViewObjective,
+    ViewPlanLinks,
+    LinkObjective,
+    UnlinkObjective,
+    ViewCoverage,
+    RecordProgress,
+    ViewMonitoring,
 }
 
 /// What an operation is about, for roles held within a process or platform.
@@ -137,12 +152,14 @@ enum Audience {
     Admins,
     /// Municipal staff (and admins): the counter.
     Staff,
+    /// Municipal staff, the process's facilitators and admins: monitoring.
+    Monitors,
     ServerOnly,
 }
 
 impl Operation {
     /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 89] = [
+    pub const ALL: [Operation; 103] = [
         Operation::ListProcesses,
         Operation::ViewProcess,
         Operation::ViewPlatform,
@@ -232,6 +249,20 @@ impl Operation {
         Operation::SaveTopic,
         Operation::AssignPlatformFacilitator,
         Operation::RemovePlatformFacilitator,
+        Operation::ListDupEditions,
+        Operation::ViewDupEdition,
+        Operation::CreateDupEdition,
+        Operation::ImportDup,
+        Operation::ExportDup,
+        Operation::CopyDupEdition,
+        Operation::AttachDupEdition,
+        Operation::ViewObjective,
+        Operation::ViewPlanLinks,
+        Operation::LinkObjective,
+        Operation::UnlinkObjective,
+        Operation::ViewCoverage,
+        Operation::RecordProgress,
+        Operation::ViewMonitoring,
     ];
 
     /// The service function that runs it, as `module::function`.
@@ -327,6 +358,20 @@ impl Operation {
             SaveTopic => "editing::save_topic",
             AssignPlatformFacilitator => "editing::assign_facilitator",
             RemovePlatformFacilitator => "editing::remove_facilitator",
+            ListDupEditions => "dup::editions",
+            ViewDupEdition => "dup::edition",
+            CreateDupEdition => "dup::create_edition",
+            ImportDup => "dup::import",
+            ExportDup => "dup::export",
+            CopyDupEdition => "dup::copy_edition",
+            AttachDupEdition => "dup::attach",
+            ViewObjective => "dup::objective",
+            ViewPlanLinks => "dup_links::links_of",
+            LinkObjective => "dup_links::link",
+            UnlinkObjective => "dup_links::unlink",
+            ViewCoverage => "dup_links::coverage",
+            RecordProgress => "monitoring::record",
+            ViewMonitoring => "monitoring::overview",
         }
     }
 
@@ -399,6 +444,20 @@ impl Operation {
             SaveTopic => Audience::ProcessFacilitators,
             AssignPlatformFacilitator => Audience::ProcessFacilitators,
             RemovePlatformFacilitator => Audience::ProcessFacilitators,
+            ListDupEditions => Audience::Everyone,
+            ViewDupEdition => Audience::Everyone,
+            CreateDupEdition => Audience::Admins,
+            ImportDup => Audience::Admins,
+            ExportDup => Audience::Everyone,
+            CopyDupEdition => Audience::Admins,
+            AttachDupEdition => Audience::ProcessFacilitators,
+            ViewObjective => Audience::Everyone,
+            ViewPlanLinks => Audience::Everyone,
+            LinkObjective => Audience::PlatformFacilitators,
+            UnlinkObjective => Audience::PlatformFacilitators,
+            ViewCoverage => Audience::Everyone,
+            RecordProgress => Audience::Monitors,
+            ViewMonitoring => Audience::Everyone,
         }
     }
 }
@@ -415,6 +474,9 @@ pub fn permits(actor: &Actor, operation: Operation, scope: Scope) -> bool {
         (Audience::Admins, Actor::Person(person)) => person.has(Role::Admin),
         (Audience::Staff, Actor::Person(person)) => {
             person.has(Role::Admin) || person.has(Role::Staff)
+        }
+        (Audience::Monitors, Actor::Person(person)) => {
+            person.has(Role::Admin) || person.has(Role::Staff) || facilitates(person, scope, false)
         }
         (Audience::ProcessFacilitators, Actor::Person(person)) => {
             person.has(Role::Admin) || facilitates(person, scope, false)
@@ -451,6 +513,7 @@ pub fn authorize(ctx: &Ctx, operation: Operation, scope: Scope) -> Result<(), Se
             Audience::SignedIn
             | Audience::Admins
             | Audience::Staff
+            | Audience::Monitors
             | Audience::ProcessFacilitators
             | Audience::PlatformFacilitators,
         ) => Err(ServiceError::Unauthenticated),
@@ -624,6 +687,20 @@ mod tests {
             SaveTopic => "nnnnnnYnnYn",
             AssignPlatformFacilitator => "nnnnnnYnnYn",
             RemovePlatformFacilitator => "nnnnnnYnnYn",
+            ListDupEditions => "YYYYYYYYYYn",
+            ViewDupEdition => "YYYYYYYYYYn",
+            CreateDupEdition => "nnnnnnnnnYn",
+            ImportDup => "nnnnnnnnnYn",
+            ExportDup => "YYYYYYYYYYn",
+            CopyDupEdition => "nnnnnnnnnYn",
+            AttachDupEdition => "nnnnnnYnnYn",
+            ViewObjective => "YYYYYYYYYYn",
+            ViewPlanLinks => "YYYYYYYYYYn",
+            LinkObjective => "nnnnnYYnnYn",
+            UnlinkObjective => "nnnnnYYnnYn",
+            ViewCoverage => "YYYYYYYYYYn",
+            RecordProgress => "nnnYnnYnnYn",
+            ViewMonitoring => "YYYYYYYYYYn",
         }
     }
 
@@ -643,7 +720,9 @@ mod tests {
             | Operation::DeletePhase
             | Operation::SaveTopic
             | Operation::AssignPlatformFacilitator
-            | Operation::RemovePlatformFacilitator => Scope::Process(PROCESS),
+            | Operation::RemovePlatformFacilitator
+            | Operation::AttachDupEdition
+            | Operation::RecordProgress => Scope::Process(PROCESS),
             Operation::AnswerProposal
             | Operation::ModerateContent
             | Operation::ViewModerationQueue
@@ -651,7 +730,9 @@ mod tests {
             | Operation::EditProject
             | Operation::UndoMerge
             | Operation::AnswerProposals
-            | Operation::ViewDashboard => Scope::Platform {
+            | Operation::ViewDashboard
+            | Operation::LinkObjective
+            | Operation::UnlinkObjective => Scope::Platform {
                 process: PROCESS,
                 platform: THIS_PLATFORM,
             },

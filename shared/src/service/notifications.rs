@@ -141,6 +141,50 @@ pub(crate) async fn supporters_event(
     .await
 }
 
+/// Tells the followers of some proposals about progress on what they feed:
+/// each person once, about the first of the proposals they follow.
+pub(crate) async fn progress_recorded(
+    db: &impl ConnectionTrait,
+    ctx: &Ctx,
+    process_id: Uuid,
+    proposal_ids: &[Uuid],
+    kind: NotificationKind,
+    detail: &str,
+) -> Result<(), ServiceError> {
+    if proposal_ids.is_empty() {
+        return Ok(());
+    }
+    let acting = ctx.actor.person().map(|p| p.id);
+    let follows: Vec<(Uuid, Uuid)> = follow::Entity::find()
+        .select_only()
+        .column(follow::Column::UserId)
+        .column(follow::Column::ProposalId)
+        .filter(follow::Column::ProposalId.is_in(proposal_ids.to_vec()))
+        .order_by_asc(follow::Column::ProposalId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut first: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for (user_id, proposal_id) in follows {
+        if Some(user_id) != acting && seen.insert(user_id) {
+            first.entry(proposal_id).or_default().push(user_id);
+        }
+    }
+    for (proposal_id, people) in first {
+        insert_for(
+            db,
+            ctx,
+            people,
+            kind,
+            (Some(process_id), Some(proposal_id), None),
+            detail,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Tells everyone following a proposal of the process that a phase opened.
 pub(crate) async fn phase_opened(
     db: &impl ConnectionTrait,
@@ -281,6 +325,7 @@ fn line(kind: NotificationKind, detail: &str, subject: &str) -> String {
         NotificationKind::Unmerged => {
             format!("- «{subject}» non fa più parte del progetto «{detail}»")
         }
+        NotificationKind::Progress => format!("- Avanzamento di ciò che «{subject}» sostiene: {detail}"),
     }
 }
 

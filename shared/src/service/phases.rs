@@ -43,7 +43,7 @@ impl ProcessPhases {
         }
     }
 
-    fn current_kind(&self) -> Option<PhaseKind> {
+    pub(crate) fn current_kind(&self) -> Option<PhaseKind> {
         self.current().and_then(|p| PhaseKind::parse(&p.kind))
     }
 

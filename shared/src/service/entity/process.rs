@@ -29,6 +29,8 @@ pub struct Model {
     pub pre_moderation: bool,
     /// Distinct reports that hide a contribution until a moderator decides.
     pub report_threshold: i32,
+    /// The DUP edition this process's plan informs.
+    pub dup_edition_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
