@@ -18,11 +18,29 @@ use super::entity::{
     strategic_direction, support, user, zone,
 };
 use super::proposals::random_key_for;
-use super::{Ctx, ServiceError, phases, search, secrets};
+use super::{Ctx, ServiceError, dup, phases, search, secrets};
 use crate::model::account::NewPassword;
 use crate::model::{PhaseKind, ProposalState};
 
 const DEMO_JSON: &str = include_str!("../../demo/demo.json");
+
+/// The demo's DUP editions, one per process that informs one.
+const DEMO_DUPS: [dup::DemoEdition; 2] = [
+    dup::DemoEdition {
+        process_slug: "piano-strategico-metropolitano-milano",
+        organization: "Città metropolitana di Milano",
+        title: "DUP 2016–2018",
+        years: (2016, 2018),
+        csv: include_str!("../../demo/dup-milano-2016-2018.csv"),
+    },
+    dup::DemoEdition {
+        process_slug: "agenda-digitale-pinerolo",
+        organization: "Comune di Pinerolo",
+        title: "DUP 2026–2028",
+        years: (2026, 2028),
+        csv: include_str!("../../demo/dup-pinerolo-2026-2028.csv"),
+    },
+];
 /// Demo emails end with this reserved domain, so they can never reach anyone.
 pub const DEMO_EMAIL_DOMAIN: &str = "demo.piazza.invalid";
 
@@ -236,6 +254,9 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
                         .map(|(slug, id)| ((demo.slug.clone(), slug), id)),
                 );
                 report.processes_created += 1;
+                for edition in DEMO_DUPS.iter().filter(|d| d.process_slug == demo.slug) {
+                    dup::load_demo(&txn, ctx, edition).await?;
+                }
             }
         }
     }
