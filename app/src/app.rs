@@ -19,6 +19,9 @@ use crate::pages::auth::{
     SignInPage,
 };
 use crate::pages::counter::{CounterPage, CounterRecordPage};
+use crate::pages::dup::{
+    CoveragePage, DupEditionPage, DupEditionsPage, MonitoringPage, ObjectivePage,
+};
 use crate::pages::editing::{NewProcessPage, ProcessEditorPage};
 use crate::pages::facilitation::{DashboardPage, ModerationLogPage, ModerationPage, ProjectPage};
 use crate::pages::notifications::NotificationsPage;
@@ -106,6 +109,11 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/processi/:process/moderazione") view=ModerationPage ssr=SsrMode::Async />
                     <Route path=path!("/processi/:process/registro-moderazione") view=ModerationLogPage ssr=SsrMode::Async />
                     <Route path=path!("/progetti/:id") view=ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/dup") view=DupEditionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/dup/:id") view=DupEditionPage ssr=SsrMode::Async />
+                    <Route path=path!("/obiettivi/:id") view=ObjectivePage ssr=SsrMode::Async />
+                    <Route path=path!("/processi/:process/copertura") view=CoveragePage ssr=SsrMode::Async />
+                    <Route path=path!("/processi/:process/monitoraggio") view=MonitoringPage ssr=SsrMode::Async />
                     <Route path=path!("/sportello") view=CounterPage ssr=SsrMode::Async />
                     <Route path=path!("/sportello/:id") view=CounterRecordPage ssr=SsrMode::Async />
                     <Route path=path!("/proposte/:id") view=ProposalPage ssr=SsrMode::Async />

@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use http::{StatusCode, header};
 use serde::Deserialize;
 use shared::model::account::FieldProblem;
-use shared::service::{Actor, Ctx, ServiceError, accounts, attachments, residence};
+use shared::service::{Actor, Ctx, ServiceError, accounts, attachments, drafts, dup, residence};
 
 use app::api::accounts::safe_local_path;
 
@@ -28,6 +28,11 @@ pub fn plain_routes() -> Router<AppState> {
             )),
         )
         .route("/immagini/{id}", get(serve_image))
+        .route(
+            "/dup/{id}/importa",
+            post(import_dup).layer(DefaultBodyLimit::max(dup::MAX_IMPORT_BYTES + 64 * 1024)),
+        )
+        .route("/dup/{id}/{file}", get(export_dup))
         .route(
             "/amministrazione/residenza",
             post(upload_census).layer(DefaultBodyLimit::max(
@@ -227,6 +232,113 @@ async fn serve_image(
             .into_response(),
         Err(ServiceError::NotFound(_)) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => refusal(error, "%2F"),
+    }
+}
+
+/// Most problems of a refused import carried back to the page.
+const IMPORT_PROBLEMS_SHOWN: usize = 200;
+/// Largest pasted text kept to correct a refused import.
+const PASTED_KEPT: usize = 48 * 1024;
+
+/// `POST /dup/{id}/importa` (multipart: a `file`, or pasted `testo`): imports
+/// a DUP tree (CSV or JSON) into an edition, all or nothing, then back to
+/// the edition with the outcome (carried in a one-time draft for the person
+/// who imported, with the pasted text when the import was refused).
+async fn import_dup(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    mut form: Multipart,
+) -> Response {
+    let Ok(id) = uuid::Uuid::try_parse(&id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let ctx = Ctx::new(state.db.clone(), actor);
+    let back = |query: &str| Redirect::to(&format!("/dup/{id}?{query}#importa")).into_response();
+    let (mut file, mut pasted) = (None, String::new());
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
+                Ok(bytes) if bytes.is_empty() => {}
+                Ok(bytes) => match String::from_utf8(bytes.to_vec()) {
+                    Ok(text) => file = Some(text.trim_start_matches('\u{feff}').to_owned()),
+                    Err(_) => return back("errore-importazione=codifica"),
+                },
+                Err(_) => return back("errore-importazione=troppo-grande"),
+            },
+            Ok(Some(field)) if field.name() == Some("testo") => {
+                pasted = field.text().await.unwrap_or_default();
+            }
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(_) => return back("errore-importazione=illeggibile"),
+        }
+    }
+    let from_file = file.is_some();
+    let text = file.unwrap_or_else(|| pasted.clone());
+    if text.trim().is_empty() {
+        return back("errore-importazione=vuoto");
+    }
+    match dup::import(&ctx, id, &text).await {
+        Ok(mut result) => {
+            let refused = matches!(result, shared::model::dup::ImportResult::Rejected(_));
+            if let shared::model::dup::ImportResult::Rejected(problems) = &mut result {
+                problems.truncate(IMPORT_PROBLEMS_SHOWN);
+            }
+            let mut fields = std::collections::BTreeMap::new();
+            fields.insert(
+                "esito".to_owned(),
+                serde_json::to_string(&result).unwrap_or_default(),
+            );
+            if refused && !from_file && pasted.len() <= PASTED_KEPT {
+                fields.insert("testo".to_owned(), pasted);
+            }
+            let key = app::api::dup::import_draft_key(&id.to_string());
+            if let Err(error) = drafts::save(&ctx, &key, &fields).await {
+                return refusal(error, &format!("%2Fdup%2F{id}"));
+            }
+            back("importazione=1")
+        }
+        Err(ServiceError::InvalidInput { problem, .. }) => match problem {
+            FieldProblem::TooLarge { .. } => back("errore-importazione=troppo-grande"),
+            _ => back("errore-importazione=vuoto"),
+        },
+        Err(ServiceError::NotFound(_)) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => refusal(error, &format!("%2Fdup%2F{id}")),
+    }
+}
+
+/// `GET /dup/{id}/esporta.csv` or `/dup/{id}/esporta.json`: an edition's
+/// tree as a file, in the format the import reads.
+async fn export_dup(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path((id, file)): Path<(String, String)>,
+) -> Response {
+    let format = match file.as_str() {
+        "esporta.csv" => shared::model::dup::DupFormat::Csv,
+        "esporta.json" => shared::model::dup::DupFormat::Json,
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let Ok(id) = uuid::Uuid::try_parse(&id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let ctx = Ctx::new(state.db.clone(), actor);
+    match dup::export(&ctx, id, format).await {
+        Ok((name, content_type, body)) => (
+            [
+                (header::CONTENT_TYPE, content_type.to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+                (header::CACHE_CONTROL, "no-cache".to_owned()),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(ServiceError::NotFound(_)) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => refusal(error, "%2Fdup"),
     }
 }
 

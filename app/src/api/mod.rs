@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod dup;
 mod error;
 pub mod facilitation;
 pub mod participation;

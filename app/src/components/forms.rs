@@ -63,6 +63,16 @@ pub fn field_label(field: &str) -> String {
         "fine" => tu_string!(i18n, field.fine),
         "motto" => tu_string!(i18n, field.motto),
         "chiave" => tu_string!(i18n, field.chiave),
+        "primo_anno" => tu_string!(i18n, field.primo_anno),
+        "ultimo_anno" => tu_string!(i18n, field.ultimo_anno),
+        "obiettivo" => tu_string!(i18n, field.obiettivo),
+        "motivazione" => tu_string!(i18n, field.motivazione),
+        "peso" => tu_string!(i18n, field.peso),
+        "percentuale" => tu_string!(i18n, field.percentuale),
+        "data" => tu_string!(i18n, field.data),
+        "edizione" => tu_string!(i18n, field.edizione),
+        "valore" | "valori" => tu_string!(i18n, field.valore),
+        "voce" => tu_string!(i18n, field.voce),
         _ => tu_string!(i18n, field.request),
     }
     .to_owned()
@@ -264,6 +274,12 @@ pub fn Outcome() -> impl IntoView {
             "sostegno-registrato" => tu_string!(i18n, outcome.visitor_support),
             "scheda-rivendicata" => tu_string!(i18n, outcome.record_claimed),
             "impostazioni-salvate" => tu_string!(i18n, outcome.saved),
+            "edizione-creata" => tu_string!(i18n, outcome.dup_created),
+            "edizione-copiata" => tu_string!(i18n, outcome.dup_copied),
+            "edizione-collegata" => tu_string!(i18n, outcome.dup_attached),
+            "obiettivo-collegato" => tu_string!(i18n, outcome.objective_linked),
+            "obiettivo-scollegato" => tu_string!(i18n, outcome.objective_unlinked),
+            "avanzamento-registrato" => tu_string!(i18n, outcome.progress_recorded),
             _ => return None,
         };
         Some(view! { <div class="alert alert-success" role="status"><p>{text}</p></div> })

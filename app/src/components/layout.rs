@@ -249,6 +249,9 @@ pub fn Footer() -> impl IntoView {
                         <li>
                             <a href="/privacy">{move || t_string!(i18n, footer.privacy)}</a>
                         </li>
+                        <li>
+                            <a href="/dup">{move || t_string!(i18n, footer.dup)}</a>
+                        </li>
                     </ul>
                 </div>
             </div>

@@ -3,6 +3,9 @@
 //! moderation log, and a project's page.
 
 use leptos::prelude::*;
+use shared::model::dup::PlanItem;
+
+use crate::pages::dup::PlanLinks;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 use shared::model::ProposalCard;
@@ -539,6 +542,7 @@ fn ProjectView(project: ProjectDetail) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </section>
+            {project.dissolved_at.is_none().then(|| view! { <PlanLinks item=PlanItem::Project(project.id) /> })}
             {manage}
         </article>
     }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod counter;
+pub mod dup;
 pub mod editing;
 pub mod facilitation;
 pub mod home;

@@ -101,9 +101,19 @@ fn Notification(n: NotificationDto) -> impl IntoView {
             project = n.detail.clone()
         )
         .to_string(),
+        NotificationKind::Progress => tu_string!(
+            i18n,
+            dup.n_progress,
+            subject = subject,
+            detail = n.detail.clone()
+        )
+        .to_string(),
     };
     let href = match (&n.proposal, &n.process, n.kind) {
         (Some(p), _, NotificationKind::NewComment) => format!("/proposte/{}#commenti", p.key),
+        (_, Some(process), NotificationKind::Progress) => {
+            format!("/processi/{}/monitoraggio", process.key)
+        }
         (Some(p), _, _) => format!("/proposte/{}", p.key),
         (None, Some(process), _) => format!("/processi/{}", process.key),
         _ => "/".to_owned(),

@@ -102,6 +102,10 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
             <a class="btn btn-outline-secondary" href=format!("/processi/{slug}/risultati")>{tu_string!(i18n, take.results)}</a>
             " "
             <a class="btn btn-outline-secondary" href=format!("/processi/{slug}/registro-moderazione")>{tu_string!(i18n, facil.public_log)}</a>
+            " "
+            <a class="btn btn-outline-secondary" href=format!("/processi/{slug}/copertura")>{tu_string!(i18n, process.dup_coverage)}</a>
+            " "
+            <a class="btn btn-outline-secondary" href=format!("/processi/{slug}/monitoraggio")>{tu_string!(i18n, process.dup_monitoring)}</a>
         </p>
         {can_manage.then(|| view! {
             <nav class="facilitator-links" aria-label=tu_string!(i18n, facil.facilitation)>

@@ -2,6 +2,9 @@
 //! following, the author's and facilitators' actions; and the comments.
 
 use leptos::prelude::*;
+use shared::model::dup::PlanItem;
+
+use crate::pages::dup::PlanLinks;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 use shared::model::ProposalDetail;
@@ -155,6 +158,7 @@ fn ProposalView(detail: ProposalDetail) -> impl IntoView {
                 </aside>
             </div>
             {viewer.can_answer.then_some(view! { <AnswerForm detail=detail.clone() /> })}
+            {(detail.visibility == Visibility::Visible).then(|| view! { <PlanLinks item=PlanItem::Proposal(detail.id) /> })}
             <Comments proposal=id.clone() back=here />
             <p><a href=list_href>{move || t_string!(i18n, proposal.back)}</a></p>
         </article>

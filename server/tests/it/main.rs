@@ -7,6 +7,7 @@ mod helpers;
 mod accounts;
 mod admin;
 mod cli_and_config;
+mod dup;
 mod editing;
 mod errors_and_health;
 mod facilitation;

@@ -120,7 +120,11 @@ impl EditionInput {
         last_year: &str,
         simplified: bool,
     ) -> Result<Self, (&'static str, FieldProblem)> {
-        fn line(field: &'static str, text: &str, max: usize) -> Result<String, (&'static str, FieldProblem)> {
+        fn line(
+            field: &'static str,
+            text: &str,
+            max: usize,
+        ) -> Result<String, (&'static str, FieldProblem)> {
             let text = text.trim();
             if text.is_empty() {
                 return Err((field, FieldProblem::Empty));
@@ -352,8 +356,8 @@ impl LinkInput {
         rationale: &str,
         weight: &str,
     ) -> Result<Self, (&'static str, FieldProblem)> {
-        let objective_id = Uuid::parse_str(objective.trim())
-            .map_err(|_| ("obiettivo", FieldProblem::Empty))?;
+        let objective_id =
+            Uuid::parse_str(objective.trim()).map_err(|_| ("obiettivo", FieldProblem::Empty))?;
         let rationale = rationale.trim();
         if rationale.is_empty() {
             return Err(("motivazione", FieldProblem::Empty));
@@ -410,7 +414,9 @@ impl ProgressInput {
             .ok_or(("stato".to_owned(), FieldProblem::Malformed))?;
         let percent = match percent.trim().trim_end_matches('%').trim().parse::<i32>() {
             Ok(p) if (0..=100).contains(&p) => p,
-            _ if percent.trim().is_empty() => return Err(("percentuale".into(), FieldProblem::Empty)),
+            _ if percent.trim().is_empty() => {
+                return Err(("percentuale".into(), FieldProblem::Empty));
+            }
             _ => return Err(("percentuale".into(), FieldProblem::Malformed)),
         };
         let note_md = note.trim().to_owned();
@@ -430,7 +436,8 @@ impl ProgressInput {
                 continue;
             }
             let field = format!("valore_{indicator}_{year}");
-            let id = Uuid::parse_str(indicator).map_err(|_| (field.clone(), FieldProblem::Malformed))?;
+            let id =
+                Uuid::parse_str(indicator).map_err(|_| (field.clone(), FieldProblem::Malformed))?;
             let year = year
                 .trim()
                 .parse::<i32>()
@@ -611,7 +618,10 @@ mod tests {
         let id = Uuid::nil().to_string();
         assert_eq!(LinkInput::parse(&id, " ", "").unwrap_err().0, "motivazione");
         assert_eq!(LinkInput::parse(&id, "perché", "9").unwrap_err().0, "peso");
-        assert_eq!(LinkInput::parse(&id, "perché", "3").unwrap().weight, Some(3));
+        assert_eq!(
+            LinkInput::parse(&id, "perché", "3").unwrap().weight,
+            Some(3)
+        );
         let bad = ProgressInput::parse("in_corso", "120", "", "2027-01-10", &[]);
         assert_eq!(bad.unwrap_err().0, "percentuale");
         let actuals = [(id.clone(), "2027".to_owned(), "1.280".to_owned())];

@@ -11,16 +11,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait, Value,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait, Value,
 };
 use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize, permits};
 use super::db::statement;
-use super::dup_format::{
-    self, DupTree, IndicatorRow, OperationalRow, ProgrammeRow, StrategicRow,
-};
+use super::dup_format::{self, DupTree, IndicatorRow, OperationalRow, ProgrammeRow, StrategicRow};
 use super::entity::{
     dup_edition, dup_indicator, dup_link, dup_mission, dup_objective, dup_programme, dup_progress,
     process, project, proposal,
@@ -29,9 +27,9 @@ use super::{Ctx, ServiceError, audit, markdown, phases, projects, proposals};
 use crate::model::account::FieldProblem;
 use crate::model::dup::{
     DupFormat, EditionDetail, EditionInput, EditionList, EditionSummary, ImportOutcome,
-    ImportProblem, ImportResult, IndicatorDto, IndicatorYear, LinkDto, MissionNode, ObjectiveDetail,
-    ObjectiveLevel, ObjectiveNode, ObjectiveRef, PlanItem, ProgrammeNode, ProgressDto,
-    ProgressStatus, ResourceYear,
+    ImportProblem, ImportResult, IndicatorDto, IndicatorYear, LinkDto, MissionNode,
+    ObjectiveDetail, ObjectiveLevel, ObjectiveNode, ObjectiveRef, PlanItem, ProgrammeNode,
+    ProgressDto, ProgressStatus, ResourceYear,
 };
 use crate::model::facilitation::Visibility;
 use crate::model::process::NamedRef;
@@ -328,7 +326,11 @@ async fn put_resource(
         db.get_database_backend(),
         "INSERT INTO dup_resources (objective_id, year, cents) VALUES (?, ?, ?) \
          ON CONFLICT (objective_id, year) DO UPDATE SET cents = excluded.cents",
-        [Value::from(objective_id), Value::from(year), Value::from(cents)],
+        [
+            Value::from(objective_id),
+            Value::from(year),
+            Value::from(cents),
+        ],
     ))
     .await?;
     Ok(())
@@ -876,7 +878,13 @@ pub async fn edition(ctx: &Ctx, edition_id: Uuid) -> Result<EditionDetail, Servi
         .await?;
     let attachable = processes
         .iter()
-        .filter(|p| permits(&ctx.actor, Operation::AttachDupEdition, Scope::Process(p.id)))
+        .filter(|p| {
+            permits(
+                &ctx.actor,
+                Operation::AttachDupEdition,
+                Scope::Process(p.id),
+            )
+        })
         .map(|p| NamedRef {
             key: p.slug.clone(),
             name: p.title.clone(),
@@ -1029,7 +1037,9 @@ pub(crate) async fn links_where(
         };
         let (item, item_title, supports) = match (l.proposal_id, l.project_id) {
             (Some(id), _) => {
-                let Some(p) = proposals.get(&id) else { continue };
+                let Some(p) = proposals.get(&id) else {
+                    continue;
+                };
                 if p.visibility != Visibility::Visible.as_str() {
                     continue;
                 }
@@ -1158,7 +1168,10 @@ pub(crate) async fn load_demo(
     demo: &DemoEdition,
 ) -> Result<(), ServiceError> {
     let invalid = |what: String| {
-        ServiceError::field(&format!("demo DUP {}: {what}", demo.title), FieldProblem::Malformed)
+        ServiceError::field(
+            &format!("demo DUP {}: {what}", demo.title),
+            FieldProblem::Malformed,
+        )
     };
     let Some(process) = process::Entity::find()
         .filter(process::Column::Slug.eq(demo.process_slug))
@@ -1201,7 +1214,12 @@ pub(crate) async fn load_demo(
         .await?;
     let texts: Vec<(Uuid, String)> = objectives
         .iter()
-        .map(|o| (o.id, format!("{} {} {}", o.title, o.title, o.description_md)))
+        .map(|o| {
+            (
+                o.id,
+                format!("{} {} {}", o.title, o.title, o.description_md),
+            )
+        })
         .collect();
     let accepted = proposal::Entity::find()
         .filter(proposal::Column::ProcessId.eq(process.id))

@@ -76,7 +76,6 @@ pub struct DupTree {
     pub indicators: Vec<IndicatorRow>,
 }
 
-
 /// One item as read, before the rules are applied: a CSV row, or an item of
 /// the JSON document flattened to the same columns.
 #[derive(Clone, Debug, Default)]
@@ -122,7 +121,9 @@ fn claim(
         return false;
     }
     if code.chars().count() > 40 || code.chars().any(char::is_control) {
-        fail(format!("Codice «{code}» non valido: al massimo 40 caratteri."));
+        fail(format!(
+            "Codice «{code}» non valido: al massimo 40 caratteri."
+        ));
         return false;
     }
     if let Some((_, first)) = codes.get(code) {
@@ -205,7 +206,9 @@ pub fn read_csv(
             Err(e) => {
                 let message = match e.kind() {
                     csv::ErrorKind::Utf8 { .. } => "Testo non in UTF-8.".to_owned(),
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => {
                         format!("La riga ha {len} colonne invece di {expected_len}.")
                     }
                     _ => "Riga illeggibile.".to_owned(),
@@ -514,32 +517,95 @@ pub fn write_csv(tree: &DupTree) -> String {
     };
     row(COLUMNS);
     for p in &tree.programmes {
-        row(["programma", &p.code, &p.mission, "", "", &p.title, "", "", "", "", "", "", "", ""]);
+        row([
+            "programma",
+            &p.code,
+            &p.mission,
+            "",
+            "",
+            &p.title,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]);
     }
     for s in &tree.strategic {
         row([
-            "obiettivo_strategico", &s.code, &s.mission, "", "", &s.title, &s.description, "", "",
-            "", "", "", "", "",
+            "obiettivo_strategico",
+            &s.code,
+            &s.mission,
+            "",
+            "",
+            &s.title,
+            &s.description,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
         ]);
     }
     for o in &tree.operational {
         let parent = o.strategic.clone().unwrap_or_default();
         row([
-            "obiettivo_operativo", &o.code, &o.mission, &o.programme, &parent, &o.title,
-            &o.description, &o.office, "", "", "", "", "", "",
+            "obiettivo_operativo",
+            &o.code,
+            &o.mission,
+            &o.programme,
+            &parent,
+            &o.title,
+            &o.description,
+            &o.office,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
         ]);
         for (year, cents) in &o.resources {
             row([
-                "risorse", "", "", "", &o.code, "", "", "", &year.to_string(), &euro(*cents), "",
-                "", "", "",
+                "risorse",
+                "",
+                "",
+                "",
+                &o.code,
+                "",
+                "",
+                "",
+                &year.to_string(),
+                &euro(*cents),
+                "",
+                "",
+                "",
+                "",
             ]);
         }
     }
     for i in &tree.indicators {
         let baseline = i.baseline.map(plain).unwrap_or_default();
         row([
-            "indicatore", &i.code, "", "", &i.objective, &i.name, "", "", "", "", &i.unit,
-            &baseline, "", "",
+            "indicatore",
+            &i.code,
+            "",
+            "",
+            &i.objective,
+            &i.name,
+            "",
+            "",
+            "",
+            "",
+            &i.unit,
+            &baseline,
+            "",
+            "",
         ]);
         let years: std::collections::BTreeSet<i32> =
             i.targets.keys().chain(i.actuals.keys()).copied().collect();
@@ -547,7 +613,19 @@ pub fn write_csv(tree: &DupTree) -> String {
             let target = i.targets.get(&year).copied().map(plain).unwrap_or_default();
             let actual = i.actuals.get(&year).copied().map(plain).unwrap_or_default();
             row([
-                "valore", "", "", "", &i.code, "", "", "", &year.to_string(), "", "", "", &target,
+                "valore",
+                "",
+                "",
+                "",
+                &i.code,
+                "",
+                "",
+                "",
+                &year.to_string(),
+                "",
+                "",
+                "",
+                &target,
                 &actual,
             ]);
         }
@@ -751,7 +829,10 @@ pub fn read_json(
         return Err(vec![ImportProblem {
             line: None,
             place: "formato".into(),
-            message: format!("Formato «{}» sconosciuto: serve «{JSON_FORMAT}».", document.formato),
+            message: format!(
+                "Formato «{}» sconosciuto: serve «{JSON_FORMAT}».",
+                document.formato
+            ),
         }]);
     }
     let mut items = Vec::new();
@@ -793,7 +874,14 @@ pub fn read_json(
                 ("codice", o.codice.trim().into()),
                 ("missione", o.missione.trim().into()),
                 ("programma", o.programma.trim().into()),
-                ("padre", o.obiettivo_strategico.clone().unwrap_or_default().trim().into()),
+                (
+                    "padre",
+                    o.obiettivo_strategico
+                        .clone()
+                        .unwrap_or_default()
+                        .trim()
+                        .into(),
+                ),
                 ("titolo", o.titolo.trim().into()),
                 ("descrizione", o.descrizione.trim().into()),
                 ("responsabile", o.responsabile.trim().into()),
@@ -831,7 +919,10 @@ pub fn read_json(
                     ("padre", i.codice.trim().into()),
                     ("anno", value.anno.to_string()),
                     ("valore_atteso", value.atteso.map(plain).unwrap_or_default()),
-                    ("valore_rilevato", value.rilevato.map(plain).unwrap_or_default()),
+                    (
+                        "valore_rilevato",
+                        value.rilevato.map(plain).unwrap_or_default(),
+                    ),
                 ],
             );
         }
@@ -932,7 +1023,12 @@ obiettivo_operativo,SeO-1,10,02,,Bus nei quartieri,,,,,,,,
         assert_eq!(errors[0].place, "programmi[0]");
         let broken = read_json("{\n\"formato\": 3", &missions(), false).unwrap_err();
         assert_eq!(broken[0].line, Some(2));
-        let unknown = read_json(r#"{"formato":"piazza-dup/1","altro":[]}"#, &missions(), false).unwrap_err();
+        let unknown = read_json(
+            r#"{"formato":"piazza-dup/1","altro":[]}"#,
+            &missions(),
+            false,
+        )
+        .unwrap_err();
         assert!(unknown[0].message.contains("«altro»"), "{unknown:?}");
     }
 

@@ -125,15 +125,15 @@ pub fn rank(text: &str, objectives: &[(Uuid, String)]) -> Vec<(Uuid, u8)> {
         .iter()
         .filter_map(|(id, d)| {
             let v = weigh(d);
-            let dot: f64 = q
-                .iter()
-                .filter_map(|(t, w)| v.get(t).map(|x| x * w))
-                .sum();
+            let dot: f64 = q.iter().filter_map(|(t, w)| v.get(t).map(|x| x * w)).sum();
             let denominator = qn * norm(&v);
             if dot <= 0.0 || denominator == 0.0 {
                 return None;
             }
-            Some((*id, ((dot / denominator) * 100.0).round().clamp(1.0, 100.0) as u8))
+            Some((
+                *id,
+                ((dot / denominator) * 100.0).round().clamp(1.0, 100.0) as u8,
+            ))
         })
         .collect();
     ranked.sort_by_key(|r| std::cmp::Reverse(r.1));
@@ -234,7 +234,10 @@ pub async fn link(ctx: &Ctx, item: PlanItem, input: &LinkInput) -> Result<Uuid, 
     let id = match existing {
         Some(link) => {
             dup_link::Entity::update_many()
-                .col_expr(dup_link::Column::Rationale, Expr::value(input.rationale.clone()))
+                .col_expr(
+                    dup_link::Column::Rationale,
+                    Expr::value(input.rationale.clone()),
+                )
                 .col_expr(dup_link::Column::Weight, Expr::value(input.weight))
                 .col_expr(dup_link::Column::LinkedBy, Expr::value(linked_by))
                 .filter(dup_link::Column::Id.eq(link.id))
@@ -245,8 +248,12 @@ pub async fn link(ctx: &Ctx, item: PlanItem, input: &LinkInput) -> Result<Uuid, 
         None => {
             let id = Uuid::now_v7();
             let conflict = match item {
-                PlanItem::Proposal(_) => [dup_link::Column::ObjectiveId, dup_link::Column::ProposalId],
-                PlanItem::Project(_) => [dup_link::Column::ObjectiveId, dup_link::Column::ProjectId],
+                PlanItem::Proposal(_) => {
+                    [dup_link::Column::ObjectiveId, dup_link::Column::ProposalId]
+                }
+                PlanItem::Project(_) => {
+                    [dup_link::Column::ObjectiveId, dup_link::Column::ProjectId]
+                }
             };
             // A concurrent identical link wins; this one is then a no-op.
             dup_link::Entity::insert(dup_link::ActiveModel {
@@ -364,9 +371,8 @@ pub async fn coverage(
     let backend = db.get_database_backend();
     // The linked items of this process, filtered: proposals visible and not
     // withdrawn; projects live, with an original in the zone when filtered.
-    let mut proposal_filter = String::from(
-        "p.process_id = ? AND p.visibility = 'visibile' AND p.state <> 'withdrawn'",
-    );
+    let mut proposal_filter =
+        String::from("p.process_id = ? AND p.visibility = 'visibile' AND p.state <> 'withdrawn'");
     let mut proposal_values: Vec<Value> = vec![process.id.into()];
     let mut project_filter = String::from("j.process_id = ? AND j.dissolved_at IS NULL");
     let mut project_values: Vec<Value> = vec![process.id.into()];
@@ -451,7 +457,9 @@ pub async fn coverage(
     let rows = db
         .query_all_raw(statement(
             backend,
-            &format!("SELECT x.objective_id, {distinct} FROM ({supports}) x GROUP BY x.objective_id"),
+            &format!(
+                "SELECT x.objective_id, {distinct} FROM ({supports}) x GROUP BY x.objective_id"
+            ),
             support_values.clone(),
         ))
         .await?;
@@ -500,10 +508,7 @@ pub async fn coverage(
                 .find(|m| m.code == code)
                 .map(|m| m.name.clone())
                 .unwrap_or_default(),
-            covered: rows
-                .iter()
-                .filter(|r| r.proposals + r.projects > 0)
-                .count() as i64,
+            covered: rows.iter().filter(|r| r.proposals + r.projects > 0).count() as i64,
             supporters: mission_supporters.get(code).copied().unwrap_or(0),
             objectives: rows,
         });
@@ -559,7 +564,10 @@ pub async fn coverage(
                 PlanItem::Project(id)
             },
             title,
-            platform: platform_names.get(&platform_id).cloned().unwrap_or_default(),
+            platform: platform_names
+                .get(&platform_id)
+                .cloned()
+                .unwrap_or_default(),
         });
     }
     unlinked.sort_by(|a, b| a.title.cmp(&b.title));
@@ -576,10 +584,19 @@ mod tests {
         let bus = Uuid::from_u128(1);
         let school = Uuid::from_u128(2);
         let objectives = vec![
-            (bus, "Trasporto pubblico: nuove linee di autobus nei quartieri".to_owned()),
-            (school, "Edilizia scolastica: scuole sicure e palestre".to_owned()),
+            (
+                bus,
+                "Trasporto pubblico: nuove linee di autobus nei quartieri".to_owned(),
+            ),
+            (
+                school,
+                "Edilizia scolastica: scuole sicure e palestre".to_owned(),
+            ),
         ];
-        let ranked = rank("Più autobus di sera per i quartieri periferici", &objectives);
+        let ranked = rank(
+            "Più autobus di sera per i quartieri periferici",
+            &objectives,
+        );
         assert_eq!(ranked[0].0, bus);
         assert!(ranked.iter().all(|(id, _)| *id != school));
     }

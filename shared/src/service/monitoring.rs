@@ -53,7 +53,10 @@ impl Monitored {
 }
 
 /// Whether the process has reached monitoring (its plan is approved).
-async fn monitoring_open(db: &impl ConnectionTrait, process_id: Uuid) -> Result<bool, ServiceError> {
+async fn monitoring_open(
+    db: &impl ConnectionTrait,
+    process_id: Uuid,
+) -> Result<bool, ServiceError> {
     let state = phases::load(db, process_id).await?;
     Ok(state.current_kind() == Some(PhaseKind::Monitoring))
 }
@@ -287,7 +290,10 @@ pub async fn overview(ctx: &Ctx, process_slug: &str) -> Result<Monitoring, Servi
         .await?;
     let mut titles: HashMap<String, String> = HashMap::new();
     for o in &objectives {
-        titles.insert(format!("obiettivo:{}", o.id), format!("{} {}", o.code, o.title));
+        titles.insert(
+            format!("obiettivo:{}", o.id),
+            format!("{} {}", o.code, o.title),
+        );
     }
     for p in &projects {
         titles.insert(format!("progetto:{}", p.id), p.title.clone());
@@ -344,7 +350,11 @@ pub async fn overview(ctx: &Ctx, process_slug: &str) -> Result<Monitoring, Servi
         items,
         timeline,
         can_record: open
-            && permits(&ctx.actor, Operation::RecordProgress, Scope::Process(process.id)),
+            && permits(
+                &ctx.actor,
+                Operation::RecordProgress,
+                Scope::Process(process.id),
+            ),
         open,
     })
 }

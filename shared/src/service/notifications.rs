@@ -325,7 +325,9 @@ fn line(kind: NotificationKind, detail: &str, subject: &str) -> String {
         NotificationKind::Unmerged => {
             format!("- «{subject}» non fa più parte del progetto «{detail}»")
         }
-        NotificationKind::Progress => format!("- Avanzamento di ciò che «{subject}» sostiene: {detail}"),
+        NotificationKind::Progress => {
+            format!("- Avanzamento di ciò che «{subject}» sostiene: {detail}")
+        }
     }
 }
 
