@@ -126,8 +126,8 @@ fn EditionsView(list: EditionList) -> impl IntoView {
             }.into_any()
         }}
         {list.can_manage.then(|| view! {
-            <section aria-labelledby="nuova-edizione-titolo" class="settings">
-                <h2 id="nuova-edizione-titolo" class="h4">{tu_string!(i18n, dup.new_edition)}</h2>
+            <section aria-labelledby="nuova-edizione-intestazione" class="settings">
+                <h2 id="nuova-edizione-intestazione" class="h4">{tu_string!(i18n, dup.new_edition)}</h2>
                 <FormAlert error=create_error form_id="nuova-edizione" />
                 <ActionForm action=create attr:id="nuova-edizione">
                     <EditionFields form_id="nuova-edizione" />
@@ -233,8 +233,8 @@ fn EditionView(page: EditionPage) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{tu_string!(i18n, dup.import_submit)}</button>
             </form>
         </section>
-        <section aria-labelledby="copia-titolo" class="settings">
-            <h2 id="copia-titolo" class="h4">{tu_string!(i18n, dup.copy)}</h2>
+        <section aria-labelledby="copia-intestazione" class="settings">
+            <h2 id="copia-intestazione" class="h4">{tu_string!(i18n, dup.copy)}</h2>
             <p>{tu_string!(i18n, dup.copy_hint)}</p>
             <FormAlert error=copy_error form_id="copia" />
             <ActionForm action=copy attr:id="copia">
@@ -576,14 +576,21 @@ fn PlanLinksView(links: ItemLinks, item_key: String) -> impl IntoView {
                         {links.links.clone().into_iter().map(|l| {
                             let form_id = format!("scollega-{}", l.id);
                             let key = list_key.clone();
+                            let own = l.item.key() == list_key;
+                            let via = (!own).then(|| match l.item {
+                                PlanItem::Project(id) => format!("/progetti/{id}"),
+                                PlanItem::Proposal(id) => format!("/proposte/{id}"),
+                            });
+                            let via_title = l.item_title.clone();
                             view! {
                                 <li>
                                     <a href=format!("/obiettivi/{}", l.objective.id)>{l.objective.code.clone()} " · " {l.objective.title.clone()}</a>
+                                    {via.map(|href| view! { " · " {tu_string!(i18n, dup.via_project)} " " <a href=href>{via_title}</a> })}
                                     {l.weight.map(|w| view! { " · " {tu_string!(i18n, dup.weight_n, n = w).to_string()} })}
                                     <br /><span class="small">{l.rationale.clone()}
                                     {l.linked_by.clone().map(|who| view! { " — " {who} })}
                                     " · " {format::date(i18n, l.linked_at.date_naive())}</span>
-                                    {can_link.then(|| view! {
+                                    {(can_link && own).then(|| view! {
                                         <ActionForm action=unlink attr:id=form_id attr:class="inline-form">
                                             <input type="hidden" name="elemento" value=key />
                                             <input type="hidden" name="collegamento" value=l.id.to_string() />
@@ -819,7 +826,7 @@ fn MonitoringView(monitoring: Monitoring) -> impl IntoView {
     .to_string();
     let record = ServerAction::<RecordProgress>::new();
     let record_error = action_error(record);
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = monitoring.today.to_string();
     let can_record = monitoring.can_record;
     view! {
         <Title text=title.clone() />
@@ -858,7 +865,7 @@ fn MonitoringView(monitoring: Monitoring) -> impl IntoView {
                                     Some(latest) => view! {
                                         <p>{status_label(latest.status)} " · " {tu_string!(i18n, dup.as_of, date = format::date(i18n, latest.recorded_on)).to_string()}</p>
                                         <div class="progress-meter">
-                                            <progress max="100" value=percent.to_string() aria-label=tu_string!(i18n, dup.percent)>{format!("{percent}%")}</progress>
+                                            <progress max="100" value=percent.to_string() aria-label=tu_string!(i18n, dup.completion)>{format!("{percent}%")}</progress>
                                             " " {format!("{percent}%")}
                                         </div>
                                     }.into_any(),

@@ -326,6 +326,8 @@ pub struct Suggestion {
 /// The objectives a proposal or project feeds, and what the viewer may do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemLinks {
+    /// Its own links; for a proposal merged into a project, the project's
+    /// links too (their `item` is the project).
     pub links: Vec<LinkDto>,
     /// The viewer may link and unlink (facilitators).
     pub can_link: bool,
@@ -513,7 +515,8 @@ pub fn format_euro(cents: i64) -> String {
     }
 }
 
-/// A row of the coverage view: one objective.
+/// A row of the coverage view: one objective. A strategic objective also
+/// counts what is linked to its operational objectives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageRow {
     pub objective: ObjectiveRef,
@@ -587,6 +590,8 @@ pub struct Monitoring {
     pub can_record: bool,
     /// Monitoring is open: the process reached its monitoring phase.
     pub open: bool,
+    /// Today, as the server sees it (the record form's default date).
+    pub today: NaiveDate,
 }
 
 #[cfg(test)]

@@ -145,8 +145,19 @@ pub fn rank(text: &str, objectives: &[(Uuid, String)]) -> Vec<(Uuid, u8)> {
 pub async fn links_of(ctx: &Ctx, item: PlanItem) -> Result<ItemLinks, ServiceError> {
     authorize(ctx, Operation::ViewPlanLinks, Scope::Global)?;
     let loaded = load_item(ctx, item).await?;
+    // A proposal merged into a project also feeds the project's objectives.
     let condition = match item {
-        PlanItem::Proposal(id) => Condition::all().add(dup_link::Column::ProposalId.eq(id)),
+        PlanItem::Proposal(id) => {
+            let project_id = proposal::Entity::find_by_id(id)
+                .one(&ctx.db)
+                .await?
+                .and_then(|p| p.project_id);
+            let mut any = Condition::any().add(dup_link::Column::ProposalId.eq(id));
+            if let Some(project_id) = project_id {
+                any = any.add(dup_link::Column::ProjectId.eq(project_id));
+            }
+            any
+        }
         PlanItem::Project(id) => Condition::all().add(dup_link::Column::ProjectId.eq(id)),
     };
     let links = links_where(ctx, condition).await?;
@@ -159,7 +170,11 @@ pub async fn links_of(ctx: &Ctx, item: PlanItem) -> Result<ItemLinks, ServiceErr
     let (mut suggestions, mut choices) = (Vec::new(), Vec::new());
     if let (true, Some(edition)) = (can_link, &edition) {
         let objectives = linkable(&ctx.db, edition.id).await?;
-        let linked: HashSet<Uuid> = links.iter().map(|l| l.objective.id).collect();
+        let linked: HashSet<Uuid> = links
+            .iter()
+            .filter(|l| l.item == item)
+            .map(|l| l.objective.id)
+            .collect();
         let texts: Vec<(Uuid, String)> = objectives
             .iter()
             .filter(|o| !linked.contains(&o.id))
@@ -398,11 +413,18 @@ pub async fn coverage(
     } else {
         String::new()
     };
+    // A strategic objective also counts what is linked to its operational
+    // objectives: each link counts for its objective and that one's parent.
+    let rollup = "(SELECT id AS leaf, id AS target FROM dup_objectives \
+                  UNION ALL SELECT id AS leaf, parent_id AS target FROM dup_objectives \
+                  WHERE parent_id IS NOT NULL)";
     let linked_items = format!(
-        "SELECT l.objective_id, 'p' AS kind, p.id AS item_id FROM dup_links l \
+        "SELECT r.target AS objective_id, 'p' AS kind, p.id AS item_id FROM dup_links l \
+         JOIN {rollup} r ON r.leaf = l.objective_id \
          JOIN proposals p ON p.id = l.proposal_id WHERE {proposal_filter} \
          UNION ALL \
-         SELECT l.objective_id, 'j' AS kind, j.id AS item_id FROM dup_links l \
+         SELECT r.target AS objective_id, 'j' AS kind, j.id AS item_id FROM dup_links l \
+         JOIN {rollup} r ON r.leaf = l.objective_id \
          JOIN projects j ON j.id = l.project_id WHERE {project_filter}{project_in_zone}"
     );
     let item_values: Vec<Value> = proposal_values
@@ -420,8 +442,8 @@ pub async fn coverage(
             backend,
             &format!(
                 "SELECT x.objective_id, \
-                 SUM(CASE WHEN x.kind = 'p' THEN 1 ELSE 0 END), \
-                 SUM(CASE WHEN x.kind = 'j' THEN 1 ELSE 0 END) \
+                 COUNT(DISTINCT CASE WHEN x.kind = 'p' THEN x.item_id END), \
+                 COUNT(DISTINCT CASE WHEN x.kind = 'j' THEN x.item_id END) \
                  FROM ({linked_items}) x GROUP BY x.objective_id"
             ),
             item_values.clone(),
@@ -438,11 +460,13 @@ pub async fn coverage(
     // originals of linked projects; each person once per objective (and
     // once per mission). Supports of deleted accounts count one each.
     let supports = format!(
-        "SELECT l.objective_id, s.user_id, s.id AS support_id FROM dup_links l \
+        "SELECT r.target AS objective_id, s.user_id, s.id AS support_id FROM dup_links l \
+         JOIN {rollup} r ON r.leaf = l.objective_id \
          JOIN proposals p ON p.id = l.proposal_id JOIN supports s ON s.proposal_id = p.id \
          WHERE {proposal_filter} \
          UNION ALL \
-         SELECT l.objective_id, s.user_id, s.id AS support_id FROM dup_links l \
+         SELECT r.target AS objective_id, s.user_id, s.id AS support_id FROM dup_links l \
+         JOIN {rollup} r ON r.leaf = l.objective_id \
          JOIN projects j ON j.id = l.project_id JOIN proposals m ON m.project_id = j.id \
          JOIN supports s ON s.proposal_id = m.id WHERE {project_filter} AND {original_filter}"
     );

@@ -356,5 +356,6 @@ pub async fn overview(ctx: &Ctx, process_slug: &str) -> Result<Monitoring, Servi
                 Scope::Process(process.id),
             ),
         open,
+        today: ctx.now.date_naive(),
     })
 }
