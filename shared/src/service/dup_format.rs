@@ -1032,6 +1032,26 @@ obiettivo_operativo,SeO-1,10,02,,Bus nei quartieri,,,,,,,,
         assert!(unknown[0].message.contains("«altro»"), "{unknown:?}");
     }
 
+    /// The README's sample files hold the same tree in both formats.
+    #[test]
+    fn the_sample_files_agree() {
+        let all: HashSet<String> = (1..=19).map(|n| format!("{n:02}")).collect();
+        let csv = read_csv(
+            include_str!("../../demo/dup-pinerolo-2026-2028.csv"),
+            &all,
+            false,
+        )
+        .unwrap();
+        let json = read_json(
+            include_str!("../../demo/dup-pinerolo-2026-2028.json"),
+            &all,
+            false,
+        )
+        .unwrap();
+        assert_eq!(csv, json);
+        assert_eq!(csv.operational.len(), 5);
+    }
+
     #[test]
     fn missing_columns_are_named() {
         let errors = read_csv("tipo,codice\n", &missions(), false).unwrap_err();
