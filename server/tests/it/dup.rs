@@ -5,7 +5,9 @@
 //! suggestions; the coverage of a plan counted by hand; progress recorded
 //! during monitoring, with notifications to followers.
 
+use axum::body::Body;
 use chrono::NaiveDate;
+use http::{Request, StatusCode};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter,
     Statement, Value,
@@ -29,7 +31,7 @@ use shared::service::{
 };
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, anonymous, ctx, fresh_person, spawn_app};
+use crate::helpers::{ORIGIN, TestApp, anonymous, ctx, fresh_person, sign_in_demo, spawn_app};
 
 const MILANO: &str = "piano-strategico-metropolitano-milano";
 const PINEROLO: &str = "agenda-digitale-pinerolo";
@@ -760,7 +762,11 @@ async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() 
     assert_eq!(name, "dup-2016-2018.csv");
     assert_eq!(media, "text/csv; charset=utf-8");
     assert!(csv.starts_with(HEADER), "{}", &csv[..200]);
-    assert!(csv.contains("\"1500000\"") || csv.contains(",1500000,"));
+    // Amounts in euro with a decimal comma, no thousands separator.
+    assert!(
+        csv.contains("\nrisorse,,,,SeO-10.02.1,,,,2016,1500000,,,,\n"),
+        "{csv}"
+    );
     let (name, media, json) = dup::export(&anonymous(&app), milano, DupFormat::Json)
         .await
         .unwrap();
@@ -851,7 +857,7 @@ async fn reimporting_an_edited_file_updates_in_place() {
 
     let csv = export(&app, milano, DupFormat::Csv).await;
     let old = "Biglietto unico e interscambi alle stazioni";
-    let new = "Biglietto unico, interscambi e parcheggi alle stazioni";
+    let new = "Biglietto unico e interscambi con parcheggi alle stazioni";
     assert_eq!(csv.matches(old).count(), 1);
     let outcome = imported(dup::import(&admin, milano, &csv.replace(old, new)).await);
     assert_eq!(
@@ -865,7 +871,6 @@ async fn reimporting_an_edited_file_updates_in_place() {
     assert_eq!(rows(&app, milano).await, before);
     let after = objective(&app, milano, "SeO-10.02.1").await;
     assert_eq!(after.id, transport.id, "matched by code, not replaced");
-    assert_eq!(after.title, new);
     assert_eq!(after.parent_id, transport.parent_id);
     assert_eq!(
         count_sql(
@@ -884,10 +889,6 @@ async fn reimporting_an_edited_file_updates_in_place() {
             .unwrap(),
         links_before,
         "links stay on the objective"
-    );
-    assert_eq!(
-        export(&app, milano, DupFormat::Csv).await,
-        csv.replace(old, new)
     );
 
     // An indicator's target changes: the indicator counts as updated.
@@ -922,6 +923,60 @@ async fn reimporting_an_edited_file_updates_in_place() {
         }
     );
     assert_eq!(rows(&app, milano).await, before);
+}
+
+/// The edits a re-import reports as updates are written: an objective's
+/// title and office, an indicator's name, unit and baseline.
+#[tokio::test]
+async fn edits_reported_as_updates_are_written() {
+    let app = spawn_app().await;
+    let admin = admin(&app).await;
+    let milano = edition_of(&app, MILANO).await;
+    let csv = export(&app, milano, DupFormat::Csv).await;
+    let edits = [
+        (
+            "Biglietto unico e interscambi alle stazioni",
+            "Biglietto unico e interscambi con parcheggi alle stazioni",
+        ),
+        ("Settore trasporti", "Settore mobilità e trasporti"),
+        (
+            "Passeggeri del trasporto pubblico metropolitano,,,,,milioni/anno,680",
+            "Passeggeri di treni e autobus metropolitani,,,,,milioni l'anno,690",
+        ),
+    ];
+    let mut edited = csv.clone();
+    for (old, new) in edits {
+        assert_eq!(edited.matches(old).count(), 1, "{old}");
+        edited = edited.replace(old, new);
+    }
+    let outcome = imported(dup::import(&admin, milano, &edited).await);
+    assert_eq!((outcome.created, outcome.updated), (0, 2));
+
+    let transport = objective(&app, milano, "SeO-10.02.1").await;
+    assert_eq!(
+        (transport.title.as_str(), transport.office.as_str()),
+        (
+            "Biglietto unico e interscambi con parcheggi alle stazioni",
+            "Settore mobilità e trasporti"
+        )
+    );
+    let passengers = indicator(&app, milano, "IND-10.02.1-A").await;
+    assert_eq!(
+        (
+            passengers.name.as_str(),
+            passengers.unit.as_str(),
+            passengers.baseline
+        ),
+        (
+            "Passeggeri di treni e autobus metropolitani",
+            "milioni l'anno",
+            Some(690.0)
+        )
+    );
+    assert_eq!(export(&app, milano, DupFormat::Csv).await, edited);
+    // Imported again, the edited file changes nothing more.
+    let outcome = imported(dup::import(&admin, milano, &edited).await);
+    assert_eq!((outcome.created, outcome.updated), (0, 0));
 }
 
 /// What an import reports must tell a change of resources: an objective
@@ -1007,6 +1062,7 @@ async fn a_simplified_dup_has_operational_objectives_only() {
     let problems = rejected(dup::import(&admin, ordinary, &format!("{HEADER}{SIMPLE}")).await);
     assert_eq!(
         lines_and_messages(&problems),
+        // What hangs from the refused objective is not reported again.
         vec![(Some(3), "Manca l'obiettivo strategico (colonna «padre»).")]
     );
     assert_eq!(rows(&app, ordinary).await, Rows::default());
@@ -1058,7 +1114,10 @@ async fn json_problems_say_the_line_or_the_item() {
         problems[0].place.starts_with("riga 4, colonna "),
         "{problems:?}"
     );
-    assert_eq!(problems[0].message, "JSON non valido.");
+    assert!(
+        problems[0].message.starts_with("JSON non valido"),
+        "{problems:?}"
+    );
 
     let unknown_mission = r#"{"formato": "piazza-dup/1", "programmi": [
         {"missione": "77", "codice": "01", "titolo": "Una missione inventata"},
@@ -2355,4 +2414,220 @@ async fn progress_on_a_project_tells_the_followers_of_its_originals() {
         .0,
         "valori"
     );
+}
+
+// ---------------------------------------------------------------------------
+// 12. Through the HTTP router
+// ---------------------------------------------------------------------------
+
+/// A multipart form post: `(name, file name if a file, content)`.
+fn multipart(
+    uri: &str,
+    parts: &[(&str, Option<&str>, &str)],
+    cookie: Option<&str>,
+) -> Request<Body> {
+    let boundary = "----piazzadup";
+    let mut body = String::new();
+    for (name, file, content) in parts {
+        body.push_str(&format!("--{boundary}\r\n"));
+        match file {
+            Some(file) => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+                 Content-Type: text/csv\r\n\r\n"
+            )),
+            None => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+            )),
+        }
+        body.push_str(content);
+        body.push_str("\r\n");
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    let mut request = Request::post(uri)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("origin", ORIGIN);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.body(Body::from(body)).unwrap()
+}
+
+#[tokio::test]
+async fn the_export_routes_send_the_file_and_the_pages_answer() {
+    let app = spawn_app().await;
+    let milano = edition_of(&app, MILANO).await;
+
+    let answer = app.get(&format!("/dup/{milano}/esporta.csv")).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(
+        answer.headers.get("content-type").unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    assert_eq!(
+        answer.headers.get("content-disposition").unwrap(),
+        "attachment; filename=\"dup-2016-2018.csv\""
+    );
+    assert_eq!(
+        answer.body.lines().next(),
+        Some(HEADER.trim_end()),
+        "the header line comes first"
+    );
+    assert_eq!(answer.body, export(&app, milano, DupFormat::Csv).await);
+
+    let answer = app.get(&format!("/dup/{milano}/esporta.json")).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(
+        answer.headers.get("content-type").unwrap(),
+        "application/json"
+    );
+    assert_eq!(answer.body, export(&app, milano, DupFormat::Json).await);
+
+    for uri in [
+        format!("/dup/{}/esporta.csv", Uuid::now_v7()),
+        format!("/dup/{milano}/esporta.xml"),
+        "/dup/non-un-id/esporta.csv".to_owned(),
+    ] {
+        assert_eq!(app.get(&uri).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+
+    // The pages read the same data.
+    let transport = objective(&app, milano, "SeO-10.02.1").await;
+    assert!(app.page("/dup").await.contains("DUP 2016–2018"));
+    assert!(
+        app.page(&format!("/dup/{milano}"))
+            .await
+            .contains("SeO-10.02.1")
+    );
+    let page = app.page(&format!("/obiettivi/{}", transport.id)).await;
+    assert!(page.contains("Biglietto unico e interscambi alle stazioni"));
+    assert!(page.contains("IND-10.02.1-A") || page.contains("Passeggeri del trasporto"));
+    for uri in [
+        format!("/processi/{MILANO}/copertura"),
+        format!("/processi/{MILANO}/monitoraggio"),
+    ] {
+        assert!(app.page(&uri).await.contains("Biglietto unico"), "{uri}");
+    }
+    assert_eq!(
+        app.get(&format!("/dup/{}", Uuid::now_v7())).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_import_route_takes_files_from_administrators_only() {
+    let app = spawn_app().await;
+    let id = new_edition(&app, "DUP via web", false).await;
+    let uri = format!("/dup/{id}/importa");
+    let good = format!("{HEADER}{GOOD}");
+
+    let answer = app
+        .send(
+            multipart(&uri, &[("file", Some("dup.csv"), &good)], None),
+            [10, 0, 0, 1],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert!(
+        answer.location().starts_with("/accedi"),
+        "{}",
+        answer.location()
+    );
+    let citizen = sign_in_demo(&app, "citizen@demo.piazza.invalid").await;
+    let answer = app
+        .send(
+            multipart(&uri, &[("file", Some("dup.csv"), &good)], Some(&citizen)),
+            [10, 0, 0, 1],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert_eq!(rows(&app, id).await, Rows::default());
+
+    // Pasted text with a bad line: back to the edition with the problems.
+    let admin = sign_in_demo(&app, "admin@demo.piazza.invalid").await;
+    let bad = format!("{HEADER}programma,01,77,,,Una missione inventata,,,,,,,,\n");
+    let answer = app
+        .send(
+            multipart(
+                &uri,
+                &[("file", Some(""), ""), ("testo", None, &bad)],
+                Some(&admin),
+            ),
+            [10, 0, 0, 1],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        answer.location(),
+        format!("/dup/{id}?importazione=1#importa")
+    );
+    assert_eq!(rows(&app, id).await, Rows::default());
+    let page = app
+        .get_as(&format!("/dup/{id}?importazione=1"), &admin)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("riga 2"), "the problem's place is shown");
+    assert!(page.body.contains("Missione «77» sconosciuta o tecnica."));
+
+    // The good file.
+    let answer = app
+        .send(
+            multipart(&uri, &[("file", Some("dup.csv"), &good)], Some(&admin)),
+            [10, 0, 0, 1],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(rows(&app, id).await.objectives, 5);
+    assert_eq!(
+        app.get(&format!("/dup/{id}/esporta.csv")).await.body,
+        export(&app, id, DupFormat::Csv).await
+    );
+}
+
+/// A strategic objective counts what is linked to its operational
+/// objectives: on Milano's demo plan, each strategic row holds at least
+/// what each of its children holds, distinct supporters included, and no
+/// strategic objective with a covered child is listed as uncovered.
+#[tokio::test]
+async fn strategic_objectives_roll_up_their_operational_objectives() {
+    let app = spawn_app().await;
+    let anon = anonymous(&app);
+    let edition = edition_of(&app, MILANO).await;
+    let coverage = dup_links::coverage(&anon, MILANO, None, None)
+        .await
+        .unwrap();
+    let rows: Vec<_> = coverage
+        .missions
+        .iter()
+        .flat_map(|m| m.objectives.iter())
+        .collect();
+    let mut checked = 0;
+    for row in rows.iter().filter(|r| r.objective.code.starts_with("SeS")) {
+        let parent = objective(&app, edition, &row.objective.code).await;
+        let children: Vec<_> = rows
+            .iter()
+            .filter(|r| r.objective.code.starts_with("SeO"))
+            .filter(|r| r.objective.mission_code == row.objective.mission_code)
+            .collect();
+        for child in children {
+            let child_row = objective(&app, edition, &child.objective.code).await;
+            if child_row.parent_id != Some(parent.id) {
+                continue;
+            }
+            assert!(row.proposals >= child.proposals, "{}", row.objective.code);
+            assert!(row.supporters >= child.supporters, "{}", row.objective.code);
+            if child.proposals + child.projects > 0 {
+                assert!(row.proposals > 0, "{} rolls up", row.objective.code);
+                assert!(
+                    !coverage.uncovered.iter().any(|o| o.id == row.objective.id),
+                    "{} is covered through its children",
+                    row.objective.code
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "the demo links operational objectives");
 }

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait, Value,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait, Value,
 };
 use uuid::Uuid;
 
@@ -493,6 +493,8 @@ async fn write_tree(
         title: &'a str,
         description: &'a str,
         office: &'a str,
+        /// The file's resources (operational objectives).
+        resources: Option<&'a BTreeMap<i32, i64>>,
     }
     let mut wanted: Vec<Wanted> = Vec::new();
     for s in &tree.strategic {
@@ -505,6 +507,7 @@ async fn write_tree(
             title: &s.title,
             description: &s.description,
             office: "",
+            resources: None,
         });
     }
     for stage in 0..2 {
@@ -528,6 +531,7 @@ async fn write_tree(
                     title: &o.title,
                     description: &o.description,
                     office: &o.office,
+                    resources: Some(&o.resources),
                 })
                 .collect()
         };
@@ -547,7 +551,10 @@ async fn write_tree(
                         || existing.parent_id != w.parent_id
                         || existing.title != w.title
                         || existing.description_md != w.description
-                        || existing.office != w.office;
+                        || existing.office != w.office
+                        || w.resources.is_some_and(|wanted| {
+                            resources.get(&existing.id).cloned().unwrap_or_default() != *wanted
+                        });
                     if changed {
                         let mut updated = existing.clone();
                         updated.mission_code = w.mission.to_owned();
@@ -557,9 +564,11 @@ async fn write_tree(
                         updated.description_md = w.description.to_owned();
                         updated.office = w.office.to_owned();
                         updated.updated_at = ctx.now;
-                        dup_objective::Entity::update(dup_objective::ActiveModel::from(
-                            updated.clone(),
-                        ))
+                        // `reset_all`: every column is written (a converted
+                        // model is otherwise all "unchanged" and skipped).
+                        dup_objective::Entity::update(
+                            dup_objective::ActiveModel::from(updated.clone()).reset_all(),
+                        )
                         .exec(db)
                         .await?;
                         objectives.insert(w.code.to_owned(), updated);
@@ -638,9 +647,11 @@ async fn write_tree(
                     updated.name = row.name.clone();
                     updated.unit = row.unit.clone();
                     updated.baseline = row.baseline;
-                    dup_indicator::Entity::update(dup_indicator::ActiveModel::from(updated))
-                        .exec(db)
-                        .await?;
+                    dup_indicator::Entity::update(
+                        dup_indicator::ActiveModel::from(updated).reset_all(),
+                    )
+                    .exec(db)
+                    .await?;
                 }
                 let current = values.get(&existing.id).cloned().unwrap_or_default();
                 let values_changed = write_values(db, existing.id, row, &current).await?;

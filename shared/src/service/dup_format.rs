@@ -239,15 +239,32 @@ fn validate(
     let mut codes: HashMap<String, (&'static str, String)> = HashMap::new();
     let mut pending_resources = Vec::new();
     let mut pending_values = Vec::new();
+    // Codes of items refused by their own line: the lines that depend on
+    // them are skipped rather than reported again as "not found".
+    let refused: std::cell::RefCell<HashSet<String>> = Default::default();
     for item in &items {
         let (line, place) = (item.line, item.place.clone());
         let get = |column: &str| item.get(column);
+        let own_key = match item.get("tipo").as_str() {
+            "programma" => format!("{}.{}", item.get("missione"), item.get("codice")),
+            _ => item.get("codice"),
+        };
         let mut fail = |message: String| {
+            if !own_key.is_empty() {
+                refused.borrow_mut().insert(own_key.clone());
+            }
             errors.push(ImportProblem {
                 line,
                 place: place.clone(),
                 message,
             })
+        };
+        let skip_for = |parent: &str| {
+            let skip = refused.borrow().contains(parent);
+            if skip && !own_key.is_empty() {
+                refused.borrow_mut().insert(own_key.clone());
+            }
+            skip
         };
         let mission = get("missione");
         let check_mission = |fail: &mut dyn FnMut(String)| {
@@ -322,6 +339,9 @@ fn validate(
                 if !check_mission(&mut fail) {
                     continue;
                 }
+                if skip_for(&format!("{mission}.{programme}")) {
+                    continue;
+                }
                 if !matches!(
                     codes.get(&format!("{mission}.{programme}")),
                     Some(("programma", _))
@@ -341,6 +361,7 @@ fn validate(
                         fail("Manca l'obiettivo strategico (colonna «padre»).".into());
                         continue;
                     }
+                    (false, false) if skip_for(&parent) => continue,
                     (false, false) => match codes.get(&parent) {
                         Some(("strategico", _)) => {
                             let same_mission = tree
@@ -398,6 +419,9 @@ fn validate(
             "indicatore" => {
                 let code = get("codice");
                 let parent = get("padre");
+                if skip_for(&parent) {
+                    continue;
+                }
                 if !matches!(codes.get(&parent), Some(("operativo", _))) {
                     fail(format!("Obiettivo operativo «{parent}» non trovato."));
                     continue;
@@ -461,7 +485,11 @@ fn validate(
             )),
         }
     }
+    let refused = refused.into_inner();
     for (line, place, parent, y, cents) in pending_resources {
+        if refused.contains(&parent) {
+            continue;
+        }
         match tree.operational.iter_mut().find(|o| o.code == parent) {
             Some(objective) => {
                 objective.resources.insert(y, cents);
@@ -474,6 +502,9 @@ fn validate(
         }
     }
     for (line, place, parent, y, target, actual) in pending_values {
+        if refused.contains(&parent) {
+            continue;
+        }
         match tree.indicators.iter_mut().find(|i| i.code == parent) {
             Some(indicator) => {
                 if let Some(target) = target {
@@ -813,12 +844,15 @@ pub fn read_json(
         };
         // serde_json names the field in English words around it; keep the
         // quoted field name, which is the document's own (Italian).
-        let detail = e
-            .to_string()
-            .split('`')
-            .nth(1)
-            .map(|field| format!(" («{field}»)"))
-            .unwrap_or_default();
+        let detail = match e.classify() {
+            serde_json::error::Category::Data => e
+                .to_string()
+                .split('`')
+                .nth(1)
+                .map(|field| format!(" («{field}»)"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
         vec![ImportProblem {
             line: Some(e.line() as u64),
             place: format!("riga {}, colonna {}", e.line(), e.column()),
@@ -992,6 +1026,20 @@ risorse,,,,SeO-10.02.1,,,,2026,tanti,,,,
         assert!(errors[3].message.contains("«SeS-99» non trovato"));
         assert!(errors[4].message.contains("duplicato (già in riga 3)"));
         assert!(errors[5].message.contains("non è un numero"));
+    }
+
+    #[test]
+    fn lines_depending_on_a_refused_item_are_not_reported_again() {
+        let body = "\
+programma,02,10,,,Trasporto pubblico locale,,,,,,,,
+obiettivo_operativo,SeO-1,10,02,,Senza padre,,,,,,,,
+risorse,,,,SeO-1,,,,2026,1000,,,,
+indicatore,IND-1,,,SeO-1,Passeggeri,,,,,n,1,,
+valore,,,,IND-1,,,,2026,,,,2,
+";
+        let errors = read(body, false).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, Some(3));
     }
 
     #[test]

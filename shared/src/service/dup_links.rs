@@ -496,9 +496,13 @@ pub async fn coverage(
             backend,
             &format!(
                 "SELECT o.mission_code, {distinct} FROM ({supports}) x \
-                 JOIN dup_objectives o ON o.id = x.objective_id GROUP BY o.mission_code"
+                 JOIN dup_objectives o ON o.id = x.objective_id \
+                 WHERE o.edition_id = ? GROUP BY o.mission_code"
             ),
-            support_values,
+            support_values
+                .into_iter()
+                .chain([Value::from(edition.id)])
+                .collect::<Vec<_>>(),
         ))
         .await?;
     let mut mission_supporters: HashMap<String, i64> = HashMap::new();
