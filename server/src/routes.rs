@@ -237,8 +237,9 @@ async fn serve_image(
 
 /// Most problems of a refused import carried back to the page.
 const IMPORT_PROBLEMS_SHOWN: usize = 200;
-/// Largest pasted text kept to correct a refused import.
-const PASTED_KEPT: usize = 48 * 1024;
+/// What an import's outcome and pasted text may take in the one-time draft
+/// (which holds 64 KB): the pasted text goes first, then problems.
+const DRAFT_BUDGET: usize = 60 * 1024;
 
 /// `POST /dup/{id}/importa` (multipart: a `file`, or pasted `testo`): imports
 /// a DUP tree (CSV or JSON) into an edition, all or nothing, then back to
@@ -285,12 +286,21 @@ async fn import_dup(
             if let shared::model::dup::ImportResult::Rejected(problems) = &mut result {
                 problems.truncate(IMPORT_PROBLEMS_SHOWN);
             }
+            // The draft holds 64 KB: fewer problems rather than none.
+            let mut outcome = serde_json::to_string(&result).unwrap_or_default();
+            while outcome.len() > DRAFT_BUDGET {
+                match &mut result {
+                    shared::model::dup::ImportResult::Rejected(problems) if problems.len() > 1 => {
+                        problems.truncate(problems.len() / 2);
+                        outcome = serde_json::to_string(&result).unwrap_or_default();
+                    }
+                    _ => break,
+                }
+            }
             let mut fields = std::collections::BTreeMap::new();
-            fields.insert(
-                "esito".to_owned(),
-                serde_json::to_string(&result).unwrap_or_default(),
-            );
-            if refused && !from_file && pasted.len() <= PASTED_KEPT {
+            let keep_text = refused && !from_file && outcome.len() + pasted.len() <= DRAFT_BUDGET;
+            fields.insert("esito".to_owned(), outcome);
+            if keep_text {
                 fields.insert("testo".to_owned(), pasted);
             }
             let key = app::api::dup::import_draft_key(&id.to_string());

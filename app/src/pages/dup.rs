@@ -49,6 +49,14 @@ fn level_label(level: ObjectiveLevel) -> String {
     .to_owned()
 }
 
+fn supporters_text(n: Option<i64>) -> String {
+    let i18n = use_i18n();
+    match n {
+        Some(n) => n.to_string(),
+        None => tu_string!(i18n, proposals.counts_hidden).to_owned(),
+    }
+}
+
 fn value(v: Option<f64>) -> String {
     v.map(format_number).unwrap_or_else(|| "—".to_owned())
 }
@@ -69,12 +77,12 @@ fn EditionFields(form_id: &'static str) -> impl IntoView {
         </div>
         <div class="row">
             <div class="form-group col-6">
-                <label for=id("primo")>{tu_string!(i18n, field.primo_anno)}</label>
-                <input class="form-control" type="number" id=id("primo") name="primo_anno" min="2000" max="2100" required=true />
+                <label for=id("primo_anno")>{tu_string!(i18n, field.primo_anno)}</label>
+                <input class="form-control" type="number" id=id("primo_anno") name="primo_anno" min="2000" max="2100" required=true />
             </div>
             <div class="form-group col-6">
-                <label for=id("ultimo")>{tu_string!(i18n, field.ultimo_anno)}</label>
-                <input class="form-control" type="number" id=id("ultimo") name="ultimo_anno" min="2000" max="2100" required=true />
+                <label for=id("ultimo_anno")>{tu_string!(i18n, field.ultimo_anno)}</label>
+                <input class="form-control" type="number" id=id("ultimo_anno") name="ultimo_anno" min="2000" max="2100" required=true />
             </div>
         </div>
         <div class="form-check">
@@ -339,14 +347,13 @@ fn IndicatorTable(indicators: Vec<IndicatorDto>, caption: String) -> impl IntoVi
                 <th scope="col">{tu_string!(i18n, dup.actual)}</th>
                 <th scope="col">{tu_string!(i18n, dup.gap)}</th>
             </tr></thead>
-            <tbody>
-                {indicators.into_iter().map(|ind| {
+            {indicators.into_iter().map(|ind| {
                     let name = format!("{} ({}) · {} {}", ind.name, ind.unit, tu_string!(i18n, dup.baseline), value(ind.baseline));
                     let rows = ind.years.len().max(1);
                     if ind.years.is_empty() {
-                        return view! { <tr><th scope="row">{name}</th><td colspan="4">"—"</td></tr> }.into_any();
+                        return view! { <tbody><tr><th scope="row">{name}</th><td colspan="4">"—"</td></tr></tbody> }.into_any();
                     }
-                    ind.years.clone().into_iter().enumerate().map(|(n, y)| {
+                    let rows_view = ind.years.clone().into_iter().enumerate().map(|(n, y)| {
                         let gap = y.gap().map(|g| {
                             let sign = if g > 0.0 { "+" } else { "" };
                             format!("{sign}{}", format_number(g))
@@ -360,9 +367,9 @@ fn IndicatorTable(indicators: Vec<IndicatorDto>, caption: String) -> impl IntoVi
                                 <td>{gap}</td>
                             </tr>
                         }
-                    }).collect_view().into_any()
+                    }).collect_view();
+                    view! { <tbody>{rows_view}</tbody> }.into_any()
                 }).collect_view()}
-            </tbody>
         </table>
     }
 }
@@ -444,6 +451,7 @@ fn ObjectiveView(objective: ObjectiveDetail) -> impl IntoView {
                     view! {
                         <ul class="links">
                             {objective.links.clone().into_iter().map(|l| {
+                                let through = (l.objective.id != o.id).then(|| (format!("/obiettivi/{}", l.objective.id), l.objective.code.clone()));
                                 let (href, kind) = match l.item {
                                     PlanItem::Proposal(id) => (format!("/proposte/{id}"), tu_string!(i18n, dup.proposal)),
                                     PlanItem::Project(id) => (format!("/progetti/{id}"), tu_string!(i18n, dup.project)),
@@ -452,6 +460,7 @@ fn ObjectiveView(objective: ObjectiveDetail) -> impl IntoView {
                                     <li>
                                         {kind} ": " <a href=href>{l.item_title.clone()}</a>
                                         {l.supports.map(|n| view! { " · " {tu_string!(i18n, dup.supports_n, n = n).to_string()} })}
+                                        {through.map(|(href, code)| view! { " · " {tu_string!(i18n, dup.through_objective)} " " <a href=href>{code}</a> })}
                                         <br /><span class="small">{l.rationale.clone()}</span>
                                     </li>
                                 }
@@ -639,10 +648,11 @@ fn CoverageChart(missions: Vec<MissionCoverage>, summary: String) -> impl IntoVi
     let width = label_width + bar_width + 120.0;
     let most = missions
         .iter()
-        .map(|m| m.supporters)
+        .filter_map(|m| m.supporters)
         .max()
         .unwrap_or(0)
         .max(1) as f64;
+    let shown = missions.iter().any(|m| m.supporters.is_some());
     view! {
         <figure class="coverage-chart">
             <svg viewBox=format!("0 0 {width} {height}") role="img" aria-labelledby="copertura-grafico" class="chart">
@@ -651,7 +661,7 @@ fn CoverageChart(missions: Vec<MissionCoverage>, summary: String) -> impl IntoVi
                     let y = 8.0 + row * n as f64;
                     let total = m.objectives.len().max(1) as f64;
                     let covered = bar_width * m.covered as f64 / total;
-                    let supporters = bar_width * m.supporters as f64 / most;
+                    let supporters = m.supporters.map(|n| bar_width * n as f64 / most);
                     let mut name = format!("{} {}", m.code, m.title);
                     if name.chars().count() > 38 {
                         name = name.chars().take(37).collect::<String>() + "…";
@@ -660,16 +670,16 @@ fn CoverageChart(missions: Vec<MissionCoverage>, summary: String) -> impl IntoVi
                         <text x="0" y=y + 14.0 class="tick">{name}</text>
                         <rect x=label_width y=y width=bar_width height="12" class="bar-track" />
                         <rect x=label_width y=y width=covered height="12" class="bar bar-covered" />
-                        <rect x=label_width y=y + 14.0 width=supporters height="8" class="bar bar-supporters" />
+                        {supporters.map(|width| view! { <rect x=label_width y=y + 14.0 width=width height="8" class="bar bar-supporters" /> })}
                         <text x=label_width + bar_width + 8.0 y=y + 12.0 class="tick">{format!("{}/{}", m.covered, m.objectives.len())}</text>
-                        <text x=label_width + bar_width + 8.0 y=y + 24.0 class="tick">{m.supporters}</text>
+                        {m.supporters.map(|n| view! { <text x=label_width + bar_width + 8.0 y=y + 24.0 class="tick">{n}</text> })}
                     }
                 }).collect_view()}
             </svg>
             <figcaption>
                 <ul class="legend">
                     <li><span class="swatch bar-covered" aria-hidden="true"></span> {tu_string!(i18n, dup.legend_covered)}</li>
-                    <li><span class="swatch bar-supporters" aria-hidden="true"></span> {tu_string!(i18n, dup.legend_supporters)}</li>
+                    {shown.then(|| view! { <li><span class="swatch bar-supporters" aria-hidden="true"></span> {tu_string!(i18n, dup.legend_supporters)}</li> })}
                 </ul>
                 <p class="small">{summary}</p>
             </figcaption>
@@ -758,14 +768,14 @@ fn CoverageView(coverage: Coverage) -> impl IntoView {
                     <tr class="mission-row">
                         <th scope="rowgroup" colspan="3">{tu_string!(i18n, dup.mission)} " " {m.code.clone()} " · " {m.title.clone()}
                             " (" {tu_string!(i18n, dup.covered_of, covered = m.covered, total = m.objectives.len()).to_string()} ")"</th>
-                        <td>{m.supporters}</td>
+                        <td>{supporters_text(m.supporters)}</td>
                     </tr>
                     {m.objectives.clone().into_iter().map(|r| view! {
                         <tr>
                             <th scope="row"><a href=format!("/obiettivi/{}", r.objective.id)>{r.objective.code.clone()} " · " {r.objective.title.clone()}</a></th>
                             <td>{r.proposals}</td>
                             <td>{r.projects}</td>
-                            <td>{r.supporters}</td>
+                            <td>{supporters_text(r.supporters)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -824,8 +834,6 @@ fn MonitoringView(monitoring: Monitoring) -> impl IntoView {
         process = monitoring.process.name.clone()
     )
     .to_string();
-    let record = ServerAction::<RecordProgress>::new();
-    let record_error = action_error(record);
     let today = monitoring.today.to_string();
     let can_record = monitoring.can_record;
     view! {
@@ -835,7 +843,6 @@ fn MonitoringView(monitoring: Monitoring) -> impl IntoView {
         <h1>{title.clone()}</h1>
         {monitoring.edition.clone().map(|e| view! { <p class="lead">{tu_string!(i18n, dup.monitoring_intro)} " " <a href=format!("/dup/{}", e.key)>{e.name}</a></p> })}
         {(!monitoring.open).then(|| view! { <div class="callout note" role="note"><p>{tu_string!(i18n, dup.monitoring_closed)}</p></div> })}
-        <FormAlert error=record_error form_id="avanzamento" />
         {if monitoring.items.is_empty() {
             view! { <p>{tu_string!(i18n, dup.nothing_to_monitor)}</p> }.into_any()
         } else {
@@ -855,9 +862,13 @@ fn MonitoringView(monitoring: Monitoring) -> impl IntoView {
                         let percent = item.latest.as_ref().map(|l| l.percent).unwrap_or(0);
                         let (slug, key, today) = (slug.clone(), item.key.clone(), today.clone());
                         let inputs: Vec<(String, String, i32, String)> = item.indicators.iter().flat_map(|ind| {
-                            ind.years.iter().map(move |y| (ind.id.to_string(), format!("{} ({})", ind.name, ind.unit), y.year, y.actual.map(format_number).unwrap_or_default()))
+                            ind.years.iter().map(move |y| (ind.id.to_string(), format!("{} ({})", ind.name, ind.unit), y.year, y.actual.map(|v| v.to_string().replace('.', ",")).unwrap_or_default()))
                         }).collect();
                         let form_id_for_form = form_id.clone();
+                        let form_id_for_alert = form_id.clone();
+                        // One action per item: an error shows beside its own form.
+                        let record = ServerAction::<RecordProgress>::new();
+                        let record_error = action_error(record);
                         view! {
                             <section class="monitored-item" aria-labelledby=labelled_by>
                                 <h2 id=heading class="h5"><a href=item.href.clone()>{label}</a></h2>
@@ -875,6 +886,7 @@ fn MonitoringView(monitoring: Monitoring) -> impl IntoView {
                                     <IndicatorTable indicators=item.indicators.clone() caption=tu_string!(i18n, dup.indicators_of, item = item.title.clone()).to_string() />
                                 })}
                                 {can_record.then(|| view! {
+                                    <FormAlert error=record_error form_id=form_id_for_alert />
                                     <details class="settings">
                                         <summary>{tu_string!(i18n, dup.record)}</summary>
                                         <ActionForm action=record attr:id=form_id_for_form>

@@ -1804,7 +1804,7 @@ fn figures(coverage: &shared::model::dup::Coverage) -> Vec<(String, i64, i64, i6
                 r.objective.code.clone(),
                 r.proposals,
                 r.projects,
-                r.supporters,
+                r.supporters.expect("counts visible"),
             )
         })
         .collect()
@@ -1815,7 +1815,13 @@ fn missions(coverage: &shared::model::dup::Coverage) -> Vec<(String, i64, i64)> 
     coverage
         .missions
         .iter()
-        .map(|m| (m.code.clone(), m.covered, m.supporters))
+        .map(|m| {
+            (
+                m.code.clone(),
+                m.covered,
+                m.supporters.expect("counts visible"),
+            )
+        })
         .collect()
 }
 
@@ -2630,4 +2636,40 @@ async fn strategic_objectives_roll_up_their_operational_objectives() {
         }
     }
     assert!(checked > 0, "the demo links operational objectives");
+}
+
+/// While a voting phase hides support counts, the coverage view hides its
+/// supporters too (per objective and per mission), for everyone.
+#[tokio::test]
+async fn coverage_hides_supporters_while_the_voting_phase_hides_counts() {
+    let app = spawn_app().await;
+    let alessandria = "piano-strategico-alessandria-2030";
+    let milano_edition = edition_of(&app, MILANO).await;
+    dup::attach(&admin(&app).await, alessandria, Some(milano_edition))
+        .await
+        .unwrap();
+    let anon = anonymous(&app);
+    let visible = dup_links::coverage(&anon, alessandria, None, None)
+        .await
+        .unwrap();
+    assert!(visible.missions.iter().all(|m| m.supporters.is_some()));
+    app.db
+        .execute_unprepared(
+            "UPDATE phases SET support_counts_visible = FALSE WHERE kind = 'voting' AND \
+             process_id = (SELECT id FROM processes WHERE slug = 'piano-strategico-alessandria-2030')",
+        )
+        .await
+        .unwrap();
+    let hidden = dup_links::coverage(&anon, alessandria, None, None)
+        .await
+        .unwrap();
+    assert!(!hidden.missions.is_empty());
+    assert!(hidden.missions.iter().all(|m| m.supporters.is_none()));
+    assert!(
+        hidden
+            .missions
+            .iter()
+            .flat_map(|m| m.objectives.iter())
+            .all(|r| r.supporters.is_none())
+    );
 }

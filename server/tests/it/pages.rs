@@ -1,5 +1,8 @@
 //! Every public page answers 200 with its content in the server-rendered HTML.
 
+use sea_orm::ConnectionTrait;
+use shared::service::{Actor, Ctx};
+
 use crate::helpers::{proposal_links, spawn_app};
 
 const ALESSANDRIA: &str = "/processi/piano-strategico-alessandria-2030";
@@ -7,6 +10,18 @@ const ALESSANDRIA: &str = "/processi/piano-strategico-alessandria-2030";
 #[tokio::test]
 async fn home_lists_every_process_with_its_timeline() {
     let app = spawn_app().await;
+    // Milan's plan is monitored until 2030: end its monitoring in 2019 to
+    // see a concluded process.
+    app.db
+        .execute_unprepared(
+            "UPDATE phases SET ends_on = '2019-12-31' WHERE kind = 'monitoring' AND process_id = \
+             (SELECT id FROM processes WHERE slug = 'piano-strategico-metropolitano-milano')",
+        )
+        .await
+        .expect("phase shortened");
+    shared::service::phases::advance_on_schedule(&Ctx::new(app.db.clone(), Actor::System))
+        .await
+        .expect("phases follow their dates");
     let html = app.page("/").await;
     assert!(html.contains("<html lang=\"it\""), "Italian by default");
     for title in [
@@ -17,7 +32,7 @@ async fn home_lists_every_process_with_its_timeline() {
         assert!(html.contains(title), "home lists {title}");
     }
     assert!(html.contains("class=\"phase-timeline\""));
-    // Alessandria is voting today; Milan's plan ended in 2016.
+    // Alessandria is voting today; Milan's plan ended in 2019.
     assert!(
         html.contains("phase-timeline-item is-current"),
         "a current phase is highlighted"

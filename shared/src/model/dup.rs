@@ -422,6 +422,12 @@ impl ProgressInput {
             _ => return Err(("percentuale".into(), FieldProblem::Malformed)),
         };
         let note_md = note.trim().to_owned();
+        if note_md
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(("nota".into(), FieldProblem::ControlCharacters));
+        }
         if note_md.chars().count() > PROGRESS_NOTE_MAX {
             return Err((
                 "nota".into(),
@@ -523,8 +529,9 @@ pub struct CoverageRow {
     pub proposals: i64,
     pub projects: i64,
     /// Distinct people who supported any linked proposal, or any original of
-    /// a linked project: each person once per objective.
-    pub supporters: i64,
+    /// a linked project: each person once per objective (`None` while a
+    /// voting phase hides the counts).
+    pub supporters: Option<i64>,
 }
 
 /// A mission's totals in the coverage view.
@@ -535,8 +542,8 @@ pub struct MissionCoverage {
     pub objectives: Vec<CoverageRow>,
     /// Objectives with at least one link.
     pub covered: i64,
-    /// Distinct supporters over the whole mission.
-    pub supporters: i64,
+    /// Distinct supporters over the whole mission (`None` while hidden).
+    pub supporters: Option<i64>,
 }
 
 /// An accepted proposal or a project with no objective.

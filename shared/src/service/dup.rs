@@ -699,6 +699,16 @@ async fn write_values(
         let target = row.targets.get(&year).copied();
         let actual = row.actuals.get(&year).copied().or(old_actual);
         if target.is_none() && actual.is_none() {
+            // The file dropped the year's target and nothing was measured.
+            if current.contains_key(&year) {
+                db.execute_raw(statement(
+                    db.get_database_backend(),
+                    "DELETE FROM dup_indicator_values WHERE indicator_id = ? AND year = ?",
+                    [Value::from(indicator_id), Value::from(year)],
+                ))
+                .await?;
+                changed = true;
+            }
             continue;
         }
         if (target, actual) != (old_target, old_actual) {
@@ -1123,9 +1133,13 @@ pub async fn objective(ctx: &Ctx, objective_id: Uuid) -> Result<ObjectiveDetail,
         .await?
         .remove(&objective.id)
         .unwrap_or_default();
+    // A strategic objective is fed through its operational objectives too.
+    let fed: Vec<Uuid> = std::iter::once(objective.id)
+        .chain(children.iter().map(|c| c.id))
+        .collect();
     let links = links_where(
         ctx,
-        sea_orm::Condition::all().add(dup_link::Column::ObjectiveId.eq(objective.id)),
+        sea_orm::Condition::all().add(dup_link::Column::ObjectiveId.is_in(fed)),
     )
     .await?;
     let title = format!("{} {}", objective.code, objective.title);

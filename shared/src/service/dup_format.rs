@@ -187,7 +187,12 @@ pub fn read_csv(
     let mut errors = Vec::new();
     let mut items = Vec::new();
     for (n, record) in reader.records().enumerate() {
-        let line = n as u64 + 2;
+        // Where the record starts in the file: quoted fields may span lines.
+        let line = match &record {
+            Ok(r) => r.position().map(|p| p.line()),
+            Err(e) => e.position().map(|p| p.line()),
+        }
+        .unwrap_or(n as u64 + 2);
         match record {
             Ok(record) => {
                 let fields = COLUMNS
@@ -266,6 +271,17 @@ fn validate(
             }
             skip
         };
+        // Control characters (NUL above all) are never data.
+        if let Some(column) = COLUMNS.iter().find(|c| {
+            item.get(c)
+                .chars()
+                .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
+        }) {
+            fail(format!(
+                "Carattere di controllo non ammesso nella colonna «{column}»."
+            ));
+            continue;
+        }
         let mission = get("missione");
         let check_mission = |fail: &mut dyn FnMut(String)| {
             if missions.contains(&mission) {
@@ -491,6 +507,11 @@ fn validate(
             continue;
         }
         match tree.operational.iter_mut().find(|o| o.code == parent) {
+            Some(objective) if objective.resources.contains_key(&y) => errors.push(ImportProblem {
+                line,
+                place,
+                message: format!("Risorse di «{parent}» per il {y} già indicate."),
+            }),
             Some(objective) => {
                 objective.resources.insert(y, cents);
             }
@@ -506,6 +527,15 @@ fn validate(
             continue;
         }
         match tree.indicators.iter_mut().find(|i| i.code == parent) {
+            Some(indicator)
+                if indicator.targets.contains_key(&y) || indicator.actuals.contains_key(&y) =>
+            {
+                errors.push(ImportProblem {
+                    line,
+                    place,
+                    message: format!("Valori di «{parent}» per il {y} già indicati."),
+                })
+            }
             Some(indicator) => {
                 if let Some(target) = target {
                     indicator.targets.insert(y, target);
@@ -1040,6 +1070,24 @@ valore,,,,IND-1,,,,2026,,,,2,
         let errors = read(body, false).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].line, Some(3));
+    }
+
+    #[test]
+    fn lines_are_counted_in_the_file_and_duplicates_and_nul_are_refused() {
+        let body = "\
+programma,02,10,,,Trasporto pubblico locale,,,,,,,,
+obiettivo_strategico,SeS-10.1,10,,,Muoversi meglio,\"Su due
+righe\",,,,,,,
+risorse,,,,SeO-X,,,,2026,1,,,,
+programma,03,10,,,Con \u{0}nul,,,,,,,,
+";
+        let errors = read(body, false).unwrap_err();
+        assert_eq!(errors[0].line, Some(5), "{errors:?}");
+        assert_eq!(errors[1].line, Some(6));
+        assert!(errors[1].message.contains("Carattere di controllo"));
+        let twice = format!("{GOOD}risorse,,,,SeO-10.02.1,,,,2026,1,,,,\n");
+        let errors = read(&twice, false).unwrap_err();
+        assert!(errors[0].message.contains("già indicate"), "{errors:?}");
     }
 
     #[test]

@@ -255,6 +255,7 @@ pub async fn link(ctx: &Ctx, item: PlanItem, input: &LinkInput) -> Result<Uuid, 
                 )
                 .col_expr(dup_link::Column::Weight, Expr::value(input.weight))
                 .col_expr(dup_link::Column::LinkedBy, Expr::value(linked_by))
+                .col_expr(dup_link::Column::CreatedAt, Expr::value(ctx.now))
                 .filter(dup_link::Column::Id.eq(link.id))
                 .exec(&txn)
                 .await?;
@@ -310,8 +311,27 @@ pub async fn unlink(ctx: &Ctx, link_id: Uuid) -> Result<(), ServiceError> {
         (None, Some(id)) => PlanItem::Project(id),
         (None, None) => return Err(ServiceError::NotFound("link")),
     };
-    let loaded = load_item(ctx, item).await?;
-    authorize(ctx, Operation::UnlinkObjective, scope(&loaded))?;
+    // Found whatever its visibility: a link to a proposal hidden since can
+    // still be removed.
+    let (process_id, platform_id) = match item {
+        PlanItem::Proposal(id) => proposal::Entity::find_by_id(id)
+            .one(&ctx.db)
+            .await?
+            .map(|p| (p.process_id, p.platform_id)),
+        PlanItem::Project(id) => project::Entity::find_by_id(id)
+            .one(&ctx.db)
+            .await?
+            .map(|p| (p.process_id, p.platform_id)),
+    }
+    .ok_or(ServiceError::NotFound("link"))?;
+    authorize(
+        ctx,
+        Operation::UnlinkObjective,
+        Scope::Platform {
+            process: process_id,
+            platform: platform_id,
+        },
+    )?;
     let txn = ctx.db.begin().await?;
     dup_link::Entity::delete_by_id(link.id).exec(&txn).await?;
     audit::record(
@@ -511,6 +531,8 @@ pub async fn coverage(
     }
     let objectives = linkable(db, edition.id).await?;
     let missions = dup_mission::Entity::find().all(db).await?;
+    // A voting phase that hides support counts hides them here too.
+    let counts_hidden = super::phases::load(db, process.id).await?.counts_hidden();
     let mut by_mission: Vec<MissionCoverage> = Vec::new();
     let mut mission_codes: Vec<&str> = objectives.iter().map(|o| o.mission_code.as_str()).collect();
     mission_codes.sort();
@@ -525,7 +547,8 @@ pub async fn coverage(
                     objective: objective_ref(o),
                     proposals,
                     projects,
-                    supporters: supporters.get(&o.id).copied().unwrap_or(0),
+                    supporters: (!counts_hidden)
+                        .then(|| supporters.get(&o.id).copied().unwrap_or(0)),
                 }
             })
             .collect();
@@ -537,7 +560,8 @@ pub async fn coverage(
                 .map(|m| m.name.clone())
                 .unwrap_or_default(),
             covered: rows.iter().filter(|r| r.proposals + r.projects > 0).count() as i64,
-            supporters: mission_supporters.get(code).copied().unwrap_or(0),
+            supporters: (!counts_hidden)
+                .then(|| mission_supporters.get(code).copied().unwrap_or(0)),
             objectives: rows,
         });
     }

@@ -7,14 +7,15 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect, TransactionTrait, Value,
 };
 use uuid::Uuid;
 
 use super::authz::{Operation, Scope, authorize, permits};
+use super::db::statement;
 use super::dup::{indicators_of, natural_key, progress_dto, put_value};
 use super::entity::{
-    dup_edition, dup_indicator, dup_link, dup_objective, dup_progress, process, project, proposal,
+    dup_edition, dup_indicator, dup_objective, dup_progress, process, project, proposal,
 };
 use super::{Ctx, ServiceError, audit, notifications, phases, processes};
 use crate::model::PhaseKind;
@@ -70,34 +71,21 @@ async fn linked_objectives(
     let Some(edition_id) = process.dup_edition_id else {
         return Ok(Vec::new());
     };
-    let proposal_ids: Vec<Uuid> = proposal::Entity::find()
-        .select_only()
-        .column(proposal::Column::Id)
-        .filter(proposal::Column::ProcessId.eq(process.id))
-        .filter(proposal::Column::Visibility.eq(Visibility::Visible.as_str()))
-        .into_tuple()
-        .all(db)
+    let rows = db
+        .query_all_raw(statement(
+            db.get_database_backend(),
+            "SELECT DISTINCT l.objective_id FROM dup_links l \
+             LEFT JOIN proposals p ON p.id = l.proposal_id \
+             LEFT JOIN projects j ON j.id = l.project_id \
+             WHERE (p.process_id = ? AND p.visibility = 'visibile' AND p.state <> 'withdrawn') \
+             OR (j.process_id = ? AND j.dissolved_at IS NULL)",
+            [Value::from(process.id), Value::from(process.id)],
+        ))
         .await?;
-    let project_ids: Vec<Uuid> = project::Entity::find()
-        .select_only()
-        .column(project::Column::Id)
-        .filter(project::Column::ProcessId.eq(process.id))
-        .filter(project::Column::DissolvedAt.is_null())
-        .into_tuple()
-        .all(db)
-        .await?;
-    let objective_ids: Vec<Uuid> = dup_link::Entity::find()
-        .select_only()
-        .column(dup_link::Column::ObjectiveId)
-        .filter(
-            sea_orm::Condition::any()
-                .add(dup_link::Column::ProposalId.is_in(proposal_ids))
-                .add(dup_link::Column::ProjectId.is_in(project_ids)),
-        )
-        .distinct()
-        .into_tuple()
-        .all(db)
-        .await?;
+    let objective_ids: Vec<Uuid> = rows
+        .iter()
+        .map(|row| row.try_get_by_index(0))
+        .collect::<Result<_, _>>()?;
     let mut objectives = dup_objective::Entity::find()
         .filter(dup_objective::Column::Id.is_in(objective_ids))
         .filter(dup_objective::Column::EditionId.eq(edition_id))
@@ -128,24 +116,32 @@ pub async fn record(
                 .into_iter()
                 .find(|o| o.id == id)
                 .ok_or_else(|| ServiceError::field("voce", FieldProblem::NotRecognized))?;
-            // Followers of every linked proposal, and of the originals of
-            // every linked project.
-            let links = dup_link::Entity::find()
-                .filter(dup_link::Column::ObjectiveId.eq(id))
-                .all(&ctx.db)
+            // Followers of the visible proposals of this process linked to
+            // it, and of the originals of its live projects linked to it.
+            let rows = ctx
+                .db
+                .query_all_raw(statement(
+                    ctx.db.get_database_backend(),
+                    "SELECT p.id FROM dup_links l JOIN proposals p ON p.id = l.proposal_id \
+                     WHERE l.objective_id = ? AND p.process_id = ? \
+                     AND p.visibility = 'visibile' AND p.state <> 'withdrawn' \
+                     UNION \
+                     SELECT m.id FROM dup_links l JOIN projects j ON j.id = l.project_id \
+                     JOIN proposals m ON m.project_id = j.id \
+                     WHERE l.objective_id = ? AND j.process_id = ? \
+                     AND j.dissolved_at IS NULL AND m.visibility = 'visibile'",
+                    [
+                        Value::from(id),
+                        Value::from(process.id),
+                        Value::from(id),
+                        Value::from(process.id),
+                    ],
+                ))
                 .await?;
-            let mut told: Vec<Uuid> = links.iter().filter_map(|l| l.proposal_id).collect();
-            let projects: Vec<Uuid> = links.iter().filter_map(|l| l.project_id).collect();
-            if !projects.is_empty() {
-                let originals: Vec<Uuid> = proposal::Entity::find()
-                    .select_only()
-                    .column(proposal::Column::Id)
-                    .filter(proposal::Column::ProjectId.is_in(projects))
-                    .into_tuple()
-                    .all(&ctx.db)
-                    .await?;
-                told.extend(originals);
-            }
+            let told: Vec<Uuid> = rows
+                .iter()
+                .map(|row| row.try_get_by_index(0))
+                .collect::<Result<_, _>>()?;
             (
                 format!("{} {}", objective.code, objective.title),
                 Some(id),
@@ -163,6 +159,7 @@ pub async fn record(
                 .select_only()
                 .column(proposal::Column::Id)
                 .filter(proposal::Column::ProjectId.eq(id))
+                .filter(proposal::Column::Visibility.eq(Visibility::Visible.as_str()))
                 .into_tuple()
                 .all(&ctx.db)
                 .await?;
@@ -216,7 +213,16 @@ pub async fn record(
             .filter(|i| ids.contains(&i.id))
             .flat_map(|i| i.years.iter().map(move |y| ((i.id, y.year), y.target)))
             .collect();
+        let actuals: HashMap<(Uuid, i32), Option<f64>> = current
+            .values()
+            .flatten()
+            .flat_map(|i| i.years.iter().map(move |y| ((i.id, y.year), y.actual)))
+            .collect();
         for (indicator, year, value) in &input.actuals {
+            // Only what changed: a form shows every value, most untouched.
+            if actuals.get(&(*indicator, *year)).copied().flatten() == Some(*value) {
+                continue;
+            }
             let target = targets.get(&(*indicator, *year)).copied().flatten();
             put_value(&txn, *indicator, *year, target, Some(*value)).await?;
         }
