@@ -45,8 +45,8 @@ test.describe('DUP', () => {
 
     await page.locator('#nuova-edizione-ente').fill('Comune di Prova');
     await page.locator('#nuova-edizione-titolo').fill(`DUP 2027–2029 (${stamp})`);
-    await page.locator('#nuova-edizione-primo').fill('2027');
-    await page.locator('#nuova-edizione-ultimo').fill('2029');
+    await page.locator('#nuova-edizione-primo_anno').fill('2027');
+    await page.locator('#nuova-edizione-ultimo_anno').fill('2029');
     await submitAndWait(page, () => page.getByRole('button', { name: "Crea l'edizione" }).click(), /\/dup\/[0-9a-f-]+\?esito=edizione-creata/);
     await settle();
     await expect(page.getByRole('heading', { level: 1 })).toContainText(`DUP 2027–2029 (${stamp})`);

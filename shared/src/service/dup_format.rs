@@ -188,11 +188,23 @@ pub fn read_csv(
     let mut items = Vec::new();
     for (n, record) in reader.records().enumerate() {
         // Where the record starts in the file: quoted fields may span lines.
-        let line = match &record {
-            Ok(r) => r.position().map(|p| p.line()),
-            Err(e) => e.position().map(|p| p.line()),
-        }
-        .unwrap_or(n as u64 + 2);
+        // Counted from the byte offset: the reader's own line count is off
+        // with CRLF line ends (as browsers send a text box).
+        let byte = match &record {
+            Ok(r) => r.position().map(|p| p.byte()),
+            Err(e) => e.position().map(|p| p.byte()),
+        };
+        // The position may sit on the previous line's end: skip line ends.
+        let line = byte
+            .map(|b| {
+                let bytes = text.as_bytes();
+                let mut at = (b as usize).min(bytes.len());
+                while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+                    at += 1;
+                }
+                bytes[..at].iter().filter(|c| **c == b'\n').count() as u64 + 1
+            })
+            .unwrap_or(n as u64 + 2);
         match record {
             Ok(record) => {
                 let fields = COLUMNS
@@ -1085,6 +1097,8 @@ programma,03,10,,,Con \u{0}nul,,,,,,,,
         assert_eq!(errors[0].line, Some(5), "{errors:?}");
         assert_eq!(errors[1].line, Some(6));
         assert!(errors[1].message.contains("Carattere di controllo"));
+        let crlf = read(&body.replace('\n', "\r\n"), false).unwrap_err();
+        assert_eq!(crlf[0].line, Some(5), "{crlf:?}");
         let twice = format!("{GOOD}risorse,,,,SeO-10.02.1,,,,2026,1,,,,\n");
         let errors = read(&twice, false).unwrap_err();
         assert!(errors[0].message.contains("già indicate"), "{errors:?}");
