@@ -8,10 +8,8 @@
 use axum::body::Body;
 use chrono::NaiveDate;
 use http::{Request, StatusCode};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    Statement, Value,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Value};
+use shared::model::ProposalState;
 use shared::model::account::FieldProblem;
 use shared::model::dup::{
     DupFormat, EditionInput, ImportOutcome, ImportProblem, ImportResult, IndicatorYear, LinkInput,
@@ -20,10 +18,9 @@ use shared::model::dup::{
 use shared::model::facilitation::ProjectInput;
 use shared::model::participation::{NotificationKind, ProposalInput, Refusal};
 use shared::model::process::NamedRef;
-use shared::model::{ProposalState, Role, RoleGrant};
 use shared::service::entity::{
     dup_edition, dup_indicator, dup_link, dup_objective, dup_progress, notification, process,
-    proposal, role_assignment, user,
+    proposal,
 };
 use shared::service::monitoring::Monitored;
 use shared::service::{
@@ -31,7 +28,10 @@ use shared::service::{
 };
 use uuid::Uuid;
 
-use crate::helpers::{ORIGIN, TestApp, anonymous, ctx, fresh_person, sign_in_demo, spawn_app};
+use crate::helpers::{
+    ORIGIN, TestApp, anonymous, count_sql, ctx, fresh_person, person, sign_in_demo, spawn_app,
+    statement,
+};
 
 const MILANO: &str = "piano-strategico-metropolitano-milano";
 const PINEROLO: &str = "agenda-digitale-pinerolo";
@@ -68,37 +68,6 @@ const GOOD_ITEMS: u32 = 3 + 2 + 3 + 3;
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/// A demo persona as the services see it, with its roles.
-async fn person(app: &TestApp, email: &str) -> Person {
-    let row = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("{email} exists"));
-    let grants = role_assignment::Entity::find()
-        .filter(role_assignment::Column::UserId.eq(row.id))
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter_map(|r| {
-            Some(RoleGrant {
-                role: Role::parse(&r.role)?,
-                process_id: r.process_id,
-                platform_id: r.platform_id,
-            })
-        })
-        .collect();
-    Person {
-        id: row.id,
-        display_name: row.display_name,
-        is_demo: row.is_demo,
-        grants,
-        session_id: None,
-    }
-}
 
 async fn admin(app: &TestApp) -> Ctx {
     ctx(app, &person(app, "admin@demo.piazza.invalid").await)
@@ -222,39 +191,6 @@ fn denied<T: std::fmt::Debug>(result: Result<T, ServiceError>, signed_in: bool, 
             }
         ),
     }
-}
-
-/// A raw statement with `?` placeholders, numbered for PostgreSQL.
-fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = match backend {
-        DatabaseBackend::Postgres => {
-            let mut numbered = String::new();
-            let mut n = 0;
-            for c in sql.chars() {
-                if c == '?' {
-                    n += 1;
-                    numbered.push_str(&format!("${n}"));
-                } else {
-                    numbered.push(c);
-                }
-            }
-            numbered
-        }
-        _ => sql.to_owned(),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
-
-/// A single number computed by the database.
-async fn count_sql(app: &TestApp, sql: &str, values: Vec<Value>) -> i64 {
-    let backend = app.db.get_database_backend();
-    let row = app
-        .db
-        .query_one_raw(statement(backend, sql, values))
-        .await
-        .unwrap()
-        .expect("one row");
-    row.try_get_by_index::<i64>(0).unwrap()
 }
 
 /// The rows an edition holds, table by table.

@@ -9,8 +9,7 @@ use std::collections::HashSet;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Statement, Value,
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Value,
 };
 use shared::model::account::FieldProblem;
 use shared::model::facilitation::{
@@ -34,7 +33,7 @@ use shared::service::{
 };
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, anonymous, ctx, fresh_person, spawn_app};
+use crate::helpers::{TestApp, anonymous, count_sql, ctx, fresh_person, spawn_app};
 
 const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
 const PINEROLO: &str = "agenda-digitale-pinerolo";
@@ -259,39 +258,6 @@ async fn comment_seen(viewer: &Ctx, proposal_id: Uuid, id: Uuid) -> Option<Comme
         .into_iter()
         .find(|c| c.id == id)
         .cloned()
-}
-
-/// A raw statement with `?` placeholders, numbered for PostgreSQL.
-fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = match backend {
-        DatabaseBackend::Postgres => {
-            let mut numbered = String::new();
-            let mut n = 0;
-            for c in sql.chars() {
-                if c == '?' {
-                    n += 1;
-                    numbered.push_str(&format!("${n}"));
-                } else {
-                    numbered.push(c);
-                }
-            }
-            numbered
-        }
-        _ => sql.to_owned(),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
-
-/// A single number computed by the database.
-async fn count_sql(app: &TestApp, sql: &str, values: Vec<Value>) -> i64 {
-    let backend = app.db.get_database_backend();
-    let row = app
-        .db
-        .query_one_raw(statement(backend, sql, values))
-        .await
-        .unwrap()
-        .expect("one row");
-    row.try_get_by_index::<i64>(0).unwrap()
 }
 
 async fn supports_rows(app: &TestApp, proposal_id: Uuid) -> u64 {

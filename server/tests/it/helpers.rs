@@ -6,11 +6,15 @@ use axum::Router;
 use axum::body::Body;
 use http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
-use sea_orm::{ConnectionTrait, Database, DbBackend};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DbBackend, EntityTrait, QueryFilter, Statement, Value,
+};
 use server::config::Config;
 use server::startup::leptos_options;
 use server::{AppState, open_database, router};
-use shared::service::{Actor, Ctx, Db, demo};
+use shared::model::{Role, RoleGrant};
+use shared::service::entity::{role_assignment, user};
+use shared::service::{Actor, Ctx, Db, Person, demo};
 use tower::ServiceExt;
 
 /// The origin test requests claim (the test configuration's base URL).
@@ -411,4 +415,68 @@ pub fn ctx(app: &TestApp, who: &shared::service::Person) -> Ctx {
 /// The service context of someone not signed in.
 pub fn anonymous(app: &TestApp) -> Ctx {
     Ctx::new(app.db.clone(), Actor::Anonymous)
+}
+
+/// A demo persona as the services see them: the user row and its roles.
+pub async fn person(app: &TestApp, email: &str) -> Person {
+    let row = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{email} exists"));
+    let grants = role_assignment::Entity::find()
+        .filter(role_assignment::Column::UserId.eq(row.id))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| {
+            Some(RoleGrant {
+                role: Role::parse(&r.role)?,
+                process_id: r.process_id,
+                platform_id: r.platform_id,
+            })
+        })
+        .collect();
+    Person {
+        id: row.id,
+        display_name: row.display_name,
+        is_demo: row.is_demo,
+        grants,
+        session_id: None,
+    }
+}
+
+/// A raw statement with `?` placeholders, numbered for PostgreSQL.
+pub fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = match backend {
+        DbBackend::Postgres => {
+            let mut numbered = String::new();
+            let mut n = 0;
+            for c in sql.chars() {
+                if c == '?' {
+                    n += 1;
+                    numbered.push_str(&format!("${n}"));
+                } else {
+                    numbered.push(c);
+                }
+            }
+            numbered
+        }
+        _ => sql.to_owned(),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// A single number computed by the database.
+pub async fn count_sql(app: &TestApp, sql: &str, values: Vec<Value>) -> i64 {
+    let backend = app.db.get_database_backend();
+    let row = app
+        .db
+        .query_one_raw(statement(backend, sql, values))
+        .await
+        .unwrap()
+        .expect("one row");
+    row.try_get_by_index::<i64>(0).unwrap()
 }

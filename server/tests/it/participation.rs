@@ -15,10 +15,9 @@ use shared::model::participation::{
     Availability, CommentDto, CommentVote, EditLock, NotificationKind, ParticipationAction,
     PhaseOpening, ProposalInput, Refusal,
 };
-use shared::model::{PhaseTimeline, ProposalState, Role, RoleGrant};
+use shared::model::{PhaseTimeline, ProposalState, Role};
 use shared::service::entity::{
-    attachment, comment, follow, notification, phase, platform, process, proposal, role_assignment,
-    support, user,
+    attachment, comment, follow, notification, phase, platform, process, proposal, support, user,
 };
 use shared::service::{
     Actor, Ctx, Person, ServiceError, accounts, authoring, comments, notifications, phases,
@@ -26,7 +25,9 @@ use shared::service::{
 };
 use uuid::Uuid;
 
-use crate::helpers::{Answer, ORIGIN, TestApp, ctx, encode, fresh_person, sign_in_demo, spawn_app};
+use crate::helpers::{
+    Answer, ORIGIN, TestApp, ctx, encode, fresh_person, person, sign_in_demo, spawn_app,
+};
 
 const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
 const PINEROLO: &str = "agenda-digitale-pinerolo";
@@ -35,37 +36,6 @@ const BODY: &str = "Un testo che supera senz'altro i trenta caratteri richiesti.
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/// A demo persona as the services see them: the user row and its roles.
-async fn person(app: &TestApp, email: &str) -> Person {
-    let row = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("{email} exists"));
-    let grants = role_assignment::Entity::find()
-        .filter(role_assignment::Column::UserId.eq(row.id))
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter_map(|r| {
-            Some(RoleGrant {
-                role: Role::parse(&r.role)?,
-                process_id: r.process_id,
-                platform_id: r.platform_id,
-            })
-        })
-        .collect();
-    Person {
-        id: row.id,
-        display_name: row.display_name,
-        is_demo: row.is_demo,
-        grants,
-        session_id: None,
-    }
-}
 
 fn system(app: &TestApp) -> Ctx {
     Ctx::new(app.db.clone(), Actor::System)
