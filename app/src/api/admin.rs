@@ -37,10 +37,8 @@ fn with_outcome(back: &str, outcome: &str) -> String {
     format!("{path}?{}", pairs.join("&"))
 }
 
-fn parse_id(raw: &str, field: &str) -> Result<uuid::Uuid, ApiError> {
-    uuid::Uuid::try_parse(raw.trim())
-        .map_err(|_| ApiError::field(field, shared::model::account::FieldProblem::Malformed))
-}
+#[cfg(feature = "ssr")]
+use super::ssr::parse_id;
 
 /// Gives a person a role.
 #[server(endpoint = "admin/roles/assign")]

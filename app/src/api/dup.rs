@@ -29,9 +29,7 @@ pub struct EditionPage {
 }
 
 #[cfg(feature = "ssr")]
-fn parse_id(raw: &str, field: &str) -> Result<uuid::Uuid, ApiError> {
-    uuid::Uuid::try_parse(raw.trim()).map_err(|_| ApiError::field(field, FieldProblem::Malformed))
-}
+use super::ssr::parse_id;
 
 #[cfg(feature = "ssr")]
 fn edition_input(
@@ -160,12 +158,16 @@ pub async fn get_item_links(elemento: String) -> Result<ItemLinks, ApiError> {
     Ok(shared::service::dup_links::links_of(&ctx, item).await?)
 }
 
+/// Back to the proposal's or project's objectives, with an outcome (and a
+/// query never seen before, so the page reloads its data).
 #[cfg(feature = "ssr")]
-fn item_page(item: shared::model::dup::PlanItem) -> String {
-    match item {
+fn back_to_item(item: shared::model::dup::PlanItem, outcome: &str) {
+    let page = match item {
         shared::model::dup::PlanItem::Proposal(id) => format!("/proposte/{id}"),
         shared::model::dup::PlanItem::Project(id) => format!("/progetti/{id}"),
-    }
+    };
+    let nonce = chrono::Utc::now().timestamp_millis();
+    leptos_axum::redirect(&format!("{page}?esito={outcome}&v={nonce}#obiettivi-dup"));
 }
 
 /// Links a proposal or project to an objective, then back to its page.
@@ -186,11 +188,7 @@ pub async fn link_objective(
     )
     .map_err(|(field, problem)| ApiError::field(field, problem))?;
     shared::service::dup_links::link(&ctx, item, &input).await?;
-    let nonce = chrono::Utc::now().timestamp_millis();
-    leptos_axum::redirect(&format!(
-        "{}?esito=obiettivo-collegato&v={nonce}#obiettivi-dup",
-        item_page(item)
-    ));
+    back_to_item(item, "obiettivo-collegato");
     Ok(())
 }
 
@@ -202,11 +200,7 @@ pub async fn unlink_objective(elemento: String, collegamento: String) -> Result<
         .ok_or_else(|| ApiError::field("elemento", FieldProblem::Malformed))?;
     let link = parse_id(&collegamento, "collegamento")?;
     shared::service::dup_links::unlink(&ctx, link).await?;
-    let nonce = chrono::Utc::now().timestamp_millis();
-    leptos_axum::redirect(&format!(
-        "{}?esito=obiettivo-scollegato&v={nonce}#obiettivi-dup",
-        item_page(item)
-    ));
+    back_to_item(item, "obiettivo-scollegato");
     Ok(())
 }
 

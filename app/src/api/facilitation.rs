@@ -15,9 +15,7 @@ use super::ApiError;
 use shared::model::account::FieldProblem;
 
 #[cfg(feature = "ssr")]
-fn parse_id(raw: &str, field: &str) -> Result<uuid::Uuid, ApiError> {
-    uuid::Uuid::try_parse(raw.trim()).map_err(|_| ApiError::field(field, FieldProblem::Malformed))
-}
+use super::ssr::parse_id;
 
 /// Redirects to `back` (a path of this site, else `fallback`) with an outcome.
 #[cfg(feature = "ssr")]

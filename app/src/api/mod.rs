@@ -34,6 +34,12 @@ pub mod ssr {
     use super::{ApiError, SiteSettings};
     use crate::SESSION_COOKIE;
 
+    /// An id from a form or URL; a malformed one names its field.
+    pub fn parse_id(raw: &str, field: &str) -> Result<uuid::Uuid, ApiError> {
+        uuid::Uuid::try_parse(raw.trim())
+            .map_err(|_| ApiError::field(field, shared::model::account::FieldProblem::Malformed))
+    }
+
     /// The service context of the current request: the signed-in person (the
     /// server's session layer put them in the request), or anonymous.
     pub fn ctx() -> Result<Ctx, ApiError> {

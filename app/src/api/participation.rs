@@ -13,9 +13,7 @@ use super::ApiError;
 use shared::model::account::FieldProblem;
 
 #[cfg(feature = "ssr")]
-fn parse_id(raw: &str, field: &str) -> Result<uuid::Uuid, ApiError> {
-    uuid::Uuid::try_parse(raw.trim()).map_err(|_| ApiError::field(field, FieldProblem::Malformed))
-}
+use super::ssr::parse_id;
 
 #[cfg(feature = "ssr")]
 fn to_proposal(id: uuid::Uuid, outcome: &str, anchor: &str) {

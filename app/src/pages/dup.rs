@@ -22,11 +22,7 @@ use crate::components::layout::Breadcrumbs;
 use crate::components::loaded::Loaded;
 use crate::format;
 use crate::i18n::{tu_string, use_i18n};
-
-fn process_param() -> Memo<String> {
-    let params = use_params_map();
-    Memo::new(move |_| params.read().get("process").unwrap_or_default())
-}
+use crate::pages::process_param;
 
 /// The name of a progress status.
 pub fn status_label(status: ProgressStatus) -> String {

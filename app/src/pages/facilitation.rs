@@ -26,11 +26,7 @@ use crate::components::loaded::Loaded;
 use crate::components::moderation::{ModerateForm, reason_label, visibility_text};
 use crate::format;
 use crate::i18n::{tu_string, use_i18n};
-
-fn process_param() -> Memo<String> {
-    let params = use_params_map();
-    Memo::new(move |_| params.read().get("process").unwrap_or_default())
-}
+use crate::pages::process_param;
 
 /// The name of an agreement kind.
 pub fn agreement_label(kind: AgreementKind) -> String {

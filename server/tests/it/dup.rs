@@ -29,8 +29,8 @@ use shared::service::{
 use uuid::Uuid;
 
 use crate::helpers::{
-    ORIGIN, TestApp, anonymous, count_sql, ctx, fresh_person, person, sign_in_demo, spawn_app,
-    statement,
+    ORIGIN, TestApp, anonymous, count_sql, ctx, denied, field_of, fresh_person, person, refusal,
+    sign_in_demo, spawn_app, statement,
 };
 
 const MILANO: &str = "piano-strategico-metropolitano-milano";
@@ -159,38 +159,6 @@ fn lines_and_messages(problems: &[ImportProblem]) -> Vec<(Option<u64>, &str)> {
         .iter()
         .map(|p| (p.line, p.message.as_str()))
         .collect()
-}
-
-#[track_caller]
-fn field_of<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> (String, FieldProblem) {
-    match result {
-        Err(ServiceError::InvalidInput { field, problem }) => (field, problem),
-        other => panic!("expected a field error, got {other:?}"),
-    }
-}
-
-#[track_caller]
-fn refusal<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> Refusal {
-    match result {
-        Err(ServiceError::Refused(refusal)) => refusal,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
-/// `Forbidden` for a signed-in person, `Unauthenticated` for nobody.
-#[track_caller]
-fn denied<T: std::fmt::Debug>(result: Result<T, ServiceError>, signed_in: bool, what: &str) {
-    match (result, signed_in) {
-        (Err(ServiceError::Forbidden), true) | (Err(ServiceError::Unauthenticated), false) => {}
-        (other, _) => panic!(
-            "{what}: expected {}, got {other:?}",
-            if signed_in {
-                "Forbidden"
-            } else {
-                "Unauthenticated"
-            }
-        ),
-    }
 }
 
 /// The rows an edition holds, table by table.

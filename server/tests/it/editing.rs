@@ -15,7 +15,9 @@ use shared::service::entity::{platform, process, proposal, report, role_assignme
 use shared::service::{Ctx, Person, ServiceError, authoring, processes};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, anonymous, ctx, email_of, fresh_person, sign_in_demo, spawn_app};
+use crate::helpers::{
+    TestApp, anonymous, ctx, email_of, field_of, fresh_person, sign_in_demo, spawn_app,
+};
 
 const PINEROLO: &str = "agenda-digitale-pinerolo";
 const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
@@ -108,14 +110,6 @@ async fn published_in(app: &TestApp, slug: &str, platform_slug: &str) -> Vec<Uui
         .into_iter()
         .map(|p| p.id)
         .collect()
-}
-
-#[track_caller]
-fn field_of<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> (String, FieldProblem) {
-    match result {
-        Err(ServiceError::InvalidInput { field, problem }) => (field, problem),
-        other => panic!("expected a field error, got {other:?}"),
-    }
 }
 
 #[track_caller]

@@ -33,7 +33,9 @@ use shared::service::{
 };
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, anonymous, count_sql, ctx, fresh_person, spawn_app};
+use crate::helpers::{
+    TestApp, anonymous, count_sql, ctx, denied, field_of, fresh_person, refusal, spawn_app,
+};
 
 const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
 const PINEROLO: &str = "agenda-digitale-pinerolo";
@@ -168,40 +170,6 @@ fn project_input(title: &str) -> ProjectInput {
         "protocollo_intesa",
     )
     .expect("valid project input")
-}
-
-/// The refusal of an operation that must be refused.
-#[track_caller]
-fn refusal<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> Refusal {
-    match result {
-        Err(ServiceError::Refused(refusal)) => refusal,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
-/// The field and problem of an operation that must fail on its input.
-#[track_caller]
-fn field_of<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> (String, FieldProblem) {
-    match result {
-        Err(ServiceError::InvalidInput { field, problem }) => (field, problem),
-        other => panic!("expected a field error, got {other:?}"),
-    }
-}
-
-/// `Forbidden` for a signed-in person, `Unauthenticated` for nobody.
-#[track_caller]
-fn denied<T: std::fmt::Debug>(result: Result<T, ServiceError>, signed_in: bool, what: &str) {
-    match (result, signed_in) {
-        (Err(ServiceError::Forbidden), true) | (Err(ServiceError::Unauthenticated), false) => {}
-        (other, _) => panic!(
-            "{what}: expected {}, got {other:?}",
-            if signed_in {
-                "Forbidden"
-            } else {
-                "Unauthenticated"
-            }
-        ),
-    }
 }
 
 /// The ids a viewer finds in the process's list (every page at once).

@@ -480,3 +480,46 @@ pub async fn count_sql(app: &TestApp, sql: &str, values: Vec<Value>) -> i64 {
         .expect("one row");
     row.try_get_by_index::<i64>(0).unwrap()
 }
+
+/// The field and problem of an operation that must fail on its input.
+#[track_caller]
+pub fn field_of<T: std::fmt::Debug>(
+    result: Result<T, shared::service::ServiceError>,
+) -> (String, shared::model::account::FieldProblem) {
+    match result {
+        Err(shared::service::ServiceError::InvalidInput { field, problem }) => (field, problem),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}
+
+/// The refusal of an operation that must be refused.
+#[track_caller]
+pub fn refusal<T: std::fmt::Debug>(
+    result: Result<T, shared::service::ServiceError>,
+) -> shared::model::participation::Refusal {
+    match result {
+        Err(shared::service::ServiceError::Refused(refusal)) => refusal,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// `Forbidden` for a signed-in person, `Unauthenticated` for nobody.
+#[track_caller]
+pub fn denied<T: std::fmt::Debug>(
+    result: Result<T, shared::service::ServiceError>,
+    signed_in: bool,
+    what: &str,
+) {
+    use shared::service::ServiceError;
+    match (result, signed_in) {
+        (Err(ServiceError::Forbidden), true) | (Err(ServiceError::Unauthenticated), false) => {}
+        (other, _) => panic!(
+            "{what}: expected {}, got {other:?}",
+            if signed_in {
+                "Forbidden"
+            } else {
+                "Unauthenticated"
+            }
+        ),
+    }
+}

@@ -26,7 +26,7 @@ use shared::service::{
 use uuid::Uuid;
 
 use crate::helpers::{
-    Answer, ORIGIN, TestApp, ctx, encode, fresh_person, person, sign_in_demo, spawn_app,
+    Answer, ORIGIN, TestApp, ctx, encode, fresh_person, person, refusal, sign_in_demo, spawn_app,
 };
 
 const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
@@ -141,15 +141,6 @@ async fn propose(
     )
     .await
     .unwrap_or_else(|e| panic!("{title}: {e:?}"))
-}
-
-/// The refusal of an operation that must be refused.
-#[track_caller]
-fn refusal<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> Refusal {
-    match result {
-        Err(ServiceError::Refused(refusal)) => refusal,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
 }
 
 async fn supports_rows(app: &TestApp, proposal_id: Uuid) -> u64 {
