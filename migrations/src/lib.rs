@@ -10,6 +10,7 @@ mod m20261122_000003_accounts;
 mod m20261122_000004_participation;
 mod m20261122_000005_facilitation;
 mod m20261122_000006_dup;
+mod m20261122_000007_api_tokens;
 mod table_helpers;
 
 /// The ordered list of migrations, applied at start and by `server migrate`.
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_participation::Migration),
             Box::new(m20261122_000005_facilitation::Migration),
             Box::new(m20261122_000006_dup::Migration),
+            Box::new(m20261122_000007_api_tokens::Migration),
         ]
     }
 }

@@ -17,3 +17,4 @@ mod participation;
 mod proposal_list;
 mod security;
 mod server_functions;
+mod tokens;

@@ -4,6 +4,7 @@ pub mod account;
 #[macro_use]
 pub mod facilitation;
 pub mod dup;
+pub mod api;
 pub mod listing;
 pub mod participation;
 pub mod phase;

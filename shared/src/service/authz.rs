@@ -128,6 +128,10 @@ pub enum Operation {
     ViewCoverage,
     RecordProgress,
     ViewMonitoring,
+    // The REST API's personal access tokens.
+    CreateApiToken,
+    ListApiTokens,
+    RevokeApiToken,
 }
 
 /// What an operation is about, for roles held within a process or platform.
@@ -159,7 +163,7 @@ enum Audience {
 
 impl Operation {
     /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 103] = [
+    pub const ALL: [Operation; 106] = [
         Operation::ListProcesses,
         Operation::ViewProcess,
         Operation::ViewPlatform,
@@ -263,6 +267,9 @@ impl Operation {
         Operation::ViewCoverage,
         Operation::RecordProgress,
         Operation::ViewMonitoring,
+        Operation::CreateApiToken,
+        Operation::ListApiTokens,
+        Operation::RevokeApiToken,
     ];
 
     /// The service function that runs it, as `module::function`.
@@ -372,6 +379,9 @@ impl Operation {
             ViewCoverage => "dup_links::coverage",
             RecordProgress => "monitoring::record",
             ViewMonitoring => "monitoring::overview",
+            CreateApiToken => "tokens::create",
+            ListApiTokens => "tokens::list",
+            RevokeApiToken => "tokens::revoke",
         }
     }
 
@@ -458,6 +468,9 @@ impl Operation {
             ViewCoverage => Audience::Everyone,
             RecordProgress => Audience::Monitors,
             ViewMonitoring => Audience::Everyone,
+            CreateApiToken => Audience::SignedIn,
+            ListApiTokens => Audience::SignedIn,
+            RevokeApiToken => Audience::SignedIn,
         }
     }
 }
@@ -701,6 +714,9 @@ mod tests {
             ViewCoverage => "YYYYYYYYYYn",
             RecordProgress => "nnnYnnYnnYn",
             ViewMonitoring => "YYYYYYYYYYn",
+            CreateApiToken => "nYYYYYYYYYn",
+            ListApiTokens => "nYYYYYYYYYn",
+            RevokeApiToken => "nYYYYYYYYYn",
         }
     }
 

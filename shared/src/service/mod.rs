@@ -34,6 +34,7 @@ pub mod secrets;
 pub mod sessions;
 pub mod site_pages;
 pub mod supports;
+pub mod tokens;
 pub mod upgrade;
 
 mod context;

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table (see the `migrations` crate for the schema).
 
 pub mod account_token;
+pub mod api_token;
 pub mod attachment;
 pub mod audit_entry;
 pub mod census_code;
