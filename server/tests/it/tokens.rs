@@ -43,7 +43,12 @@ async fn a_token_is_shown_once_stored_hashed_resolved_and_revoked() {
         if wrong == created.secret {
             continue;
         }
-        assert!(tokens::resolve(&app.db, wrong, now).await.unwrap().is_none());
+        assert!(
+            tokens::resolve(&app.db, wrong, now)
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
     let other = fresh_person(&app, "Altra persona").await;
     assert!(matches!(

@@ -82,6 +82,9 @@ mod tests {
         assert_eq!(TokenInput::parse(" ", "lettura").unwrap_err().0, "nome");
         assert_eq!(TokenInput::parse("Sito", "tutto").unwrap_err().0, "ambito");
         let ok = TokenInput::parse(" Sito del Comune ", "scrittura").unwrap();
-        assert_eq!((ok.name.as_str(), ok.scope), ("Sito del Comune", TokenScope::Write));
+        assert_eq!(
+            (ok.name.as_str(), ok.scope),
+            ("Sito del Comune", TokenScope::Write)
+        );
     }
 }

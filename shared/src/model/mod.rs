@@ -3,8 +3,8 @@
 pub mod account;
 #[macro_use]
 pub mod facilitation;
-pub mod dup;
 pub mod api;
+pub mod dup;
 pub mod listing;
 pub mod participation;
 pub mod phase;

@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait, sea_query::Expr,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -113,7 +113,14 @@ pub async fn revoke(ctx: &Ctx, token_id: Uuid) -> Result<(), ServiceError> {
     if done.rows_affected == 0 {
         return Err(ServiceError::NotFound("api token"));
     }
-    audit::record(&txn, ctx, "api.token_revoked", Some(me), token_id.to_string()).await?;
+    audit::record(
+        &txn,
+        ctx,
+        "api.token_revoked",
+        Some(me),
+        token_id.to_string(),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
