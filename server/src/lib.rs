@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod jobs;
 pub mod mailer;
+pub mod problem;
 pub mod routes;
 pub mod security;
 pub mod startup;
