@@ -33,6 +33,15 @@ pub struct Config {
     /// Where images attached to proposals are stored (`PIAZZA_UPLOAD_DIR`,
     /// default `./data/immagini`).
     pub upload_dir: PathBuf,
+    /// API requests per minute from one address without a token
+    /// (`PIAZZA_API_RATE_PER_IP`, default 300).
+    pub api_rate_per_ip: u32,
+    /// API requests per minute with one access token
+    /// (`PIAZZA_API_RATE_PER_TOKEN`, default 600).
+    pub api_rate_per_token: u32,
+    /// Other sites whose pages may call the API from the browser, with a
+    /// token (`PIAZZA_API_CORS_ORIGINS`, comma-separated `https://…`; none by default).
+    pub api_cors_origins: Vec<String>,
 }
 
 /// A setting that holds a password: never printed.
@@ -74,6 +83,9 @@ struct FileConfig {
     mail_from: Option<String>,
     trust_proxy: Option<bool>,
     upload_dir: Option<String>,
+    api_rate_per_ip: Option<u32>,
+    api_rate_per_token: Option<u32>,
+    api_cors_origins: Option<Vec<String>>,
 }
 
 /// A configuration problem, naming the setting.
@@ -217,7 +229,42 @@ impl Config {
         let upload_dir = PathBuf::from(
             pick("PIAZZA_UPLOAD_DIR", file.upload_dir).unwrap_or_else(|| "data/immagini".into()),
         );
+        let rate = |name: &'static str, from_file: Option<u32>, default: u32| match env(name)
+            .filter(|v| !v.is_empty())
+        {
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(ConfigError::Invalid {
+                    name,
+                    message: "must be a positive number of requests per minute".into(),
+                }),
+            None => Ok(from_file.filter(|n| *n > 0).unwrap_or(default)),
+        };
+        let api_rate_per_ip = rate("PIAZZA_API_RATE_PER_IP", file.api_rate_per_ip, 300)?;
+        let api_rate_per_token = rate("PIAZZA_API_RATE_PER_TOKEN", file.api_rate_per_token, 600)?;
+        let api_cors_origins: Vec<String> = match env("PIAZZA_API_CORS_ORIGINS") {
+            Some(v) => v
+                .split(',')
+                .map(|o| o.trim().trim_end_matches('/').to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
+            None => file.api_cors_origins.unwrap_or_default(),
+        };
+        if let Some(bad) = api_cors_origins.iter().find(|o| {
+            !(o.starts_with("http://") || o.starts_with("https://"))
+                || o.split("://").nth(1).is_some_and(|rest| rest.contains('/'))
+        }) {
+            return Err(ConfigError::Invalid {
+                name: "PIAZZA_API_CORS_ORIGINS",
+                message: format!("'{bad}' is not an origin like https://www.comune.example.it"),
+            });
+        }
         Ok(Self {
+            api_rate_per_ip,
+            api_rate_per_token,
+            api_cors_origins,
             upload_dir,
             smtp_url: smtp_url.map(Secret),
             mail_from,

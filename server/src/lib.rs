@@ -2,11 +2,11 @@
 //! process does. Pages and server functions come from `app`; operations
 //! from `shared::service`.
 
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod jobs;
 pub mod mailer;
-pub mod problem;
 pub mod routes;
 pub mod security;
 pub mod startup;

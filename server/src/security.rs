@@ -26,6 +26,10 @@ pub async fn session_and_origin(
         && !same_origin(request.headers(), &state.config.base_url)
     {
         tracing::warn!(ip = %client.ip, path = %request.uri().path(), "cross-site request refused");
+        if request.uri().path().starts_with("/api/v1/") {
+            return crate::api::problem::Problem::new(crate::api::problem::Kind::ForeignOrigin)
+                .into_response();
+        }
         return (
             StatusCode::FORBIDDEN,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -100,17 +104,22 @@ fn origin_of(url: &str) -> Option<&str> {
 
 /// Whether a state-changing request comes from our own pages: its `Origin`
 /// (or, when a browser sends none, its `Referer`) is our public address or
-/// the host it was sent to. Requests naming no origin at all are refused,
-/// except API calls authenticated by a bearer token and carrying no cookie.
+/// the host it was sent to. Requests naming no origin at all are refused.
+/// API calls authenticated by a bearer token and carrying no cookie pass
+/// from anywhere: a browser never attaches a token on its own, so another
+/// site cannot forge them (which origins may read the answers is CORS's job).
 pub fn same_origin(headers: &HeaderMap, base_url: &str) -> bool {
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let bearer = text(header::AUTHORIZATION).is_some_and(|a| a.starts_with("Bearer "));
+    if bearer && headers.get(header::COOKIE).is_none() {
+        return true;
+    }
     let claimed = match text(header::ORIGIN) {
         Some(origin) => Some(origin.to_owned()),
         None => text(header::REFERER).and_then(origin_of).map(str::to_owned),
     };
     let Some(claimed) = claimed else {
-        let bearer = text(header::AUTHORIZATION).is_some_and(|a| a.starts_with("Bearer "));
-        return bearer && headers.get(header::COOKIE).is_none();
+        return false;
     };
     if origin_of(base_url) == Some(claimed.as_str()) {
         return true;
@@ -267,6 +276,22 @@ mod tests {
         ));
         assert!(!same_origin(
             &headers(&[("authorization", "Bearer x"), ("cookie", "a=b")]),
+            base
+        ));
+        // A token from another site's page (CORS decides who reads the answer).
+        assert!(same_origin(
+            &headers(&[
+                ("authorization", "Bearer x"),
+                ("origin", "https://www.comune.example")
+            ]),
+            base
+        ));
+        assert!(!same_origin(
+            &headers(&[
+                ("authorization", "Bearer x"),
+                ("cookie", "a=b"),
+                ("origin", "https://evil.example")
+            ]),
             base
         ));
     }

@@ -130,6 +130,7 @@ pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(routes::plain_routes())
+        .nest(crate::api::BASE_PATH, crate::api::router(&state))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
@@ -157,7 +158,8 @@ async fn server_fn_status(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let is_server_fn = request.uri().path().starts_with("/api/");
+    let path = request.uri().path();
+    let is_server_fn = path.starts_with("/api/") && !path.starts_with("/api/v1/");
     let response = next.run(request).await;
     if !is_server_fn || response.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
         return response;

@@ -29,11 +29,14 @@ async fn a_token_is_shown_once_stored_hashed_resolved_and_revoked() {
 
     // The secret resolves to its owner and scope, and its use is recorded.
     let now = chrono::Utc::now();
-    let (person, scope) = tokens::resolve(&app.db, &created.secret, now)
+    let resolved = tokens::resolve(&app.db, &created.secret, now)
         .await
         .unwrap()
         .expect("a live token resolves");
-    assert_eq!((person.id, scope), (owner.id, TokenScope::Read));
+    assert_eq!(
+        (resolved.id, resolved.person.id, resolved.scope),
+        (created.token.id, owner.id, TokenScope::Read)
+    );
     let listed = tokens::list(&ctx(&app, &owner)).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert!(listed[0].last_used_at.is_some());

@@ -8,6 +8,7 @@ use super::role::{RoleGrant, RoleView};
 
 /// Why a value was refused; the UI words it per field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum FieldProblem {
     Empty,
     TooLong {
@@ -36,6 +37,7 @@ pub enum FieldProblem {
 
 /// An email address: trimmed, lower-cased domain, at most 254 characters, one `@`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EmailAddress(String);
 
 impl EmailAddress {
@@ -77,6 +79,7 @@ impl EmailAddress {
 
 /// The name shown next to a person's contributions: 2 to 80 characters, no control characters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DisplayName(String);
 
 impl DisplayName {
@@ -188,6 +191,7 @@ impl std::fmt::Debug for CensusCode {
 
 /// The person signed in, as every page's header needs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CurrentUser {
     pub id: Uuid,
     pub display_name: String,
@@ -214,6 +218,7 @@ impl CurrentUser {
 
 /// Who is signed in (if anyone) and whether this instance runs on demo data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub user: Option<CurrentUser>,
     pub demo_mode: bool,
@@ -223,6 +228,7 @@ pub struct SessionInfo {
 
 /// A demo persona anyone may sign in as, listed on the sign-in page in demo mode.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DemoAccount {
     pub email: String,
     pub display_name: String,
@@ -231,6 +237,7 @@ pub struct DemoAccount {
 
 /// How a person proved residence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ResidenceView {
     /// `census_code`, `admin`, later `oidc`.
     pub method: String,
@@ -239,6 +246,7 @@ pub struct ResidenceView {
 
 /// The profile page: the person's own account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AccountOverview {
     pub display_name: String,
     pub email: Option<String>,
@@ -255,6 +263,7 @@ pub struct AccountOverview {
 
 /// A person as the administrators' list shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AdminUserRow {
     pub id: Uuid,
     pub display_name: String,
@@ -267,6 +276,7 @@ pub struct AdminUserRow {
 
 /// One page of the administrators' list of people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AdminUserPage {
     pub items: Vec<AdminUserRow>,
     pub next: Option<String>,
@@ -275,6 +285,7 @@ pub struct AdminUserPage {
 
 /// Where a scoped role can be held: processes and their platforms.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ScopeChoice {
     pub process_id: Uuid,
     pub process_title: String,
@@ -283,6 +294,7 @@ pub struct ScopeChoice {
 
 /// One line of the administrators' action log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AuditEntryView {
     pub id: Uuid,
     pub at: DateTime<Utc>,
@@ -294,6 +306,7 @@ pub struct AuditEntryView {
 
 /// One page of the action log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub items: Vec<AuditEntryView>,
     pub next: Option<String>,
@@ -301,6 +314,7 @@ pub struct AuditPage {
 
 /// An email in the outbox.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct OutboxView {
     pub id: Uuid,
     pub recipient: String,
@@ -315,6 +329,7 @@ pub struct OutboxView {
 
 /// One page of the outbox, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct OutboxPage {
     pub items: Vec<OutboxView>,
     pub next: Option<String>,
@@ -322,6 +337,7 @@ pub struct OutboxPage {
 
 /// What a census upload did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CensusUploadReport {
     pub added: u64,
     /// Codes already in the list (from this or an earlier upload).

@@ -23,6 +23,7 @@ pub const MAX_TOKENS: u64 = 20;
 
 /// A token's fields, parsed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TokenInput {
     pub name: String,
     pub scope: TokenScope,
@@ -56,6 +57,7 @@ impl TokenInput {
 
 /// A token as its owner sees it in the profile (never the secret).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TokenDto {
     pub id: Uuid,
     pub name: String,
@@ -68,6 +70,7 @@ pub struct TokenDto {
 
 /// A token just created: the secret is shown this once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NewToken {
     pub token: TokenDto,
     pub secret: String,

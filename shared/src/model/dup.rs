@@ -31,6 +31,7 @@ stored_names! {
 
 /// What a link or a progress record is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum PlanItem {
     Proposal(Uuid),
     Project(Uuid),
@@ -59,6 +60,7 @@ impl PlanItem {
 
 /// The exchange formats of a DUP tree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum DupFormat {
     Csv,
     Json,
@@ -78,6 +80,7 @@ impl DupFormat {
 /// A problem in an imported file: where (a line, or a place in the JSON
 /// document) and what, in Italian.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ImportProblem {
     /// The line of the file (1 is the CSV header), when known.
     pub line: Option<u64>,
@@ -88,6 +91,7 @@ pub struct ImportProblem {
 
 /// What an import changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ImportOutcome {
     pub created: u32,
     pub updated: u32,
@@ -96,6 +100,7 @@ pub struct ImportOutcome {
 
 /// An import either changes the edition or reports every problem.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum ImportResult {
     Imported(ImportOutcome),
     Rejected(Vec<ImportProblem>),
@@ -103,6 +108,7 @@ pub enum ImportResult {
 
 /// The fields of a new edition, parsed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EditionInput {
     pub organization: String,
     pub title: String,
@@ -163,6 +169,7 @@ impl EditionInput {
 
 /// An edition in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EditionSummary {
     pub id: Uuid,
     pub organization: String,
@@ -177,6 +184,7 @@ pub struct EditionSummary {
 
 /// The editions and what the viewer may do with them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EditionList {
     pub editions: Vec<EditionSummary>,
     /// The viewer may create, import and copy editions.
@@ -185,6 +193,7 @@ pub struct EditionList {
 
 /// An objective in the tree.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ObjectiveNode {
     pub id: Uuid,
     pub code: String,
@@ -199,6 +208,7 @@ pub struct ObjectiveNode {
 
 /// A programme with its operational objectives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProgrammeNode {
     pub code: String,
     pub title: String,
@@ -207,6 +217,7 @@ pub struct ProgrammeNode {
 
 /// A mission with its strategic objectives and programmes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct MissionNode {
     pub code: String,
     pub title: String,
@@ -216,6 +227,7 @@ pub struct MissionNode {
 
 /// An edition with its whole tree.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EditionDetail {
     pub summary: EditionSummary,
     /// Only missions with something in them.
@@ -227,6 +239,7 @@ pub struct EditionDetail {
 
 /// A year's resources of an operational objective.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ResourceYear {
     pub year: i32,
     pub cents: i64,
@@ -234,6 +247,7 @@ pub struct ResourceYear {
 
 /// A year's target and actual value of an indicator.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct IndicatorYear {
     pub year: i32,
     pub target: Option<f64>,
@@ -249,6 +263,7 @@ impl IndicatorYear {
 
 /// An indicator with its values.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct IndicatorDto {
     pub id: Uuid,
     pub code: String,
@@ -260,6 +275,7 @@ pub struct IndicatorDto {
 
 /// A link from a proposal or project to an objective.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct LinkDto {
     pub id: Uuid,
     pub item: PlanItem,
@@ -277,6 +293,7 @@ pub struct LinkDto {
 
 /// An objective named in a link.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ObjectiveRef {
     pub id: Uuid,
     pub code: String,
@@ -287,6 +304,7 @@ pub struct ObjectiveRef {
 
 /// A progress record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProgressDto {
     pub id: Uuid,
     pub item_title: String,
@@ -300,6 +318,7 @@ pub struct ProgressDto {
 
 /// An objective's page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ObjectiveDetail {
     pub objective: ObjectiveRef,
     pub edition: NamedRef,
@@ -318,6 +337,7 @@ pub struct ObjectiveDetail {
 
 /// A suggested objective, with how close its text is (0–100).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     pub objective: ObjectiveRef,
     pub score: u8,
@@ -325,6 +345,7 @@ pub struct Suggestion {
 
 /// The objectives a proposal or project feeds, and what the viewer may do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ItemLinks {
     /// Its own links; for a proposal merged into a project, the project's
     /// links too (their `item` is the project).
@@ -341,6 +362,7 @@ pub struct ItemLinks {
 
 /// A link's fields, parsed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct LinkInput {
     pub objective_id: Uuid,
     pub rationale: String,
@@ -390,6 +412,7 @@ impl LinkInput {
 
 /// A progress record's fields, parsed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProgressInput {
     pub status: ProgressStatus,
     pub percent: i32,
@@ -524,6 +547,7 @@ pub fn format_euro(cents: i64) -> String {
 /// A row of the coverage view: one objective. A strategic objective also
 /// counts what is linked to its operational objectives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CoverageRow {
     pub objective: ObjectiveRef,
     pub proposals: i64,
@@ -536,6 +560,7 @@ pub struct CoverageRow {
 
 /// A mission's totals in the coverage view.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct MissionCoverage {
     pub code: String,
     pub title: String,
@@ -548,6 +573,7 @@ pub struct MissionCoverage {
 
 /// An accepted proposal or a project with no objective.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UnlinkedItem {
     pub item: PlanItem,
     pub title: String,
@@ -556,6 +582,7 @@ pub struct UnlinkedItem {
 
 /// The coverage view of a process's plan against its DUP edition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Coverage {
     pub process: NamedRef,
     pub edition: Option<NamedRef>,
@@ -572,6 +599,7 @@ pub struct Coverage {
 
 /// An objective or project followed during monitoring.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct MonitoredItem {
     /// `obiettivo:<id>` or `progetto:<id>`.
     pub key: String,
@@ -586,6 +614,7 @@ pub struct MonitoredItem {
 
 /// The public progress page of a process.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Monitoring {
     pub process: NamedRef,
     pub edition: Option<NamedRef>,

@@ -18,6 +18,7 @@ macro_rules! stored_names {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
         pub enum $name { $($(#[$vdoc])* $variant),+ }
 
         impl $name {
@@ -114,6 +115,7 @@ stored_names! {
 
 /// A moderator's decision on a contribution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ModerationDecision {
     /// Hide it (reason required).
@@ -148,6 +150,7 @@ impl ModerationDecision {
 
 /// A reason a moderator gives: 5 to 500 characters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ModerationReason(String);
 
 impl ModerationReason {
@@ -176,6 +179,7 @@ impl ModerationReason {
 /// One line of the public moderation log. It never names who reported, nor
 /// which moderator acted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ModerationLogEntry {
     pub id: Uuid,
     pub action: ModerationAction,
@@ -189,6 +193,7 @@ pub struct ModerationLogEntry {
 
 /// A page of the public moderation log, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ModerationLogPage {
     pub process: NamedRef,
     pub entries: Vec<ModerationLogEntry>,
@@ -197,6 +202,7 @@ pub struct ModerationLogPage {
 
 /// A contribution waiting for a moderator: reported, or awaiting approval.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct QueueItem {
     pub target_kind: TargetKind,
     pub target_id: Uuid,
@@ -216,6 +222,7 @@ pub struct QueueItem {
 
 /// The moderation queue of a process.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ModerationQueue {
     pub process: NamedRef,
     /// The platform the queue is limited to, if any.
@@ -230,6 +237,7 @@ pub struct ModerationQueue {
 
 /// Someone blocked in a process.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct BlockedPerson {
     pub user_id: Uuid,
     pub name: String,
@@ -256,6 +264,7 @@ pub fn parse_project_title(text: &str) -> Result<String, FieldProblem> {
 
 /// What a facilitator writes to create or edit a project.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProjectInput {
     pub title: String,
     pub description_md: String,
@@ -320,6 +329,7 @@ impl ProjectInput {
 
 /// An original proposal of a project.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProjectMember {
     pub id: Uuid,
     pub title: String,
@@ -331,6 +341,7 @@ pub struct ProjectMember {
 
 /// A project, with its originals.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProjectDetail {
     pub id: Uuid,
     pub process: NamedRef,
@@ -351,6 +362,7 @@ pub struct ProjectDetail {
 
 /// A project in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProjectSummary {
     pub id: Uuid,
     pub title: String,
@@ -362,6 +374,7 @@ pub struct ProjectSummary {
 
 /// How one day of a phase went (cumulative figures at the end of the day).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DayFigures {
     pub day: NaiveDate,
     pub participants: u64,
@@ -372,6 +385,7 @@ pub struct DayFigures {
 
 /// The share of assisted participation in one group.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AssistedShare {
     /// A phase title or a zone name ("Nessuna zona" when none).
     pub label: String,
@@ -381,6 +395,7 @@ pub struct AssistedShare {
 
 /// A facilitator's view of a process, or of one of its platforms.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Dashboard {
     pub process: NamedRef,
     pub platform: Option<NamedRef>,
@@ -408,6 +423,7 @@ pub struct Dashboard {
 
 /// What moving the process on would open and close.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TransitionPreview {
     /// The phase that ends (if one runs).
     pub closes_phase: Option<String>,
@@ -424,6 +440,7 @@ pub struct TransitionPreview {
 
 /// A person recorded at the counter, as staff see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CounterRecordDto {
     pub id: Uuid,
     pub full_name: String,
@@ -440,6 +457,7 @@ pub struct CounterRecordDto {
 /// What staff get after recording a person: the code for the receipt,
 /// shown once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CounterReceipt {
     pub record_id: Uuid,
     pub claim_code: String,
@@ -447,6 +465,7 @@ pub struct CounterReceipt {
 
 /// What claiming a counter record brought into the account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ClaimOutcome {
     pub proposals: u64,
     pub supports: u64,
@@ -514,6 +533,7 @@ impl Problems {
 
 /// A process as facilitators describe it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProcessInput {
     pub slug: String,
     pub title: String,
@@ -555,6 +575,7 @@ impl ProcessInput {
 
 /// A phase as facilitators describe it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PhaseInput {
     pub kind: crate::model::PhaseKind,
     pub title: String,
@@ -622,6 +643,7 @@ impl PhaseInput {
 
 /// A strategic direction, platform or zone as facilitators describe it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TopicInput {
     /// Slug (platforms, zones) or code (directions).
     pub key: String,
@@ -672,6 +694,7 @@ impl TopicInput {
 
 /// A phase in the editor, with what may still change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EditablePhase {
     pub id: Uuid,
     pub kind: crate::model::PhaseKind,
@@ -685,6 +708,7 @@ pub struct EditablePhase {
 
 /// A direction, platform or zone in the editor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EditableTopic {
     pub id: Uuid,
     pub key: String,
@@ -696,6 +720,7 @@ pub struct EditableTopic {
 
 /// Someone facilitating one platform.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PlatformFacilitator {
     pub assignment_id: Uuid,
     pub name: String,
@@ -705,6 +730,7 @@ pub struct PlatformFacilitator {
 
 /// Everything the process editor shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProcessEditor {
     pub process: ProcessInput,
     pub phases: Vec<EditablePhase>,

@@ -12,13 +12,22 @@ pub const PAGE_SIZE: u64 = 20;
 /// The raw URL parameters of a proposal list, as the browser sends them.
 /// Empty strings mean "no filter" (what an untouched `<select>` submits).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
 pub struct ProposalListParams {
+    /// A platform's slug.
     pub piattaforma: Option<String>,
+    /// A strategic direction's code.
     pub direzione: Option<String>,
+    /// A zone's slug.
     pub zona: Option<String>,
+    /// `pubblicata`, `in_valutazione`, `accettata`, `respinta`, `ritirata`, `unita`.
     pub stato: Option<String>,
+    /// `supporti` (most supported first, the default), `recenti` or `casuale`.
     pub ordine: Option<String>,
+    /// The seed of a `casuale` order, to keep it across pages.
     pub seme: Option<String>,
+    /// The cursor (`next`) of the previous page.
     pub dopo: Option<String>,
     /// Words to search for (full text).
     pub cerca: Option<String>,
@@ -26,6 +35,7 @@ pub struct ProposalListParams {
 
 /// Which filters apply; platform, zone and direction by their URL key.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProposalFilter {
     pub platform: Option<String>,
     pub direction: Option<String>,
@@ -37,6 +47,7 @@ pub struct ProposalFilter {
 
 /// The order of a list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum ProposalSort {
     /// Most supported first (the default).
     MostSupported,
@@ -59,6 +70,7 @@ impl ProposalSort {
 
 /// Where the previous page ended: the sort key of its last row, then its id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum ProposalCursor {
     Supports { count: i64, id: Uuid },
     Published { micros: i64, id: Uuid },
@@ -97,6 +109,7 @@ impl ProposalCursor {
 
 /// A parsed, valid proposal list query.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProposalQuery {
     pub filter: ProposalFilter,
     pub sort: ProposalSort,
@@ -106,6 +119,7 @@ pub struct ProposalQuery {
 
 /// A URL parameter that does not parse; `field` names it as in the URL.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ListingError {
     pub field: String,
 }

@@ -12,6 +12,7 @@ use super::proposal::ProposalState;
 
 /// Something a participant does that a phase opens or closes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ParticipationAction {
     Propose,
@@ -21,6 +22,7 @@ pub enum ParticipationAction {
 
 /// When a closed action opens next.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PhaseOpening {
     pub phase_title: String,
     pub starts_on: NaiveDate,
@@ -29,6 +31,7 @@ pub struct PhaseOpening {
 /// Why an allowed person still cannot do something now. Each is shown in
 /// words; none is a fault of the input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
     /// The current phase does not allow it; `opens` says when it does next.
@@ -62,6 +65,7 @@ pub enum Refusal {
 
 /// Why a proposal's author can no longer edit it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EditLock {
     /// Someone already supported it.
@@ -76,6 +80,7 @@ pub enum EditLock {
 
 /// Whether an action is open for the viewer, and if not, why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum Availability {
     Open,
     /// Open to others, but signing in is needed.
@@ -133,6 +138,7 @@ fn parse_text(
 
 /// A proposal title: one line, 10–150 characters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProposalTitle(String);
 
 impl ProposalTitle {
@@ -148,6 +154,7 @@ impl ProposalTitle {
 
 /// Markdown text with length limits (proposal bodies, comments, answers).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct MarkdownText(String);
 
 impl MarkdownText {
@@ -171,6 +178,7 @@ impl MarkdownText {
 
 /// What a new proposal or an edit says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProposalInput {
     pub title: ProposalTitle,
     pub body: MarkdownText,
@@ -204,6 +212,7 @@ impl ProposalInput {
 
 /// How a comment stands towards the proposal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Alignment {
     InFavour,
@@ -232,6 +241,7 @@ impl Alignment {
 
 /// An up or down vote on a comment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CommentVote {
     Up,
@@ -262,6 +272,7 @@ impl CommentVote {
 
 /// A comment as its thread shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CommentDto {
     pub id: Uuid,
     pub parent_id: Option<Uuid>,
@@ -293,6 +304,7 @@ pub struct CommentDto {
 
 /// One page of top-level comments with their replies.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CommentPage {
     pub threads: Vec<CommentDto>,
     /// Cursor for the next page of top-level comments.
@@ -313,6 +325,7 @@ pub struct CommentPage {
 
 /// A proposal's earlier or current text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProposalVersionDto {
     pub version: i32,
     pub title: String,
@@ -323,6 +336,7 @@ pub struct ProposalVersionDto {
 
 /// The full history of a proposal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProposalHistory {
     pub id: Uuid,
     pub title: String,
@@ -333,6 +347,7 @@ pub struct ProposalHistory {
 
 /// An image attached to a proposal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AttachmentDto {
     pub id: Uuid,
     pub alt_text: String,
@@ -347,6 +362,7 @@ pub const MAX_IMAGES: u8 = 4;
 
 /// The official answer shown on a proposal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AnswerDto {
     pub state: ProposalState,
     pub body_html: String,
@@ -355,6 +371,7 @@ pub struct AnswerDto {
 
 /// What the viewer may do with a proposal, decided by the service.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProposalViewer {
     pub signed_in: bool,
     pub is_author: bool,
@@ -385,6 +402,7 @@ pub const ANSWER_STATES: [ProposalState; 3] = [
 
 /// The result of giving or withdrawing a support.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SupportOutcome {
     pub supported: bool,
     pub support_count: i64,
@@ -394,6 +412,7 @@ pub struct SupportOutcome {
 
 /// Kinds of notification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationKind {
     NewComment,
@@ -440,6 +459,7 @@ impl NotificationKind {
 
 /// A notification in the person's list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NotificationDto {
     pub id: Uuid,
     pub kind: NotificationKind,
@@ -453,6 +473,7 @@ pub struct NotificationDto {
 
 /// One page of notifications.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NotificationPage {
     pub items: Vec<NotificationDto>,
     pub unread: u64,
@@ -461,6 +482,7 @@ pub struct NotificationPage {
 
 /// Supports per platform or zone, for the results page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ResultRow {
     pub key: String,
     pub name: String,
@@ -472,6 +494,7 @@ pub struct ResultRow {
 
 /// The results of a process.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProcessResults {
     pub process: NamedRef,
     /// False while the voting phase hides the counts.
@@ -484,6 +507,7 @@ pub struct ProcessResults {
 
 /// Similar proposals suggested while writing.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SimilarProposal {
     pub id: Uuid,
     pub title: String,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The kind of a phase decides what participants can do while it runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhaseKind {
     Information,
@@ -18,6 +19,7 @@ pub enum PhaseKind {
 
 /// What a phase allows participants to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PhaseAllows {
     pub proposing: bool,
     pub commenting: bool,
@@ -80,6 +82,7 @@ impl PhaseKind {
 
 /// Where a phase stands relative to a given day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhaseStatus {
     Past,
@@ -102,6 +105,7 @@ impl PhaseStatus {
 
 /// Where a whole process stands: before its first phase, in one, between two, or over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhaseTimeline {
     NotStarted,
@@ -138,6 +142,7 @@ impl PhaseTimeline {
 /// that a facilitator can move a process by hand; the scheduler only moves
 /// it forward, when the dates say so.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PhaseCursor {
     pub cursor: usize,
     pub open: bool,

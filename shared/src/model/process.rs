@@ -11,6 +11,7 @@ use super::proposal::ProposalPage;
 
 /// A link target: the key used in URLs and the name shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct NamedRef {
     /// Slug (process, platform, zone), code (direction) or id.
     pub key: String,
@@ -19,6 +20,7 @@ pub struct NamedRef {
 
 /// A phase with its dates and where it stands today.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PhaseDto {
     pub id: Uuid,
     pub position: i32,
@@ -36,6 +38,7 @@ pub struct PhaseDto {
 
 /// A process as listed on the home page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProcessSummary {
     pub id: Uuid,
     pub slug: String,
@@ -52,6 +55,7 @@ pub struct ProcessSummary {
 
 /// A strategic direction (asse strategico).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DirectionDto {
     pub id: Uuid,
     pub code: String,
@@ -63,6 +67,7 @@ pub struct DirectionDto {
 
 /// A thematic project platform (piattaforma progettuale).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PlatformDto {
     pub id: Uuid,
     pub slug: String,
@@ -74,6 +79,7 @@ pub struct PlatformDto {
 
 /// A homogeneous zone (zona omogenea).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ZoneDto {
     pub id: Uuid,
     pub slug: String,
@@ -84,6 +90,7 @@ pub struct ZoneDto {
 
 /// Participation figures.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProcessStats {
     pub proposals: u64,
     /// 0 while `supports_hidden`.
@@ -96,6 +103,7 @@ pub struct ProcessStats {
 
 /// A process with everything its page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProcessDetail {
     pub summary: ProcessSummary,
     pub requirements: ParticipationRequirements,
@@ -112,6 +120,7 @@ pub struct ProcessDetail {
 
 /// A platform page: the platform, its process, its figures and top proposals.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PlatformDetail {
     pub process: NamedRef,
     pub platform: PlatformDto,
@@ -122,6 +131,7 @@ pub struct PlatformDetail {
 
 /// What taking part in a process requires.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ParticipationRequirements {
     /// Only verified residents may propose.
     pub verified_to_propose: bool,

@@ -9,6 +9,7 @@ use super::process::NamedRef;
 
 /// The life of a proposal, from publication to the facilitators' answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProposalState {
     Published,
@@ -69,6 +70,7 @@ impl ProposalState {
 
 /// A proposal in a list: enough to choose which one to open.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProposalCard {
     pub id: Uuid,
     pub title: String,
@@ -88,6 +90,7 @@ pub struct ProposalCard {
 
 /// One page of a proposal list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProposalPage {
     pub items: Vec<ProposalCard>,
     /// The cursor of the next page, when there is one.
@@ -102,6 +105,7 @@ pub struct ProposalPage {
 
 /// A proposal with everything its page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProposalDetail {
     pub id: Uuid,
     pub process: NamedRef,

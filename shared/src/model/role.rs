@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 /// A role an administrator assigns (or, for `Verified`, a census code grants).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum Role {
     /// A resident whose residence was verified.
     Verified,
@@ -52,6 +53,7 @@ impl Role {
 
 /// A role as held: for a facilitator, the process and possibly one platform of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct RoleGrant {
     pub role: Role,
     pub process_id: Option<Uuid>,
@@ -60,6 +62,7 @@ pub struct RoleGrant {
 
 /// A role assignment as the administration pages show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct RoleView {
     /// The assignment's id (to remove it).
     pub id: Uuid,

@@ -125,13 +125,24 @@ pub async fn revoke(ctx: &Ctx, token_id: Uuid) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// A bearer token that was recognised.
+#[derive(Clone, Debug)]
+pub struct ResolvedToken {
+    /// The token's id (rate limits count per token).
+    pub id: Uuid,
+    /// The person it stands for.
+    pub person: Person,
+    /// What it may do.
+    pub scope: TokenScope,
+}
+
 /// The person a bearer token stands for, and what it may do; `None` for
 /// an unknown, malformed or revoked token. Records when it was used.
 pub async fn resolve(
     db: &Db,
     secret: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(Person, TokenScope)>, ServiceError> {
+) -> Result<Option<ResolvedToken>, ServiceError> {
     if !secret.starts_with(TOKEN_PREFIX) || secret.len() != TOKEN_PREFIX.len() + 43 {
         return Ok(None);
     }
@@ -157,8 +168,9 @@ pub async fn resolve(
             .await?;
     }
     let scope = TokenScope::parse(&found.scope).unwrap_or(TokenScope::Read);
-    Ok(Some((
-        Person {
+    Ok(Some(ResolvedToken {
+        id: found.id,
+        person: Person {
             id: owner.id,
             display_name: owner.display_name,
             is_demo: owner.is_demo,
@@ -166,5 +178,5 @@ pub async fn resolve(
             session_id: None,
         },
         scope,
-    )))
+    }))
 }

@@ -1,0 +1,198 @@
+//! The plan's side: projects that merge proposals, the DUP (editions and
+//! objectives), the links between the two, and the monitoring of progress.
+
+use axum::Json;
+use axum::extract::{Extension, State};
+use axum::response::Response;
+use http::StatusCode;
+use serde::Deserialize;
+use shared::model::dup::{
+    EditionDetail, EditionList, ItemLinks, LinkInput, Monitoring, ObjectiveDetail, PlanItem,
+};
+use shared::model::facilitation::{ProjectDetail, ProjectSummary};
+use shared::service::{Actor, dup, dup_links, monitoring, projects};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::extract::{ApiJson, ApiPath};
+use super::problem::Problem;
+use super::proposals::CreatedId;
+use super::{Created, ReadProblems, WriteProblems, ctx, field_problem};
+use crate::startup::AppState;
+
+/// The projects of a process, with their originals' figures.
+#[utoipa::path(get, path = "/processes/{process}/projects", tag = "progetti",
+    params(("process" = String, Path, description = "The process's slug")),
+    responses((status = 200, description = "The projects", body = Vec<ProjectSummary>), ReadProblems))]
+pub async fn projects(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiPath(process): ApiPath<String>,
+) -> Result<Json<Vec<ProjectSummary>>, Problem> {
+    Ok(Json(projects::list(&ctx(&state, actor), &process).await?))
+}
+
+/// One project: its text, partners, merged proposals and distinct supporters.
+#[utoipa::path(get, path = "/projects/{id}", tag = "progetti",
+    params(("id" = Uuid, Path, description = "The project's id")),
+    responses((status = 200, description = "The project", body = ProjectDetail), ReadProblems))]
+pub async fn project(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ProjectDetail>, Problem> {
+    Ok(Json(projects::detail(&ctx(&state, actor), id).await?))
+}
+
+/// The DUP editions, newest first.
+#[utoipa::path(get, path = "/dup/editions", tag = "dup",
+    responses((status = 200, description = "The editions", body = EditionList), ReadProblems))]
+pub async fn editions(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+) -> Result<Json<EditionList>, Problem> {
+    Ok(Json(dup::editions(&ctx(&state, actor)).await?))
+}
+
+/// A DUP edition's tree: missions, programmes, strategic and operational
+/// objectives. The whole edition in the exchange formats is at
+/// `/dup/{id}/esporta.csv` and `/dup/{id}/esporta.json`.
+#[utoipa::path(get, path = "/dup/editions/{id}", tag = "dup",
+    params(("id" = Uuid, Path, description = "The edition's id")),
+    responses((status = 200, description = "The edition", body = EditionDetail), ReadProblems))]
+pub async fn edition(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<EditionDetail>, Problem> {
+    Ok(Json(dup::edition(&ctx(&state, actor), id).await?))
+}
+
+/// An objective: its place in the tree, resources, indicators, linked
+/// proposals and projects, and progress.
+#[utoipa::path(get, path = "/dup/objectives/{id}", tag = "dup",
+    params(("id" = Uuid, Path, description = "The objective's id")),
+    responses((status = 200, description = "The objective", body = ObjectiveDetail), ReadProblems))]
+pub async fn objective(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ObjectiveDetail>, Problem> {
+    Ok(Json(dup::objective(&ctx(&state, actor), id).await?))
+}
+
+/// The objectives a proposal feeds (through its project too); for
+/// facilitators, also suggestions and the objectives they may link.
+#[utoipa::path(get, path = "/proposals/{id}/objectives", tag = "dup",
+    params(("id" = Uuid, Path, description = "The proposal's id")),
+    responses((status = 200, description = "The links", body = ItemLinks), ReadProblems))]
+pub async fn proposal_links(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ItemLinks>, Problem> {
+    Ok(Json(
+        dup_links::links_of(&ctx(&state, actor), PlanItem::Proposal(id)).await?,
+    ))
+}
+
+/// The objectives a project feeds.
+#[utoipa::path(get, path = "/projects/{id}/objectives", tag = "dup",
+    params(("id" = Uuid, Path, description = "The project's id")),
+    responses((status = 200, description = "The links", body = ItemLinks), ReadProblems))]
+pub async fn project_links(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<ItemLinks>, Problem> {
+    Ok(Json(
+        dup_links::links_of(&ctx(&state, actor), PlanItem::Project(id)).await?,
+    ))
+}
+
+/// A link to an objective of the process's DUP.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLink {
+    /// The objective's id.
+    pub obiettivo: String,
+    /// Why the item serves the objective (at most 500 characters).
+    pub motivazione: String,
+    /// 1 (marginal) to 5 (central).
+    #[serde(default)]
+    pub peso: Option<u8>,
+}
+
+async fn link(
+    state: AppState,
+    actor: Actor,
+    item: PlanItem,
+    body: NewLink,
+) -> Result<Response, Problem> {
+    let weight = body.peso.map(|w| w.to_string()).unwrap_or_default();
+    let input =
+        LinkInput::parse(&body.obiettivo, &body.motivazione, &weight).map_err(field_problem)?;
+    let id = dup_links::link(&ctx(&state, actor), item, &input).await?;
+    let at = match item {
+        PlanItem::Proposal(p) => format!("/api/v1/proposals/{p}/objectives"),
+        PlanItem::Project(p) => format!("/api/v1/projects/{p}/objectives"),
+    };
+    Ok(Created::at(at, CreatedId { id }))
+}
+
+/// Links a proposal to an objective (the platform's facilitators); linking
+/// again updates the rationale and weight.
+#[utoipa::path(post, path = "/proposals/{id}/objectives", tag = "dup",
+    params(("id" = Uuid, Path, description = "The proposal's id")),
+    request_body = NewLink,
+    responses((status = 201, description = "Linked; the link's id", body = CreatedId), WriteProblems))]
+pub async fn link_proposal(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<NewLink>,
+) -> Result<Response, Problem> {
+    link(state, actor, PlanItem::Proposal(id), body).await
+}
+
+/// Links a project to an objective (the platform's facilitators).
+#[utoipa::path(post, path = "/projects/{id}/objectives", tag = "dup",
+    params(("id" = Uuid, Path, description = "The project's id")),
+    request_body = NewLink,
+    responses((status = 201, description = "Linked; the link's id", body = CreatedId), WriteProblems))]
+pub async fn link_project(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<NewLink>,
+) -> Result<Response, Problem> {
+    link(state, actor, PlanItem::Project(id), body).await
+}
+
+/// Removes a link (the platform's facilitators).
+#[utoipa::path(delete, path = "/dup/links/{id}", tag = "dup",
+    params(("id" = Uuid, Path, description = "The link's id")),
+    responses((status = 204, description = "Removed"), WriteProblems))]
+pub async fn unlink(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<StatusCode, Problem> {
+    dup_links::unlink(&ctx(&state, actor), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The monitoring of an approved plan: each linked objective and project
+/// with its latest progress, indicators and timeline.
+#[utoipa::path(get, path = "/processes/{process}/monitoring", tag = "dup",
+    params(("process" = String, Path, description = "The process's slug")),
+    responses((status = 200, description = "The monitoring", body = Monitoring), ReadProblems))]
+pub async fn monitoring(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiPath(process): ApiPath<String>,
+) -> Result<Json<Monitoring>, Problem> {
+    Ok(Json(
+        monitoring::overview(&ctx(&state, actor), &process).await?,
+    ))
+}
