@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::problem::Kind;
 
 /// The OpenAPI 3.1 document of this API.
-#[utoipa::path(get, path = "/openapi.json", tag = "documentazione",
+#[utoipa::path(get, path = "/openapi.json", operation_id = "docs_openapi_json", tag = "documentazione",
     responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object)))]
 pub async fn openapi_json(
     Extension(openapi): Extension<Arc<utoipa::openapi::OpenApi>>,
@@ -23,7 +23,7 @@ pub async fn openapi_json(
 
 /// This API explained, for people: authentication, errors, limits, and
 /// every operation with its parameters, body and answers.
-#[utoipa::path(get, path = "/docs", tag = "documentazione",
+#[utoipa::path(get, path = "/docs", operation_id = "docs_page", tag = "documentazione",
     responses((status = 200, description = "An HTML page", content_type = "text/html", body = String)))]
 pub async fn page(
     headers: HeaderMap,

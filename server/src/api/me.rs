@@ -15,7 +15,7 @@ use super::{SignedInProblems, WriteProblems, ctx};
 use crate::startup::AppState;
 
 /// The signed-in caller, with their roles.
-#[utoipa::path(get, path = "/me", tag = "io",
+#[utoipa::path(get, path = "/me", operation_id = "me_me", tag = "io",
     responses((status = 200, description = "The caller", body = CurrentUser), SignedInProblems))]
 pub async fn me(
     State(state): State<AppState>,
@@ -36,7 +36,7 @@ pub struct NotificationParams {
 }
 
 /// The caller's notifications, newest first.
-#[utoipa::path(get, path = "/me/notifications", tag = "io",
+#[utoipa::path(get, path = "/me/notifications", operation_id = "me_notifications", tag = "io",
     params(NotificationParams),
     responses((status = 200, description = "One page", body = NotificationPage), SignedInProblems))]
 pub async fn notifications(
@@ -70,7 +70,7 @@ pub struct Marked {
 }
 
 /// Marks the caller's notifications (or one of them) as read.
-#[utoipa::path(post, path = "/me/notifications/read", tag = "io",
+#[utoipa::path(post, path = "/me/notifications/read", operation_id = "me_mark_read", tag = "io",
     request_body = MarkRead,
     responses((status = 200, description = "How many were marked", body = Marked), WriteProblems))]
 pub async fn mark_read(

@@ -21,7 +21,7 @@ use super::{Created, ReadProblems, WriteProblems, ctx, field_problem};
 use crate::startup::AppState;
 
 /// The projects of a process, with their originals' figures.
-#[utoipa::path(get, path = "/processes/{process}/projects", tag = "progetti",
+#[utoipa::path(get, path = "/processes/{process}/projects", operation_id = "plan_projects", tag = "progetti",
     params(("process" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "The projects", body = Vec<ProjectSummary>), ReadProblems))]
 pub async fn projects(
@@ -33,7 +33,7 @@ pub async fn projects(
 }
 
 /// One project: its text, partners, merged proposals and distinct supporters.
-#[utoipa::path(get, path = "/projects/{id}", tag = "progetti",
+#[utoipa::path(get, path = "/projects/{id}", operation_id = "plan_project", tag = "progetti",
     params(("id" = Uuid, Path, description = "The project's id")),
     responses((status = 200, description = "The project", body = ProjectDetail), ReadProblems))]
 pub async fn project(
@@ -45,7 +45,7 @@ pub async fn project(
 }
 
 /// The DUP editions, newest first.
-#[utoipa::path(get, path = "/dup/editions", tag = "dup",
+#[utoipa::path(get, path = "/dup/editions", operation_id = "plan_editions", tag = "dup",
     responses((status = 200, description = "The editions", body = EditionList), ReadProblems))]
 pub async fn editions(
     State(state): State<AppState>,
@@ -57,7 +57,7 @@ pub async fn editions(
 /// A DUP edition's tree: missions, programmes, strategic and operational
 /// objectives. The whole edition in the exchange formats is at
 /// `/dup/{id}/esporta.csv` and `/dup/{id}/esporta.json`.
-#[utoipa::path(get, path = "/dup/editions/{id}", tag = "dup",
+#[utoipa::path(get, path = "/dup/editions/{id}", operation_id = "plan_edition", tag = "dup",
     params(("id" = Uuid, Path, description = "The edition's id")),
     responses((status = 200, description = "The edition", body = EditionDetail), ReadProblems))]
 pub async fn edition(
@@ -70,7 +70,7 @@ pub async fn edition(
 
 /// An objective: its place in the tree, resources, indicators, linked
 /// proposals and projects, and progress.
-#[utoipa::path(get, path = "/dup/objectives/{id}", tag = "dup",
+#[utoipa::path(get, path = "/dup/objectives/{id}", operation_id = "plan_objective", tag = "dup",
     params(("id" = Uuid, Path, description = "The objective's id")),
     responses((status = 200, description = "The objective", body = ObjectiveDetail), ReadProblems))]
 pub async fn objective(
@@ -83,7 +83,7 @@ pub async fn objective(
 
 /// The objectives a proposal feeds (through its project too); for
 /// facilitators, also suggestions and the objectives they may link.
-#[utoipa::path(get, path = "/proposals/{id}/objectives", tag = "dup",
+#[utoipa::path(get, path = "/proposals/{id}/objectives", operation_id = "plan_proposal_links", tag = "dup",
     params(("id" = Uuid, Path, description = "The proposal's id")),
     responses((status = 200, description = "The links", body = ItemLinks), ReadProblems))]
 pub async fn proposal_links(
@@ -97,7 +97,7 @@ pub async fn proposal_links(
 }
 
 /// The objectives a project feeds.
-#[utoipa::path(get, path = "/projects/{id}/objectives", tag = "dup",
+#[utoipa::path(get, path = "/projects/{id}/objectives", operation_id = "plan_project_links", tag = "dup",
     params(("id" = Uuid, Path, description = "The project's id")),
     responses((status = 200, description = "The links", body = ItemLinks), ReadProblems))]
 pub async fn project_links(
@@ -142,7 +142,7 @@ async fn link(
 
 /// Links a proposal to an objective (the platform's facilitators); linking
 /// again updates the rationale and weight.
-#[utoipa::path(post, path = "/proposals/{id}/objectives", tag = "dup",
+#[utoipa::path(post, path = "/proposals/{id}/objectives", operation_id = "plan_link_proposal", tag = "dup",
     params(("id" = Uuid, Path, description = "The proposal's id")),
     request_body = NewLink,
     responses((status = 201, description = "Linked; the link's id", body = CreatedId), WriteProblems))]
@@ -156,7 +156,7 @@ pub async fn link_proposal(
 }
 
 /// Links a project to an objective (the platform's facilitators).
-#[utoipa::path(post, path = "/projects/{id}/objectives", tag = "dup",
+#[utoipa::path(post, path = "/projects/{id}/objectives", operation_id = "plan_link_project", tag = "dup",
     params(("id" = Uuid, Path, description = "The project's id")),
     request_body = NewLink,
     responses((status = 201, description = "Linked; the link's id", body = CreatedId), WriteProblems))]
@@ -170,7 +170,7 @@ pub async fn link_project(
 }
 
 /// Removes a link (the platform's facilitators).
-#[utoipa::path(delete, path = "/dup/links/{id}", tag = "dup",
+#[utoipa::path(delete, path = "/dup/links/{id}", operation_id = "plan_unlink", tag = "dup",
     params(("id" = Uuid, Path, description = "The link's id")),
     responses((status = 204, description = "Removed"), WriteProblems))]
 pub async fn unlink(
@@ -184,7 +184,7 @@ pub async fn unlink(
 
 /// The monitoring of an approved plan: each linked objective and project
 /// with its latest progress, indicators and timeline.
-#[utoipa::path(get, path = "/processes/{process}/monitoring", tag = "dup",
+#[utoipa::path(get, path = "/processes/{process}/monitoring", operation_id = "plan_monitoring", tag = "dup",
     params(("process" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "The monitoring", body = Monitoring), ReadProblems))]
 pub async fn monitoring(

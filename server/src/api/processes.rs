@@ -19,7 +19,7 @@ use super::{ReadProblems, ctx};
 use crate::startup::AppState;
 
 /// Every process, newest first.
-#[utoipa::path(get, path = "/processes", tag = "processi",
+#[utoipa::path(get, path = "/processes", operation_id = "processes_list", tag = "processi",
     responses((status = 200, description = "The processes", body = Vec<ProcessSummary>), ReadProblems))]
 pub async fn list(
     State(state): State<AppState>,
@@ -30,7 +30,7 @@ pub async fn list(
 
 /// A process with its phases, directions, platforms, zones and figures,
 /// and what the caller may do in it.
-#[utoipa::path(get, path = "/processes/{process}", tag = "processi",
+#[utoipa::path(get, path = "/processes/{process}", operation_id = "processes_detail", tag = "processi",
     params(("process" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "The process", body = ProcessDetail), ReadProblems))]
 pub async fn detail(
@@ -44,7 +44,7 @@ pub async fn detail(
 }
 
 /// The phases of a process, in order, with their status today.
-#[utoipa::path(get, path = "/processes/{process}/phases", tag = "processi",
+#[utoipa::path(get, path = "/processes/{process}/phases", operation_id = "processes_phases", tag = "processi",
     params(("process" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "The phases", body = Vec<PhaseDto>), ReadProblems))]
 pub async fn phases(
@@ -57,7 +57,7 @@ pub async fn phases(
 }
 
 /// The project platforms (*piattaforme progettuali*) of a process.
-#[utoipa::path(get, path = "/processes/{process}/platforms", tag = "processi",
+#[utoipa::path(get, path = "/processes/{process}/platforms", operation_id = "processes_platforms", tag = "processi",
     params(("process" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "The platforms", body = Vec<PlatformDto>), ReadProblems))]
 pub async fn platforms(
@@ -70,7 +70,7 @@ pub async fn platforms(
 }
 
 /// One platform with its figures and most supported proposals.
-#[utoipa::path(get, path = "/processes/{process}/platforms/{platform}", tag = "processi",
+#[utoipa::path(get, path = "/processes/{process}/platforms/{platform}", operation_id = "processes_platform", tag = "processi",
     params(("process" = String, Path, description = "The process's slug"),
            ("platform" = String, Path, description = "The platform's slug")),
     responses((status = 200, description = "The platform", body = PlatformDetail), ReadProblems))]
@@ -85,7 +85,7 @@ pub async fn platform(
 }
 
 /// The strategic directions of a process.
-#[utoipa::path(get, path = "/processes/{process}/directions", tag = "processi",
+#[utoipa::path(get, path = "/processes/{process}/directions", operation_id = "processes_directions", tag = "processi",
     params(("process" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "The strategic directions", body = Vec<DirectionDto>), ReadProblems))]
 pub async fn directions(
@@ -98,7 +98,7 @@ pub async fn directions(
 }
 
 /// The homogeneous zones of a process.
-#[utoipa::path(get, path = "/processes/{process}/zones", tag = "processi",
+#[utoipa::path(get, path = "/processes/{process}/zones", operation_id = "processes_zones", tag = "processi",
     params(("process" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "The zones", body = Vec<ZoneDto>), ReadProblems))]
 pub async fn zones(
@@ -121,7 +121,7 @@ pub struct Statistics {
 
 /// Participation figures: totals, and supports per platform and zone
 /// (hidden while a voting phase hides the counts).
-#[utoipa::path(get, path = "/processes/{process}/statistics", tag = "processi",
+#[utoipa::path(get, path = "/processes/{process}/statistics", operation_id = "processes_statistics", tag = "processi",
     params(("process" = String, Path, description = "The process's slug")),
     responses((status = 200, description = "The figures", body = Statistics), ReadProblems))]
 pub async fn statistics(
@@ -150,7 +150,7 @@ pub struct CoverageParams {
 
 /// How the plan covers the objectives of the process's DUP: per mission and
 /// objective, linked proposals, projects and distinct supporters.
-#[utoipa::path(get, path = "/processes/{process}/coverage", tag = "dup",
+#[utoipa::path(get, path = "/processes/{process}/coverage", operation_id = "processes_coverage", tag = "dup",
     params(("process" = String, Path, description = "The process's slug"), CoverageParams),
     responses((status = 200, description = "The coverage", body = Coverage), ReadProblems))]
 pub async fn coverage(

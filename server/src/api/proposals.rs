@@ -21,7 +21,7 @@ use crate::startup::AppState;
 
 /// A page of proposals: the same filters, search, order and cursor as the
 /// site's list (`/processi/{process}/proposte?…`).
-#[utoipa::path(get, path = "/processes/{process}/proposals", tag = "proposte",
+#[utoipa::path(get, path = "/processes/{process}/proposals", operation_id = "proposals_list", tag = "proposte",
     params(("process" = String, Path, description = "The process's slug"), ProposalListParams),
     responses((status = 200, description = "One page; `next` is the cursor of the following page (also in `Link: rel=\"next\"`)", body = ProposalPage), ReadProblems))]
 pub async fn list(
@@ -84,7 +84,7 @@ fn percent_encode(value: &str) -> String {
 }
 
 /// One proposal with its answer, images and what the caller may do.
-#[utoipa::path(get, path = "/proposals/{id}", tag = "proposte",
+#[utoipa::path(get, path = "/proposals/{id}", operation_id = "proposals_detail", tag = "proposte",
     params(("id" = Uuid, Path, description = "The proposal's id")),
     responses((status = 200, description = "The proposal", body = ProposalDetail), ReadProblems))]
 pub async fn detail(
@@ -131,7 +131,7 @@ pub struct ProposalChange {
 
 /// Publishes a proposal in a platform of the process (signed-in people,
 /// in a phase that takes proposals). The author follows it.
-#[utoipa::path(post, path = "/processes/{process}/proposals", tag = "proposte",
+#[utoipa::path(post, path = "/processes/{process}/proposals", operation_id = "proposals_create", tag = "proposte",
     params(("process" = String, Path, description = "The process's slug")),
     request_body = NewProposal,
     responses((status = 201, description = "Published; `Location` is its address", body = ProposalDetail), WriteProblems))]
@@ -155,7 +155,7 @@ pub async fn create(
 }
 
 /// Changes a proposal's text (its author, while it may still be edited).
-#[utoipa::path(put, path = "/proposals/{id}", tag = "proposte",
+#[utoipa::path(put, path = "/proposals/{id}", operation_id = "proposals_update", tag = "proposte",
     params(("id" = Uuid, Path, description = "The proposal's id")),
     request_body = ProposalChange,
     responses((status = 200, description = "The proposal as changed", body = ProposalDetail), WriteProblems))]
@@ -178,7 +178,7 @@ pub async fn update(
 }
 
 /// Withdraws a proposal (its author).
-#[utoipa::path(post, path = "/proposals/{id}/withdraw", tag = "proposte",
+#[utoipa::path(post, path = "/proposals/{id}/withdraw", operation_id = "proposals_withdraw", tag = "proposte",
     params(("id" = Uuid, Path, description = "The proposal's id")),
     responses((status = 200, description = "The withdrawn proposal", body = ProposalDetail), WriteProblems))]
 pub async fn withdraw(
@@ -193,7 +193,7 @@ pub async fn withdraw(
 
 /// Supports a proposal (once per person, enforced by the database; a
 /// second call changes nothing).
-#[utoipa::path(put, path = "/proposals/{id}/support", tag = "sostegni",
+#[utoipa::path(put, path = "/proposals/{id}/support", operation_id = "proposals_support", tag = "sostegni",
     params(("id" = Uuid, Path, description = "The proposal's id")),
     responses((status = 200, description = "The caller's support and the count", body = SupportOutcome), WriteProblems))]
 pub async fn support(
@@ -205,7 +205,7 @@ pub async fn support(
 }
 
 /// Withdraws the caller's support, while the phase allows supporting.
-#[utoipa::path(delete, path = "/proposals/{id}/support", tag = "sostegni",
+#[utoipa::path(delete, path = "/proposals/{id}/support", operation_id = "proposals_withdraw_support", tag = "sostegni",
     params(("id" = Uuid, Path, description = "The proposal's id")),
     responses((status = 200, description = "The caller's support and the count", body = SupportOutcome), WriteProblems))]
 pub async fn withdraw_support(
@@ -225,7 +225,7 @@ pub struct CommentParams {
 }
 
 /// A page of a proposal's comment threads, oldest first, replies nested.
-#[utoipa::path(get, path = "/proposals/{id}/comments", tag = "commenti",
+#[utoipa::path(get, path = "/proposals/{id}/comments", operation_id = "proposals_comments", tag = "commenti",
     params(("id" = Uuid, Path, description = "The proposal's id"), CommentParams),
     responses((status = 200, description = "One page of threads", body = CommentPage), ReadProblems))]
 pub async fn comments(
@@ -276,7 +276,7 @@ pub struct CommentChange {
 
 /// Comments on a proposal or replies to a comment (signed-in people, in a
 /// phase that takes comments).
-#[utoipa::path(post, path = "/proposals/{id}/comments", tag = "commenti",
+#[utoipa::path(post, path = "/proposals/{id}/comments", operation_id = "proposals_post_comment", tag = "commenti",
     params(("id" = Uuid, Path, description = "The proposal's id")),
     request_body = NewComment,
     responses((status = 201, description = "Posted", body = CreatedId), WriteProblems))]
@@ -307,7 +307,7 @@ pub struct CreatedId {
 }
 
 /// Changes a comment's text (its author).
-#[utoipa::path(put, path = "/comments/{id}", tag = "commenti",
+#[utoipa::path(put, path = "/comments/{id}", operation_id = "proposals_edit_comment", tag = "commenti",
     params(("id" = Uuid, Path, description = "The comment's id")),
     request_body = CommentChange,
     responses((status = 204, description = "Changed"), WriteProblems))]
@@ -322,7 +322,7 @@ pub async fn edit_comment(
 }
 
 /// Deletes a comment (its author): replies stay, under a tombstone.
-#[utoipa::path(delete, path = "/comments/{id}", tag = "commenti",
+#[utoipa::path(delete, path = "/comments/{id}", operation_id = "proposals_delete_comment", tag = "commenti",
     params(("id" = Uuid, Path, description = "The comment's id")),
     responses((status = 204, description = "Deleted"), WriteProblems))]
 pub async fn delete_comment(

@@ -66,8 +66,12 @@ async fn fresh_database_url() -> (String, Option<tempfile::TempDir>) {
     }
 }
 
-/// The configuration a test server runs with.
-pub fn test_config(database_url: &str) -> Config {
+/// The test configuration with some settings (`PIAZZA_*`) changed.
+pub fn test_config_with(database_url: &str, extra: &[(&str, &str)]) -> Config {
+    let extra: Vec<(String, String)> = extra
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
     let url = database_url.to_owned();
     let uploads = std::env::temp_dir()
         .join(format!(
@@ -77,6 +81,10 @@ pub fn test_config(database_url: &str) -> Config {
         .to_string_lossy()
         .into_owned();
     Config::from_sources(None, move |name| match name {
+        name if extra.iter().any(|(k, _)| k == name) => extra
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone()),
         "PIAZZA_UPLOAD_DIR" => Some(uploads.clone()),
         "DATABASE_URL" => Some(url.clone()),
         "PIAZZA_LISTEN" => Some("127.0.0.1:0".into()),
@@ -89,13 +97,18 @@ pub fn test_config(database_url: &str) -> Config {
 
 /// A migrated, empty application.
 pub async fn spawn_empty_app() -> TestApp {
+    spawn_empty_app_with(&[]).await
+}
+
+/// A migrated, empty application with some settings (`PIAZZA_*`) changed.
+pub async fn spawn_empty_app_with(extra: &[(&str, &str)]) -> TestApp {
     // Logs go to the test's captured output, shown only when it fails.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(std::env::var("PIAZZA_TEST_LOG").unwrap_or_else(|_| "warn".into()))
         .with_test_writer()
         .try_init();
     let (url, dir) = fresh_database_url().await;
-    let config = test_config(&url);
+    let config = test_config_with(&url, extra);
     let db = open_database(&config)
         .await
         .expect("database opens and migrates");
@@ -120,7 +133,12 @@ pub async fn spawn_empty_app() -> TestApp {
 
 /// An application with the demo data loaded.
 pub async fn spawn_app() -> TestApp {
-    let app = spawn_empty_app().await;
+    spawn_app_with(&[]).await
+}
+
+/// An application with the demo data loaded and some settings changed.
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let app = spawn_empty_app_with(extra).await;
     demo::load(&Ctx::new(app.db.clone(), Actor::System))
         .await
         .expect("demo data loads");

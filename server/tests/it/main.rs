@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod api_smoke;
 mod cli_and_config;
 mod dup;
 mod editing;

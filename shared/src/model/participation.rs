@@ -299,6 +299,7 @@ pub struct CommentDto {
     /// The moderators' reason when hidden.
     pub moderation_note: Option<String>,
     /// Replies, in order (already nested).
+    #[cfg_attr(feature = "server", schema(no_recursion))]
     pub replies: Vec<CommentDto>,
 }
 
