@@ -9,6 +9,7 @@ pub mod facilitation;
 pub mod participation;
 pub mod processes;
 pub mod proposals;
+pub mod tokens;
 
 pub use error::ApiError;
 

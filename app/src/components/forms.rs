@@ -241,6 +241,8 @@ pub fn Outcome() -> impl IntoView {
             "password-cambiata" => tu_string!(i18n, outcome.password_changed),
             "residenza-verificata" => tu_string!(i18n, outcome.residence_verified),
             "account-eliminato" => tu_string!(i18n, outcome.account_deleted),
+            "token-creato" => tu_string!(i18n, outcome.token_created),
+            "token-revocato" => tu_string!(i18n, outcome.token_revoked),
             "salvata" => tu_string!(i18n, outcome.saved),
             "requisiti-salvati" => tu_string!(i18n, outcome.saved),
             "ruolo-assegnato" => tu_string!(i18n, outcome.role_assigned),

@@ -252,6 +252,10 @@ pub fn Footer() -> impl IntoView {
                         <li>
                             <a href="/dup">{move || t_string!(i18n, footer.dup)}</a>
                         </li>
+                        <li>
+                            // Served by the API, not a page of the app: a full navigation.
+                            <a href="/api/v1/docs" rel="external">{move || t_string!(i18n, footer.api)}</a>
+                        </li>
                     </ul>
                 </div>
             </div>

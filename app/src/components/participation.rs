@@ -61,6 +61,7 @@ pub fn refusal_text(refusal: &Refusal) -> String {
         Refusal::ModerationStale => tu_string!(i18n, take.moderation_stale).to_owned(),
         Refusal::OutOfSight => tu_string!(i18n, take.out_of_sight).to_owned(),
         Refusal::MonitoringClosed => tu_string!(i18n, dup.monitoring_closed).to_owned(),
+        Refusal::TooManyTokens { max } => tu_string!(i18n, tokens.too_many, max = *max).to_string(),
         Refusal::TooManyImages { max } => {
             tu_string!(i18n, take.too_many_images, max = *max).to_string()
         }

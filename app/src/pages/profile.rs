@@ -4,10 +4,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::model::account::{AccountOverview, NewPassword};
+use shared::model::api::{TOKEN_NAME_MAX, TokenScope, TokensView};
 
 use crate::api::accounts::{
     ChangePassword, DeleteAccount, RedeemCensusCode, SignOutEverywhere, my_account,
 };
+use crate::api::tokens::{CreateToken, RevokeToken, my_tokens};
 use crate::components::forms::{Field, FormAlert, Outcome, action_error, field_message};
 use crate::components::labels::role_label;
 use crate::components::layout::Breadcrumbs;
@@ -125,6 +127,8 @@ fn ProfileView(account: AccountOverview) -> impl IntoView {
             </ActionForm>
         </section>
 
+        <ApiTokens />
+
         <section aria-labelledby="tuoi-dati">
             <h2 id="tuoi-dati">{tu_string!(i18n, profile.your_data)}</h2>
             <p>{tu_string!(i18n, profile.download_intro)}</p>
@@ -141,6 +145,116 @@ fn ProfileView(account: AccountOverview) -> impl IntoView {
                     label=tu_string!(i18n, field.confirmation) hint=tu_string!(i18n, profile.delete_hint)
                     error=field_message(delete_error, "confirmation") />
                 <button type="submit" class="btn btn-danger">{tu_string!(i18n, profile.delete_button)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The personal access tokens for the REST API: the live ones (revocable),
+/// a form for a new one, and a new token's secret, shown this once.
+#[component]
+fn ApiTokens() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let tokens = Resource::new(move || location.search.get(), |_| my_tokens());
+    view! { <Loaded resource=tokens render=|view| view! { <ApiTokensView view /> } /> }
+}
+
+#[component]
+fn ApiTokensView(view: TokensView) -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateToken>::new();
+    let create_error = action_error(create);
+    let revoke = ServerAction::<RevokeToken>::new();
+    let scope_name = move |scope: TokenScope| match scope {
+        TokenScope::Read => tu_string!(i18n, tokens.scope_read),
+        TokenScope::Write => tu_string!(i18n, tokens.scope_write),
+    };
+    let rows = view
+        .tokens
+        .iter()
+        .map(|token| {
+            let created = token.created_at.date_naive();
+            let used = token.last_used_at.map(|at| at.date_naive());
+            let id = token.id.to_string();
+            let form_id = format!("revoca-{}", token.id.simple());
+            let label = tu_string!(i18n, tokens.revoke_named, name = token.name.clone()).to_string();
+            view! {
+                <tr>
+                    <th scope="row">{token.name.clone()}</th>
+                    <td>{scope_name(token.scope)}</td>
+                    <td><code>{format!("{}…", token.prefix)}</code></td>
+                    <td><time datetime=created.to_string()>{format::date(i18n, created)}</time></td>
+                    <td>{match used {
+                        Some(day) => view! { <time datetime=day.to_string()>{format::date(i18n, day)}</time> }.into_any(),
+                        None => tu_string!(i18n, tokens.never).into_any(),
+                    }}</td>
+                    <td>
+                        <ActionForm action=revoke attr:id=form_id attr:class="inline-form">
+                            <input type="hidden" name="token" value=id />
+                            <button type="submit" class="btn btn-sm btn-outline-danger" aria-label=label>
+                                {tu_string!(i18n, tokens.revoke)}
+                            </button>
+                        </ActionForm>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="token-api-titolo" id="token-api">
+            <h2 id="token-api-titolo">{tu_string!(i18n, tokens.title)}</h2>
+            <p>{tu_string!(i18n, tokens.intro)} " "
+                <a href="/api/v1/docs" rel="external">{tu_string!(i18n, tokens.docs)}</a>
+            </p>
+            {view.created.map(|created| view! {
+                <div class="alert alert-success" role="status" id="token-nuovo-creato">
+                    <h3 class="h5">{tu_string!(i18n, tokens.created_title)} " «" {created.token.name.clone()} "»"</h3>
+                    <p>{tu_string!(i18n, tokens.created_text)}</p>
+                    <p>
+                        <label for="token-nuovo-segreto">{tu_string!(i18n, tokens.secret_label)}</label>
+                        <input class="form-control token-secret" id="token-nuovo-segreto" type="text" readonly=true
+                            value=created.secret.clone() autocomplete="off" spellcheck="false" />
+                    </p>
+                </div>
+            })}
+            {if view.tokens.is_empty() {
+                view! { <p>{tu_string!(i18n, tokens.none)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-responsive">
+                        <table class="table">
+                            <caption>{tu_string!(i18n, tokens.caption)}</caption>
+                            <thead><tr>
+                                <th scope="col">{tu_string!(i18n, tokens.name)}</th>
+                                <th scope="col">{tu_string!(i18n, tokens.scope)}</th>
+                                <th scope="col">{tu_string!(i18n, tokens.prefix)}</th>
+                                <th scope="col">{tu_string!(i18n, tokens.created)}</th>
+                                <th scope="col">{tu_string!(i18n, tokens.last_used)}</th>
+                                <th scope="col">{tu_string!(i18n, tokens.actions)}</th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+            <h3>{tu_string!(i18n, tokens.new_title)}</h3>
+            <FormAlert error=create_error form_id="token-nuovo" />
+            <ActionForm action=create attr:id="token-nuovo" attr:novalidate=true>
+                <Field form_id="token-nuovo" name="nome" autocomplete="off" maxlength=TOKEN_NAME_MAX
+                    label=tu_string!(i18n, tokens.name) hint=tu_string!(i18n, tokens.name_hint)
+                    error=field_message(create_error, "nome") />
+                <fieldset class="form-group">
+                    <legend>{tu_string!(i18n, tokens.scope)}</legend>
+                    <div class="form-check">
+                        <input class="form-check-input" type="radio" id="token-nuovo-ambito" name="ambito" value="lettura" checked=true />
+                        <label class="form-check-label" for="token-nuovo-ambito">{tu_string!(i18n, tokens.scope_read)}</label>
+                    </div>
+                    <div class="form-check">
+                        <input class="form-check-input" type="radio" id="token-nuovo-ambito-scrittura" name="ambito" value="scrittura" />
+                        <label class="form-check-label" for="token-nuovo-ambito-scrittura">{tu_string!(i18n, tokens.scope_write)}</label>
+                    </div>
+                </fieldset>
+                <button type="submit" class="btn btn-primary">{tu_string!(i18n, tokens.create)}</button>
             </ActionForm>
         </section>
     }

@@ -194,6 +194,9 @@ pub fn refusal_message(lang: Lang, refusal: &Refusal) -> String {
         Refusal::ModerationStale => t("take.moderation_stale"),
         Refusal::OutOfSight => t("take.out_of_sight"),
         Refusal::MonitoringClosed => t("dup.monitoring_closed"),
+        Refusal::TooManyTokens { max } => {
+            text(lang, "tokens.too_many", &[("max", &max.to_string())])
+        }
     }
 }
 

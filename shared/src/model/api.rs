@@ -68,6 +68,14 @@ pub struct TokenDto {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+/// The profile's token section: the live tokens and, right after creating
+/// one, its secret (this once).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokensView {
+    pub tokens: Vec<TokenDto>,
+    pub created: Option<NewToken>,
+}
+
 /// A token just created: the secret is shown this once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

@@ -61,6 +61,8 @@ pub enum Refusal {
     OutOfSight,
     /// Progress is recorded once the plan is approved, in the monitoring phase.
     MonitoringClosed,
+    /// The person already holds as many live access tokens as allowed.
+    TooManyTokens { max: u8 },
 }
 
 /// Why a proposal's author can no longer edit it.

@@ -14,8 +14,8 @@ use super::authz::{Operation, Scope, authorize, person};
 use super::context::Person;
 use super::entity::{api_token, user};
 use super::{Ctx, Db, ServiceError, audit, secrets, sessions};
-use crate::model::account::FieldProblem;
 use crate::model::api::{MAX_TOKENS, NewToken, TokenDto, TokenInput, TokenScope};
+use crate::model::participation::Refusal;
 
 /// Tokens start with this, so they are recognisable (in logs, in secret
 /// scanners) and never mistaken for a session cookie.
@@ -45,12 +45,9 @@ pub async fn create(ctx: &Ctx, input: &TokenInput) -> Result<NewToken, ServiceEr
         .count(&txn)
         .await?;
     if live >= MAX_TOKENS {
-        return Err(ServiceError::field(
-            "nome",
-            FieldProblem::TooLong {
-                max: MAX_TOKENS as usize,
-            },
-        ));
+        return Err(ServiceError::Refused(Refusal::TooManyTokens {
+            max: MAX_TOKENS as u8,
+        }));
     }
     let (raw, _) = secrets::new_token()?;
     let secret = format!("{TOKEN_PREFIX}{raw}");
