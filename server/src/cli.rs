@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `seed-demo`, `create-admin`.
+//! The command line: `serve` (default), `migrate`, `seed-demo`, `create-admin`,
+//! `openapi`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -40,6 +41,8 @@ pub enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Print the REST API's OpenAPI 3.1 document (no database needed).
+    Openapi,
 }
 
 fn describe(problem: FieldProblem) -> String {
@@ -52,8 +55,20 @@ fn describe(problem: FieldProblem) -> String {
     }
 }
 
+fn print_openapi() -> Result<(), String> {
+    let document = crate::api::openapi()
+        .to_pretty_json()
+        .map_err(|e| e.to_string())?;
+    println!("{document}");
+    Ok(())
+}
+
 /// Runs the command; the error is the message the operator sees.
 pub async fn run(cli: Cli) -> Result<(), String> {
+    // The document needs neither configuration nor database.
+    if matches!(cli.command, Some(Command::Openapi)) {
+        return print_openapi();
+    }
     let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
     telemetry::init(config.log_format);
     let db = open_database(&config).await.map_err(|e| e.to_string())?;
@@ -64,6 +79,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::SeedDemo => seed_demo(&system).await,
+        Command::Openapi => print_openapi(),
         Command::CreateAdmin { email, name } => {
             let email =
                 EmailAddress::parse(&email).map_err(|p| format!("--email {}", describe(p)))?;
