@@ -23,11 +23,17 @@ pub fn ProfilePage() -> impl IntoView {
     // Reloaded after each change (the redirect sets a new `esito`).
     let location = leptos_router::hooks::use_location();
     let account = Resource::new(move || location.search.get(), |_| my_account());
-    view! { <Loaded resource=account render=|account| view! { <ProfileView account /> } /> }
+    // Here, not in the token section: re-rendering the profile must not load
+    // the tokens again (a new token's secret is handed over once).
+    let tokens = Resource::new(move || location.search.get(), |_| my_tokens());
+    view! { <Loaded resource=account render=move |account| view! { <ProfileView account tokens /> } /> }
 }
 
 #[component]
-fn ProfileView(account: AccountOverview) -> impl IntoView {
+fn ProfileView(
+    account: AccountOverview,
+    tokens: Resource<Result<TokensView, crate::api::ApiError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let title = tu_string!(i18n, profile.title);
     let change = ServerAction::<ChangePassword>::new();
@@ -127,7 +133,7 @@ fn ProfileView(account: AccountOverview) -> impl IntoView {
             </ActionForm>
         </section>
 
-        <ApiTokens />
+        <Loaded resource=tokens render=|view| view! { <ApiTokensView view /> } />
 
         <section aria-labelledby="tuoi-dati">
             <h2 id="tuoi-dati">{tu_string!(i18n, profile.your_data)}</h2>
@@ -152,13 +158,6 @@ fn ProfileView(account: AccountOverview) -> impl IntoView {
 
 /// The personal access tokens for the REST API: the live ones (revocable),
 /// a form for a new one, and a new token's secret, shown this once.
-#[component]
-fn ApiTokens() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let tokens = Resource::new(move || location.search.get(), |_| my_tokens());
-    view! { <Loaded resource=tokens render=|view| view! { <ApiTokensView view /> } /> }
-}
-
 #[component]
 fn ApiTokensView(view: TokensView) -> impl IntoView {
     let i18n = use_i18n();
