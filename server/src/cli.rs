@@ -43,6 +43,29 @@ pub enum Command {
     },
     /// Print the REST API's OpenAPI 3.1 document (no database needed).
     Openapi,
+    /// Add realistic Italian data for load tests (new processes, people,
+    /// proposals, comments, supports), the same for the same seed.
+    Generate {
+        #[arg(long, default_value_t = 1000)]
+        proposals: u64,
+        #[arg(long, default_value_t = 5000)]
+        comments: u64,
+        #[arg(long, default_value_t = 1000)]
+        users: u64,
+        #[arg(long, default_value_t = 10000)]
+        supports: u64,
+        /// How many processes share the proposals.
+        #[arg(long, default_value_t = 3)]
+        processes: u32,
+        /// Write-scope access tokens for the first people (see --report).
+        #[arg(long, default_value_t = 0)]
+        tokens: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write what was made (slugs, busiest proposal, tokens) to this JSON file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
 }
 
 fn describe(problem: FieldProblem) -> String {
@@ -80,6 +103,62 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::SeedDemo => seed_demo(&system).await,
         Command::Openapi => print_openapi(),
+        Command::Generate {
+            proposals,
+            comments,
+            users,
+            supports,
+            processes,
+            tokens,
+            seed,
+            report,
+        } => {
+            let spec = shared::service::generate::Spec {
+                processes,
+                users,
+                proposals,
+                comments,
+                supports,
+                tokens,
+                seed,
+            };
+            let started = std::time::Instant::now();
+            let made = shared::service::generate::generate(&system, &spec)
+                .await
+                .map_err(|e| match e {
+                    shared::service::ServiceError::InvalidInput { .. } => {
+                        format!("data with --seed {seed} was already generated here: choose another seed")
+                    }
+                    other => other.to_string(),
+                })?;
+            println!(
+                "generated in {:.1} s: {} processes ({}), {} people, {} proposals, {} comments, {} supports, {} tokens",
+                started.elapsed().as_secs_f64(),
+                made.processes.len(),
+                made.processes.join(", "),
+                made.users,
+                made.proposals,
+                made.comments,
+                made.supports,
+                made.tokens.len()
+            );
+            if let Some(path) = report {
+                let json = serde_json::json!({
+                    "processes": made.processes,
+                    "users": made.users,
+                    "proposals": made.proposals,
+                    "comments": made.comments,
+                    "supports": made.supports,
+                    "busiest_proposal": made.busiest_proposal,
+                    "busiest_comments": made.busiest_comments,
+                    "hundred_comments": made.hundred_comments,
+                    "tokens": made.tokens,
+                });
+                std::fs::write(&path, json.to_string())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+            Ok(())
+        }
         Command::CreateAdmin { email, name } => {
             let email =
                 EmailAddress::parse(&email).map_err(|p| format!("--email {}", describe(p)))?;

@@ -10,11 +10,23 @@ use axum::response::{Html, IntoResponse, Response};
 use http::{HeaderMap, header};
 use serde_json::Value;
 
-use super::problem::Kind;
+use super::problem::{Kind, ProblemDocument};
+
+/// The problems a description may meet: those of the API's gate.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum DocsProblems {
+    /// A token was sent but is not valid.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(ProblemDocument),
+    /// Over the rate limit: wait `Retry-After` seconds.
+    #[response(status = 429, content_type = "application/problem+json")]
+    TooMany(ProblemDocument),
+}
 
 /// The OpenAPI 3.1 document of this API.
 #[utoipa::path(get, path = "/openapi.json", operation_id = "docs_openapi_json", tag = "documentazione",
-    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object)))]
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object), DocsProblems))]
 pub async fn openapi_json(
     Extension(openapi): Extension<Arc<utoipa::openapi::OpenApi>>,
 ) -> Json<utoipa::openapi::OpenApi> {
@@ -24,7 +36,7 @@ pub async fn openapi_json(
 /// This API explained, for people: authentication, errors, limits, and
 /// every operation with its parameters, body and answers.
 #[utoipa::path(get, path = "/docs", operation_id = "docs_page", tag = "documentazione",
-    responses((status = 200, description = "An HTML page", content_type = "text/html", body = String)))]
+    responses((status = 200, description = "An HTML page", content_type = "text/html", body = String), DocsProblems))]
 pub async fn page(
     headers: HeaderMap,
     Extension(openapi): Extension<Arc<utoipa::openapi::OpenApi>>,

@@ -2,10 +2,15 @@
 //! not JSON, a field of the wrong type, an unknown value, an id that does
 //! not parse each get their 4xx, never a plain-text error or a 500.
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use http::request::Parts;
-use serde::de::DeserializeOwned;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use super::problem::{Kind, Problem};
 
@@ -20,10 +25,32 @@ where
     type Rejection = Problem;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Problem> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
+        match axum::Json::<Object<T>>::from_request(request, state).await {
+            Ok(axum::Json(Object(value))) => Ok(Self(value)),
             Err(rejection) => Err(json_problem(rejection)),
         }
+    }
+}
+
+/// A body that must be a JSON object: serde would otherwise also read a
+/// struct from an array, its fields by position (`[]` as `{}`).
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Fields<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer
+            .deserialize_map(Fields(PhantomData))
+            .map(Object)
     }
 }
 
@@ -59,13 +86,24 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            // A name with a NUL character names nothing (and PostgreSQL
+            // would refuse to look it up).
+            Ok(axum::extract::Path(value)) => match has_nul(parts, state).await {
+                true => Err(Problem::new(Kind::NotFound)),
+                false => Ok(Self(value)),
+            },
             Err(PathRejection::FailedToDeserializePathParams(error)) => {
                 Err(Problem::with_detail(Kind::BadRequest, error.body_text()))
             }
             Err(other) => Err(Problem::with_detail(Kind::BadRequest, other.body_text())),
         }
     }
+}
+
+async fn has_nul<S: Send + Sync>(parts: &mut Parts, state: &S) -> bool {
+    RawPathParams::from_request_parts(parts, state)
+        .await
+        .is_ok_and(|params| params.iter().any(|(_, value)| value.contains('\0')))
 }
 
 /// Query parameters.

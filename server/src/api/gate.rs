@@ -37,8 +37,8 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Limits of `per_ip` and `per_token` requests a minute, with bursts of
-    /// a tenth of a minute's worth.
+    /// Limits of `per_ip` and `per_token` requests a minute (a burst may use
+    /// a whole minute's worth at once; it then refills evenly).
     pub fn new(per_ip: u32, per_token: u32) -> Self {
         let quota = |per_minute: u32| {
             let per_minute = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
@@ -85,9 +85,24 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// A token that is not valid: it counts on the address's limit, so that
+/// guessing tokens is throttled like any other request.
+fn invalid_token(limits: &Limits, ip: &str) -> Response {
+    if let Err(seconds) = limits.check(&Credential::None, ip) {
+        tracing::warn!(%ip, "API rate limit reached (invalid tokens)");
+        return Problem::rate_limited(seconds).into_response();
+    }
+    Problem::new(Kind::InvalidToken).into_response()
+}
+
 /// Resolves the caller, applies the rate limit and the token's scope, and
 /// hands the services the right `Actor`.
 pub async fn gate(State(gate): State<GateState>, mut request: Request, next: Next) -> Response {
+    let ip = request
+        .extensions()
+        .get::<ClientInfo>()
+        .map(|c| c.ip.clone())
+        .unwrap_or_default();
     let authorization = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -99,7 +114,7 @@ pub async fn gate(State(gate): State<GateState>, mut request: Request, next: Nex
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
             else {
-                return Problem::new(Kind::InvalidToken).into_response();
+                return invalid_token(&gate.limits, &ip);
             };
             match tokens::resolve(&gate.app.db, secret, chrono::Utc::now()).await {
                 Ok(Some(found)) => {
@@ -109,7 +124,7 @@ pub async fn gate(State(gate): State<GateState>, mut request: Request, next: Nex
                         scope: found.scope,
                     }
                 }
-                Ok(None) => return Problem::new(Kind::InvalidToken).into_response(),
+                Ok(None) => return invalid_token(&gate.limits, &ip),
                 Err(error) => return Problem::from(error).into_response(),
             }
         }
@@ -118,11 +133,6 @@ pub async fn gate(State(gate): State<GateState>, mut request: Request, next: Nex
             _ => Credential::None,
         },
     };
-    let ip = request
-        .extensions()
-        .get::<ClientInfo>()
-        .map(|c| c.ip.clone())
-        .unwrap_or_default();
     if let Err(seconds) = gate.limits.check(&credential, &ip) {
         tracing::warn!(%ip, "API rate limit reached");
         return Problem::rate_limited(seconds).into_response();

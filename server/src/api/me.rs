@@ -49,9 +49,16 @@ pub async fn notifications(
         .as_deref()
         .map(str::trim)
         .filter(|v| !v.is_empty());
-    Ok(Json(
-        notifications::list(&ctx(&state, actor), before).await?,
-    ))
+    // The service names the cursor `dopo`; here it is `prima`.
+    let page = notifications::list(&ctx(&state, actor), before)
+        .await
+        .map_err(|error| match error {
+            ServiceError::InvalidInput { field, problem } if field == "dopo" => {
+                Problem::field("prima", problem)
+            }
+            other => Problem::from(other),
+        })?;
+    Ok(Json(page))
 }
 
 /// Which notifications to mark as read.

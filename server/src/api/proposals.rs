@@ -7,10 +7,11 @@ use axum::extract::{Extension, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use serde::{Deserialize, Serialize};
+use shared::model::account::FieldProblem;
 use shared::model::listing::ProposalListParams;
 use shared::model::participation::{CommentPage, ProposalInput, SupportOutcome};
 use shared::model::proposal::{ProposalDetail, ProposalPage};
-use shared::service::{Actor, authoring, comments, proposals, supports};
+use shared::service::{Actor, ServiceError, authoring, comments, proposals, supports};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -39,6 +40,11 @@ pub async fn list(
         let mut next = params.clone();
         next.dopo = Some(cursor.clone());
         next.seme = page.seed.map(|s| s.to_string());
+        // While the vote hides the counts the list came newest first, not by
+        // supports: so do its next pages (as on the site's list).
+        if page.counts_hidden && query.sort == shared::model::listing::ProposalSort::MostSupported {
+            next.ordine = Some("recenti".into());
+        }
         let query = serde_urlencoded(&next);
         format!("</api/v1/processes/{process}/proposals?{query}>; rel=\"next\"")
     });
@@ -149,9 +155,26 @@ pub async fn create(
         body.direzione.as_deref(),
     )
     .map_err(field_problem)?;
+    names_to_look_up(&[
+        ("piattaforma", Some(&body.piattaforma)),
+        ("zona", body.zona.as_ref()),
+        ("direzione", body.direzione.as_ref()),
+    ])?;
     let id = authoring::create(&ctx, &process, &body.piattaforma, &input).await?;
     let detail = proposals::detail(&ctx, id).await?;
     Ok(Created::at(format!("/api/v1/proposals/{id}"), detail))
+}
+
+/// Names the services look up in the database (slugs, codes): one with a
+/// NUL character names nothing, and PostgreSQL would refuse the query.
+fn names_to_look_up(names: &[(&str, Option<&String>)]) -> Result<(), Problem> {
+    match names
+        .iter()
+        .find(|(_, value)| value.is_some_and(|v| v.contains('\0')))
+    {
+        Some((field, _)) => Err(Problem::field(field, FieldProblem::NotRecognized)),
+        None => Ok(()),
+    }
 }
 
 /// Changes a proposal's text (its author, while it may still be edited).
@@ -173,6 +196,10 @@ pub async fn update(
         body.direzione.as_deref(),
     )
     .map_err(field_problem)?;
+    names_to_look_up(&[
+        ("zona", body.zona.as_ref()),
+        ("direzione", body.direzione.as_ref()),
+    ])?;
     authoring::edit(&ctx, id, &input).await?;
     Ok(Json(proposals::detail(&ctx, id).await?))
 }
@@ -239,7 +266,16 @@ pub async fn comments(
         .as_deref()
         .map(str::trim)
         .filter(|v| !v.is_empty());
-    Ok(Json(comments::list(&ctx(&state, actor), id, after).await?))
+    // The service names the cursor as the page does; here it is `dopo`.
+    let page = comments::list(&ctx(&state, actor), id, after)
+        .await
+        .map_err(|error| match error {
+            ServiceError::InvalidInput { field, problem } if field == "commenti" => {
+                Problem::field("dopo", problem)
+            }
+            other => Problem::from(other),
+        })?;
+    Ok(Json(page))
 }
 
 /// How a comment stands towards the proposal.

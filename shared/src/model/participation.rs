@@ -408,7 +408,8 @@ pub const ANSWER_STATES: [ProposalState; 3] = [
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SupportOutcome {
     pub supported: bool,
-    pub support_count: i64,
+    /// `None` while the voting phase hides the counts.
+    pub support_count: Option<i64>,
     /// False when the request changed nothing (a repeat).
     pub changed: bool,
 }

@@ -132,6 +132,8 @@ pub enum Operation {
     CreateApiToken,
     ListApiTokens,
     RevokeApiToken,
+    // Load tests.
+    GenerateData,
 }
 
 /// What an operation is about, for roles held within a process or platform.
@@ -163,7 +165,7 @@ enum Audience {
 
 impl Operation {
     /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 106] = [
+    pub const ALL: [Operation; 107] = [
         Operation::ListProcesses,
         Operation::ViewProcess,
         Operation::ViewPlatform,
@@ -270,6 +272,7 @@ impl Operation {
         Operation::CreateApiToken,
         Operation::ListApiTokens,
         Operation::RevokeApiToken,
+        Operation::GenerateData,
     ];
 
     /// The service function that runs it, as `module::function`.
@@ -382,6 +385,7 @@ impl Operation {
             CreateApiToken => "tokens::create",
             ListApiTokens => "tokens::list",
             RevokeApiToken => "tokens::revoke",
+            GenerateData => "generate::generate",
         }
     }
 
@@ -471,6 +475,7 @@ impl Operation {
             CreateApiToken => Audience::SignedIn,
             ListApiTokens => Audience::SignedIn,
             RevokeApiToken => Audience::SignedIn,
+            GenerateData => Audience::ServerOnly,
         }
     }
 }
@@ -717,6 +722,7 @@ mod tests {
             CreateApiToken => "nYYYYYYYYYn",
             ListApiTokens => "nYYYYYYYYYn",
             RevokeApiToken => "nYYYYYYYYYn",
+            GenerateData => "nnnnnnnnnnY",
         }
     }
 

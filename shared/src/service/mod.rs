@@ -17,6 +17,7 @@ pub mod dup_format;
 pub mod dup_links;
 pub mod editing;
 pub mod entity;
+pub mod generate;
 pub mod markdown;
 pub mod moderation;
 pub mod monitoring;

@@ -127,7 +127,7 @@ pub async fn give(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Servic
         txn.rollback().await?;
         return Ok(SupportOutcome {
             supported: true,
-            support_count: count_of(&ctx.db, p.id).await?,
+            support_count: (!state.counts_hidden()).then_some(count_of(&ctx.db, p.id).await?),
             changed: false,
         });
     }
@@ -145,7 +145,7 @@ pub async fn give(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Servic
     txn.commit().await?;
     Ok(SupportOutcome {
         supported: true,
-        support_count: count,
+        support_count: (!state.counts_hidden()).then_some(count),
         changed: true,
     })
 }
@@ -175,7 +175,7 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Se
         txn.rollback().await?;
         return Ok(SupportOutcome {
             supported: false,
-            support_count: count_of(&ctx.db, p.id).await?,
+            support_count: (!state.counts_hidden()).then_some(count_of(&ctx.db, p.id).await?),
             changed: false,
         });
     }
@@ -185,7 +185,7 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Se
     txn.commit().await?;
     Ok(SupportOutcome {
         supported: false,
-        support_count: count,
+        support_count: (!state.counts_hidden()).then_some(count),
         changed: true,
     })
 }
