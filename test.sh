@@ -46,4 +46,10 @@ for backend in sqlite postgres; do
   DATABASE_URL="$url" PIAZZA_SEED_DEMO=1 PIAZZA_E2E_BACKEND="$backend" cargo leptos end-to-end
 done
 
+# The benchmark script at a small size, so it cannot rot (its numbers mean
+# nothing on a debug build); it fails on an error answer or a support count
+# that does not add up.
+step "benchmark script (small)"
+.ci/bench.sh --small
+
 step "all tests passed"

@@ -12,6 +12,8 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
+use shared::model::account::FieldProblem;
+
 use super::problem::{Kind, Problem};
 
 /// A JSON body (`Content-Type: application/json`, at most 64 KB).
@@ -58,7 +60,15 @@ fn json_problem(rejection: JsonRejection) -> Problem {
     match rejection {
         JsonRejection::MissingJsonContentType(_) => Problem::new(Kind::UnsupportedMediaType),
         JsonRejection::JsonDataError(error) => {
-            Problem::with_detail(Kind::InvalidData, error.body_text())
+            let text = error.body_text();
+            let mut problem = Problem::with_detail(Kind::InvalidData, text.clone());
+            if let Some((field, kind)) = field_of_data_error(&text) {
+                problem.errors.push(super::problem::FieldError {
+                    field,
+                    problem: kind,
+                });
+            }
+            problem
         }
         JsonRejection::JsonSyntaxError(error) => {
             Problem::with_detail(Kind::BadRequest, error.body_text())
@@ -72,6 +82,31 @@ fn json_problem(rejection: JsonRejection) -> Problem {
         }
         other => Problem::with_detail(Kind::BadRequest, other.body_text()),
     }
+}
+
+/// The field a body's data error is about, from serde's words (axum puts
+/// the field's path before them): a missing field is empty, a value of the
+/// wrong type or out of range is malformed. Unknown fields are named in
+/// `detail` only (they are not fields of the request).
+fn field_of_data_error(text: &str) -> Option<(String, FieldProblem)> {
+    let message = text.split_once("target type: ").map_or(text, |(_, m)| m);
+    let quoted = |m: &str| m.split('`').nth(1).map(str::to_owned);
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return quoted(rest).map(|f| (f, FieldProblem::Empty));
+    }
+    if message.starts_with("unknown field ") {
+        return None;
+    }
+    let (path, reason) = message.split_once(": ")?;
+    if reason.starts_with("unknown field ") {
+        return None;
+    }
+    let field = path.trim();
+    let simple = !field.is_empty()
+        && field
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '[' || c == ']');
+    simple.then(|| (field.to_owned(), FieldProblem::Malformed))
 }
 
 /// Path parameters (ids, slugs).
@@ -124,5 +159,39 @@ where
             }
             Err(other) => Err(Problem::with_detail(Kind::BadRequest, other.body_text())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_errors_name_their_field() {
+        let prefix = "Failed to deserialize the JSON body into the target type: ";
+        assert_eq!(
+            field_of_data_error(&format!(
+                "{prefix}titolo: invalid type: integer `12`, expected a string at line 1 column 12"
+            )),
+            Some(("titolo".into(), FieldProblem::Malformed))
+        );
+        assert_eq!(
+            field_of_data_error(&format!(
+                "{prefix}missing field `testo` at line 1 column 20"
+            )),
+            Some(("testo".into(), FieldProblem::Empty))
+        );
+        assert_eq!(
+            field_of_data_error(&format!(
+                "{prefix}unknown field `x`, expected one of `titolo`, `testo` at line 1 column 5"
+            )),
+            None
+        );
+        assert_eq!(
+            field_of_data_error(&format!(
+                "{prefix}invalid type: sequence, expected a JSON object"
+            )),
+            None
+        );
     }
 }

@@ -66,7 +66,7 @@ impl Created {
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]
 pub enum ReadProblems {
-    /// A parameter does not read (an id, a cursor, a filter).
+    /// A path parameter does not read (an id that is not a UUID).
     #[response(status = 400, content_type = "application/problem+json")]
     BadRequest(ProblemDocument),
     /// A token was sent but is not valid.
@@ -78,7 +78,7 @@ pub enum ReadProblems {
     /// No such thing, or not visible to the caller.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(ProblemDocument),
-    /// A filter's value is not one of those allowed (`errors` names it).
+    /// A filter's value or a cursor is not one of those allowed (`errors` names the parameter).
     #[response(status = 422, content_type = "application/problem+json")]
     Invalid(ProblemDocument),
     /// Over the rate limit: wait `Retry-After` seconds.
@@ -127,7 +127,7 @@ pub enum WriteProblems {
     /// The body is not `application/json`.
     #[response(status = 415, content_type = "application/problem+json")]
     Unsupported(ProblemDocument),
-    /// A field is missing, of the wrong type or invalid (`errors` names each).
+    /// A field is missing, of the wrong type or invalid (`errors` names it; an unknown field is named in `detail`).
     #[response(status = 422, content_type = "application/problem+json")]
     Invalid(ProblemDocument),
     /// Over the rate limit: wait `Retry-After` seconds.

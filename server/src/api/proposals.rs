@@ -7,7 +7,6 @@ use axum::extract::{Extension, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use serde::{Deserialize, Serialize};
-use shared::model::account::FieldProblem;
 use shared::model::listing::ProposalListParams;
 use shared::model::participation::{CommentPage, ProposalInput, SupportOutcome};
 use shared::model::proposal::{ProposalDetail, ProposalPage};
@@ -155,26 +154,9 @@ pub async fn create(
         body.direzione.as_deref(),
     )
     .map_err(field_problem)?;
-    names_to_look_up(&[
-        ("piattaforma", Some(&body.piattaforma)),
-        ("zona", body.zona.as_ref()),
-        ("direzione", body.direzione.as_ref()),
-    ])?;
     let id = authoring::create(&ctx, &process, &body.piattaforma, &input).await?;
     let detail = proposals::detail(&ctx, id).await?;
     Ok(Created::at(format!("/api/v1/proposals/{id}"), detail))
-}
-
-/// Names the services look up in the database (slugs, codes): one with a
-/// NUL character names nothing, and PostgreSQL would refuse the query.
-fn names_to_look_up(names: &[(&str, Option<&String>)]) -> Result<(), Problem> {
-    match names
-        .iter()
-        .find(|(_, value)| value.is_some_and(|v| v.contains('\0')))
-    {
-        Some((field, _)) => Err(Problem::field(field, FieldProblem::NotRecognized)),
-        None => Ok(()),
-    }
 }
 
 /// Changes a proposal's text (its author, while it may still be edited).
@@ -196,10 +178,6 @@ pub async fn update(
         body.direzione.as_deref(),
     )
     .map_err(field_problem)?;
-    names_to_look_up(&[
-        ("zona", body.zona.as_ref()),
-        ("direzione", body.direzione.as_ref()),
-    ])?;
     authoring::edit(&ctx, id, &input).await?;
     Ok(Json(proposals::detail(&ctx, id).await?))
 }

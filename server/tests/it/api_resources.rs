@@ -2557,6 +2557,11 @@ async fn only_the_platforms_facilitators_link_and_unlink_objectives() {
         (
             json!({ "obiettivo": "non-un-id", "motivazione": "Serve." }),
             "obiettivo",
+            "malformed",
+        ),
+        (
+            json!({ "obiettivo": " ", "motivazione": "Serve." }),
+            "obiettivo",
             "empty",
         ),
         (

@@ -6,6 +6,8 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod api_contract;
+mod api_resources;
 mod api_smoke;
 mod cli_and_config;
 mod dup;

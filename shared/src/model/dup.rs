@@ -380,8 +380,10 @@ impl LinkInput {
         rationale: &str,
         weight: &str,
     ) -> Result<Self, (&'static str, FieldProblem)> {
-        let objective_id =
-            Uuid::parse_str(objective.trim()).map_err(|_| ("obiettivo", FieldProblem::Empty))?;
+        let objective_id = match objective.trim() {
+            "" => return Err(("obiettivo", FieldProblem::Empty)),
+            raw => Uuid::parse_str(raw).map_err(|_| ("obiettivo", FieldProblem::Malformed))?,
+        };
         let rationale = rationale.trim();
         if rationale.is_empty() {
             return Err(("motivazione", FieldProblem::Empty));

@@ -198,16 +198,19 @@ impl ProposalInput {
         zone: Option<&str>,
         direction: Option<&str>,
     ) -> Result<Self, (&'static str, FieldProblem)> {
-        let optional = |v: Option<&str>| {
-            v.map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
+        let optional =
+            |v: Option<&str>, field: &'static str| match v.map(str::trim).filter(|v| !v.is_empty())
+            {
+                Some(v) if v.chars().any(char::is_control) => {
+                    Err((field, FieldProblem::ControlCharacters))
+                }
+                v => Ok(v.map(str::to_owned)),
+            };
         Ok(Self {
             title: ProposalTitle::parse(title).map_err(|p| ("titolo", p))?,
             body: MarkdownText::proposal_body(body).map_err(|p| ("testo", p))?,
-            zone: optional(zone),
-            direction: optional(direction),
+            zone: optional(zone, "zona")?,
+            direction: optional(direction, "direzione")?,
         })
     }
 }

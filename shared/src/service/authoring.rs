@@ -97,6 +97,12 @@ pub async fn create(
     authorize(ctx, Operation::CreateProposal, Scope::Global)?;
     let me = person(ctx)?.clone();
     let process = find_by_slug(ctx, process_slug).await?;
+    if platform_slug.contains('\0') {
+        return Err(ServiceError::field(
+            "piattaforma",
+            FieldProblem::ControlCharacters,
+        ));
+    }
     let platform = platform::Entity::find()
         .filter(platform::Column::ProcessId.eq(process.id))
         .filter(platform::Column::Slug.eq(platform_slug.trim()))

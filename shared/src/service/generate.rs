@@ -480,8 +480,15 @@ pub async fn generate(ctx: &Ctx, spec: &Spec) -> Result<Report, ServiceError> {
     if count > 0 {
         let wanted = spec.supports.min(people.len() as u64 * count as u64) as usize;
         let mut seen: HashSet<(u32, u32)> = HashSet::with_capacity(wanted);
+        // People holding tokens are left for the load test's own supports.
+        let first = if (spec.tokens as usize) < people.len() {
+            spec.tokens as usize
+        } else {
+            0
+        };
+        let wanted = wanted.min((people.len() - first) * count);
         while support_rows.len() < wanted {
-            let who = rng.usize(..people.len());
+            let who = rng.usize(first..people.len());
             let u = rng.f64();
             let target = ((u * u) * count as f64) as usize % count;
             if !seen.insert((who as u32, target as u32)) {

@@ -145,6 +145,9 @@ pub async fn platform_detail(
 ) -> Result<PlatformDetail, ServiceError> {
     authorize(ctx, Operation::ViewPlatform, Scope::Global)?;
     let process = find_by_slug(ctx, process_slug).await?;
+    if platform_slug.contains('\0') {
+        return Err(ServiceError::NotFound("platform"));
+    }
     let platform = platform::Entity::find()
         .filter(platform::Column::ProcessId.eq(process.id))
         .filter(platform::Column::Slug.eq(platform_slug))
@@ -194,6 +197,10 @@ pub async fn platform_detail(
 }
 
 pub(crate) async fn find_by_slug(ctx: &Ctx, slug: &str) -> Result<process::Model, ServiceError> {
+    // PostgreSQL refuses NUL in text: no slug has one, so nothing to look up.
+    if slug.contains('\0') {
+        return Err(ServiceError::NotFound("process"));
+    }
     process::Entity::find()
         .filter(process::Column::Slug.eq(slug))
         .one(&ctx.db)

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# The benchmark suite: generated data, a real server, wrk as the load tool.
+#
+#   .ci/bench.sh            full size, release build (about 20 minutes)
+#   .ci/bench.sh --small    small size on the debug build (the test command
+#                           runs this so the script cannot rot; its numbers mean nothing)
+#
+# Prints a Markdown table (also written to $BENCH_OUT, default
+# target/bench/report.md) and fails only when something is wrong (an error
+# answer, a count that does not add up), never because a target is missed:
+# a missed target is reported with the number.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source .ci/env.sh
+
+size=full
+[ "${1:-}" = "--small" ] && size=small
+
+if [ "$size" = full ]; then
+  PROPOSALS=30000 COMMENTS=250000 USERS=20000 SUPPORTS=300000
+  STORM_PEOPLE=10000 STORM_SUPPORTS=50000 DURATION=15 PROFILE=release
+else
+  PROPOSALS=300 COMMENTS=2500 USERS=500 SUPPORTS=3000
+  STORM_PEOPLE=200 STORM_SUPPORTS=1000 DURATION=2 PROFILE=debug
+fi
+CONNECTIONS=64
+STORM_CONNECTIONS=32
+PORT=${BENCH_PORT:-3210}
+BASE="http://127.0.0.1:$PORT"
+
+log() { printf '\033[1;35m[bench]\033[0m %s\n' "$*" >&2; }
+
+.ci/install-tools.sh bench >&2
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ "$PROFILE" = release ]; then
+  log "release build"
+  cargo leptos build --release >&2
+else
+  log "debug build"
+  cargo leptos build >&2
+fi
+binary="$CARGO_TARGET_DIR/$PROFILE/server"
+db="sqlite://$work/bench.db?mode=rwc"
+
+log "generating $PROPOSALS proposals, $COMMENTS comments, $USERS people, $SUPPORTS supports"
+gen_started=$(date +%s.%N)
+DATABASE_URL="$db" "$binary" generate --proposals "$PROPOSALS" --comments "$COMMENTS" \
+  --users "$USERS" --supports "$SUPPORTS" --tokens "$STORM_PEOPLE" --seed 7 \
+  --report "$work/generated.json" >&2
+gen_seconds=$(python3 -c "import time; print(f'{time.time() - $gen_started:.1f}')")
+
+log "starting the server on $BASE"
+DATABASE_URL="$db" PIAZZA_LISTEN="127.0.0.1:$PORT" PIAZZA_BASE_URL="$BASE" \
+  PIAZZA_API_RATE_PER_IP=100000000 PIAZZA_API_RATE_PER_TOKEN=100000000 \
+  PIAZZA_UPLOAD_DIR="$work/img" LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=piazza LEPTOS_WASM_OUTPUT_NAME=piazza \
+  RUST_LOG=warn "$binary" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 120); do
+  curl -sf "$BASE/readyz" >/dev/null && break
+  sleep 0.5
+done
+curl -sf "$BASE/readyz" >/dev/null || { cat "$work/server.log" >&2; echo "server did not start" >&2; exit 1; }
+
+read -r slug hundred < <(python3 -c "
+import json; r = json.load(open('$work/generated.json'))
+print(r['processes'][0], r['hundred_comments'])")
+zone=centro-storico
+list_page="/processi/$slug/proposte?zona=$zone&ordine=recenti"
+proposal_page="/proposte/$hundred"
+json_list="/api/v1/processes/$slug/proposals?zona=$zone&ordine=recenti"
+
+# Every measured address must answer 200 before it is measured.
+for path in /healthz "$list_page" "$proposal_page" "$json_list"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$path")
+  [ "$code" = 200 ] || { echo "$path answered $code" >&2; exit 1; }
+done
+
+measure() { # name path -> JSON line
+  log "wrk $1: $2"
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s .ci/bench/report.lua "$BASE$2" | tail -n 1
+}
+baseline=$(measure healthz /healthz)
+list=$(measure "list page" "$list_page")
+page=$(measure "proposal page" "$proposal_page")
+json=$(measure "JSON list" "$json_list")
+for result in "$baseline" "$list" "$page" "$json"; do
+  errors=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['errors'])" "$result")
+  [ "$errors" = 0 ] || { echo "errors under load: $result" >&2; exit 1; }
+done
+
+log "support storm: $STORM_PEOPLE people, $STORM_SUPPORTS supports"
+python3 - "$BASE" "$slug" "$work/ids.txt" <<'PY'
+import json, sys, urllib.request
+base, slug, out = sys.argv[1:4]
+ids, cursor = [], None
+while len(ids) < 2000:
+    url = f"{base}/api/v1/processes/{slug}/proposals?ordine=recenti" + (f"&dopo={cursor}" if cursor else "")
+    page = json.load(urllib.request.urlopen(url))
+    ids += [item["id"] for item in page["items"]]
+    cursor = page.get("next")
+    if not cursor:
+        break
+open(out, "w").write("\n".join(ids))
+PY
+python3 - "$work/generated.json" "$work/ids.txt" "$work/plan.txt" "$STORM_SUPPORTS" <<'PY'
+import json, random, sys
+tokens = json.load(open(sys.argv[1]))["tokens"]
+ids = open(sys.argv[2]).read().split()
+wanted = int(sys.argv[4])
+rng = random.Random(7)
+pairs, seen = [], set()
+while len(seen) < wanted:
+    pair = (rng.randrange(len(tokens)), rng.randrange(len(ids)))
+    if pair in seen:
+        continue
+    seen.add(pair)
+    pairs.append(pair)
+# Duplicates mixed in: one line in ten is sent again later.
+pairs += [pairs[rng.randrange(len(pairs))] for _ in range(wanted // 10)]
+rng.shuffle(pairs)
+with open(sys.argv[3], "w") as f:
+    for t, p in pairs:
+        f.write(f"{tokens[t]} {ids[p]}\n")
+PY
+sqlite_db="$work/bench.db"
+before=$(sqlite3 "$sqlite_db" "SELECT COUNT(*) FROM supports")
+mkdir -p "$work/done"
+wrk -t"$STORM_CONNECTIONS" -c"$STORM_CONNECTIONS" -d600s --latency -s .ci/bench/storm.lua \
+  "$BASE" -- "$work/plan.txt" "$STORM_CONNECTIONS" "$work/done" >"$work/storm.out" &
+wrk_pid=$!
+# wrk runs for its whole duration unless interrupted: stop it when every thread is done.
+while kill -0 "$wrk_pid" 2>/dev/null && [ "$(ls "$work/done" | wc -l)" -lt "$STORM_CONNECTIONS" ]; do
+  sleep 0.2
+done
+kill -INT "$wrk_pid" 2>/dev/null || true
+wait "$wrk_pid" || true
+storm=$(tail -n 1 "$work/storm.out")
+after=$(sqlite3 "$sqlite_db" "SELECT COUNT(*) FROM supports")
+mismatched=$(sqlite3 "$sqlite_db" "SELECT COUNT(*) FROM proposals p WHERE p.support_count <> (SELECT COUNT(*) FROM supports s WHERE s.proposal_id = p.id)")
+expected=$((before + STORM_SUPPORTS))
+exact=yes
+[ "$after" = "$expected" ] && [ "$mismatched" = 0 ] || exact=no
+
+log "sizes"
+wasm=$(ls target/site/pkg/*.wasm | head -n 1)
+wasm_br=$(brotli -c -q 11 "$wasm" | wc -c)
+html_size() { curl -s -H 'Accept-Encoding: br' "$BASE$1" | wc -c; }
+home_br=$(html_size /)
+list_br=$(html_size "$list_page")
+page_br=$(html_size "$proposal_page")
+
+mkdir -p target/bench
+out="${BENCH_OUT:-target/bench/report.md}"
+python3 - "$size" "$PROFILE" "$gen_seconds" "$baseline" "$list" "$page" "$json" "$storm" "$exact" \
+  "$after" "$expected" "$mismatched" "$wasm_br" "$home_br" "$list_br" "$page_br" \
+  "$PROPOSALS" "$COMMENTS" "$USERS" "$SUPPORTS" "$STORM_PEOPLE" "$STORM_SUPPORTS" "$CONNECTIONS" >"$out" <<'PY'
+import json, os, platform, sys, datetime
+(size, profile, gen_seconds, baseline, listing, page, api, storm, exact, after, expected, mismatched,
+ wasm_br, home_br, list_br, page_br, proposals, comments, users, supports, people, storm_n, conns) = sys.argv[1:]
+b, l, p, j, s = (json.loads(x) for x in (baseline, listing, page, api, storm))
+cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+def ratio(x): return f"{x['rps'] / b['rps'] * 100:.0f}%"
+def target(ok, text): return ("met" if ok else "**missed**") + f" ({text})"
+print(f"# Benchmarks ({size}, {profile} build)\n")
+print(f"{datetime.date.today()} · {os.cpu_count()} cores ({cpu}) · {platform.system()} · SQLite · wrk, {conns} connections, the tool on the same cores\n")
+print(f"Data: {proposals} proposals, {comments} comments, {users} people, {supports} supports, generated in {gen_seconds} s.\n")
+print("| measure | req/s | p50 ms | p99 ms | vs /healthz | target |")
+print("|---|---:|---:|---:|---:|---|")
+print(f"| `/healthz` (baseline) | {b['rps']:.0f} | {b['p50']:.2f} | {b['p99']:.2f} | 100% | |")
+print(f"| proposal list page (zone filter, newest) | {l['rps']:.0f} | {l['p50']:.2f} | {l['p99']:.2f} | {ratio(l)} | {target(l['rps'] >= 3000 and l['p99'] <= 50, '≥ 3,000 req/s, p99 ≤ 50 ms')} |")
+print(f"| proposal page (~100 comments) | {p['rps']:.0f} | {p['p50']:.2f} | {p['p99']:.2f} | {ratio(p)} | |")
+print(f"| JSON list `/api/v1/…/proposals` | {j['rps']:.0f} | {j['p50']:.2f} | {j['p99']:.2f} | {ratio(j)} | {target(j['rps'] >= 8000, '≥ 8,000 req/s')} |")
+print(f"| support storm ({people} people, {storm_n} supports + 10% repeats) | {s['rps']:.0f} | {s['p50']:.2f} | {s['p99']:.2f} | | {target(s['rps'] >= 3000, '≥ 3,000 supports/s')} |")
+print()
+print(f"Support storm: {s['acknowledged']} acknowledged, {s['retries']} retried; supports in the database {after}, expected {expected}; proposals whose count disagrees with their rows: {mismatched} → **{'exact' if exact == 'yes' else 'NOT EXACT'}**.\n")
+print("| size (brotli) | bytes | target |")
+print("|---|---:|---|")
+print(f"| wasm bundle | {wasm_br} | {target(int(wasm_br) <= 400 * 1024, '≤ 400 KB')} |")
+print(f"| home page HTML | {home_br} | |")
+print(f"| proposal list page HTML | {list_br} | |")
+print(f"| proposal page HTML | {page_br} | |")
+print()
+print("Open-data export and PDF plan times: not measured yet (the exports arrive with the final plan, issue 7).")
+PY
+cat "$out"
+[ "$exact" = yes ] || { echo "the support storm's counts are not exact" >&2; exit 1; }
+log "report in $out"
