@@ -48,8 +48,9 @@ npm_tools() {
 
 case "${1:-run}" in
   run)  rust_tools; npm_tools ;;
-  test) rust_tools; npm_tools; need_root_apt chromium postgresql fonts-dejavu-core wrk brotli sqlite3 ;;
+  test) rust_tools; npm_tools; need_root_apt chromium postgresql fonts-dejavu-core wrk brotli sqlite3 nginx-light ;;
   bench) rust_tools; npm_tools; need_root_apt wrk brotli sqlite3 ;;
-  *) echo "usage: $0 [run|test|bench]" >&2; exit 2 ;;
+  scale) rust_tools; npm_tools; need_root_apt postgresql nginx-light wrk ;;
+  *) echo "usage: $0 [run|test|bench|scale]" >&2; exit 2 ;;
 esac
 log "tools ready"

@@ -15,10 +15,10 @@ test.describe('REST API', () => {
     // A name is required: refused on its field, nothing created.
     await section.getByRole('button', { name: 'Crea il token' }).click();
     await settle();
-    await expect(page.locator('#token-nuovo-nome-error')).toContainText('obbligatorio');
+    await expect(page.locator('#token-nuovo-nome_token-error')).toContainText('obbligatorio');
     await axe('profile, token name missing');
 
-    await page.locator('#token-nuovo-nome').fill(name);
+    await page.locator('#token-nuovo-nome_token').fill(name);
     await page.getByLabel('Scrittura: anche propone, commenta e sostiene a tuo nome').check();
     await submitAndWait(page, () => section.getByRole('button', { name: 'Crea il token' }).click(), /esito=token-creato/);
     await settle();

@@ -118,6 +118,37 @@ test.describe('participation', () => {
     await signOut(page);
   });
 
+  test('a support given in another browser shows live on an open proposal page', async ({ page, browser, settle, jsEnabled }) => {
+    test.skip(!jsEnabled, 'live updates need JavaScript; without it the page shows the count of when it was loaded');
+    await page.goto(`${ALESSANDRIA}/proposte?stato=pubblicata&ordine=recenti`);
+    await settle();
+    await page.locator('.proposal-card a').nth(1).click();
+    await page.waitForURL(/\/proposte\/[0-9a-f-]+$/);
+    await settle();
+    const path = new URL(page.url()).pathname;
+    const count = page.locator('ul.stats .stat-value').first();
+    const before = Number((await count.innerText()).replace(/\D/g, ''));
+
+    // Someone else, elsewhere, supports it and then withdraws: the open page follows.
+    const elsewhere = await browser.newContext();
+    const other = await elsewhere.newPage();
+    await signIn(other, SUPPORTER, DEMO_PASSWORD);
+    await other.goto(path);
+    const box = other.locator('#sostegno');
+    let start = before;
+    if (await box.getByRole('button', { name: 'Ritira il sostegno' }).isVisible()) {
+      // Left by an interrupted run.
+      await submitAndWait(other, () => box.getByRole('button', { name: 'Ritira il sostegno' }).click(), /esito=sostegno-ritirato/);
+      start = before - 1;
+      await expect(count).toHaveText(String(start));
+    }
+    await submitAndWait(other, () => box.getByRole('button', { name: 'Sostieni questa proposta' }).click(), /esito=sostegno-dato/);
+    await expect(count).toHaveText(String(start + 1));
+    await submitAndWait(other, () => box.getByRole('button', { name: 'Ritira il sostegno' }).click(), /esito=sostegno-ritirato/);
+    await expect(count).toHaveText(String(start));
+    await elsewhere.close();
+  });
+
   test('closed actions say when they open; results readable without JavaScript', async ({ page, axe, settle }) => {
     // Pinerolo collects proposals: supports open later, and the page says when.
     await page.goto(`${PINEROLO}/proposte`);

@@ -78,6 +78,19 @@ fn describe(problem: FieldProblem) -> String {
     }
 }
 
+/// Writes a file only its owner may read (it holds access tokens).
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(bytes)
+}
+
 fn print_openapi() -> Result<(), String> {
     let document = crate::api::openapi()
         .to_pretty_json()
@@ -154,7 +167,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                     "hundred_comments": made.hundred_comments,
                     "tokens": made.tokens,
                 });
-                std::fs::write(&path, json.to_string())
+                write_private(&path, json.to_string().as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
             Ok(())
@@ -216,6 +229,7 @@ async fn serve(config: Config, db: shared::service::Db) -> Result<(), String> {
         config: Arc::new(config),
     };
     crate::mailer::spawn(state.db.clone(), &state.config)?;
+    crate::live::spawn_listener(state.db.clone());
     crate::jobs::spawn(
         state.db.clone(),
         state.config.base_url.clone(),

@@ -6,6 +6,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod jobs;
+pub mod live;
 pub mod mailer;
 pub mod routes;
 pub mod security;

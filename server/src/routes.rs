@@ -28,6 +28,7 @@ pub fn plain_routes() -> Router<AppState> {
             )),
         )
         .route("/immagini/{id}", get(serve_image))
+        .route("/proposte/{id}/eventi", get(support_events))
         .route(
             "/dup/{id}/importa",
             post(import_dup).layer(DefaultBodyLimit::max(dup::MAX_IMPORT_BYTES + 64 * 1024)),
@@ -407,4 +408,38 @@ async fn set_language(
         ],
     )
         .into_response()
+}
+
+/// `GET /proposte/{id}/eventi`: a stream of server-sent events, one
+/// `sostegni` event with the new count each time the proposal's supports
+/// change (in any server process). Nothing while the vote hides counts.
+async fn support_events(Path(id): Path<String>) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use tokio::sync::broadcast::error::RecvError;
+    let Ok(id) = uuid::Uuid::try_parse(&id) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let changes = shared::service::live::subscribe();
+    let events = futures_util::stream::unfold(changes, move |mut changes| async move {
+        loop {
+            match changes.recv().await {
+                Ok(change) if change.proposal == id => {
+                    let event = Event::default()
+                        .event("sostegni")
+                        .data(change.count.to_string());
+                    return Some((Ok::<_, std::convert::Infallible>(event), changes));
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    let mut response = Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(20)))
+        .into_response();
+    // Proxies (nginx) must pass events on at once.
+    response
+        .headers_mut()
+        .insert("x-accel-buffering", http::HeaderValue::from_static("no"));
+    response
 }

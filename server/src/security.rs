@@ -110,7 +110,11 @@ fn origin_of(url: &str) -> Option<&str> {
 /// site cannot forge them (which origins may read the answers is CORS's job).
 pub fn same_origin(headers: &HeaderMap, base_url: &str) -> bool {
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-    let bearer = text(header::AUTHORIZATION).is_some_and(|a| a.starts_with("Bearer "));
+    let bearer = text(header::AUTHORIZATION).is_some_and(|a| {
+        a.trim()
+            .get(..7)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("bearer "))
+    });
     if bearer && headers.get(header::COOKIE).is_none() {
         return true;
     }
@@ -129,13 +133,14 @@ pub fn same_origin(headers: &HeaderMap, base_url: &str) -> bool {
     authority.is_some() && authority == text(header::HOST)
 }
 
-/// The client's address: the socket's peer, or the first `X-Forwarded-For`
-/// entry when the configuration says a proxy sets it.
+/// The client's address: the socket's peer, or the last `X-Forwarded-For`
+/// entry when the configuration says a proxy sets it (the one our proxy
+/// added; earlier entries come from the client and can be anything).
 fn client_info(request: &Request, trust_proxy: bool) -> ClientInfo {
     let forwarded = trust_proxy
         .then(|| request.headers().get("x-forwarded-for")?.to_str().ok())
         .flatten()
-        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.split(',').next_back())
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty());
     let peer = request

@@ -45,6 +45,8 @@ pub async fn my_tokens() -> Result<TokensView, ApiError> {
             HeaderValue::from_str(&clear),
         ) {
             response.append_header(header::SET_COOKIE, value);
+            // The page holds the secret: no cache may keep it (Back button included).
+            response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
     }
     Ok(TokensView { tokens, created })
@@ -52,10 +54,10 @@ pub async fn my_tokens() -> Result<TokensView, ApiError> {
 
 /// Creates a token; the profile then shows its secret once.
 #[server(endpoint = "tokens/create")]
-pub async fn create_token(nome: String, ambito: String) -> Result<(), ApiError> {
+pub async fn create_token(nome_token: String, ambito: String) -> Result<(), ApiError> {
     use http::{HeaderValue, header};
     let ctx = super::ssr::ctx()?;
-    let input = shared::model::api::TokenInput::parse(&nome, &ambito)
+    let input = shared::model::api::TokenInput::parse(&nome_token, &ambito)
         .map_err(|(field, problem)| ApiError::field(field, problem))?;
     let created = shared::service::tokens::create(&ctx, &input).await?;
     let settings = super::ssr::settings()?;

@@ -51,6 +51,7 @@ pub fn field_label(field: &str) -> String {
         "accordo" => tu_string!(i18n, field.accordo),
         "partner" => tu_string!(i18n, field.partner),
         "nome" => tu_string!(i18n, field.nome),
+        "nome_token" => tu_string!(i18n, field.nome_token),
         "documento" => tu_string!(i18n, field.documento),
         "codice" => tu_string!(i18n, field.codice),
         "scheda" => tu_string!(i18n, field.scheda),

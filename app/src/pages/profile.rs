@@ -239,9 +239,9 @@ fn ApiTokensView(view: TokensView) -> impl IntoView {
             <h3>{tu_string!(i18n, tokens.new_title)}</h3>
             <FormAlert error=create_error form_id="token-nuovo" />
             <ActionForm action=create attr:id="token-nuovo" attr:novalidate=true>
-                <Field form_id="token-nuovo" name="nome" autocomplete="off" maxlength=TOKEN_NAME_MAX
+                <Field form_id="token-nuovo" name="nome_token" autocomplete="off" maxlength=TOKEN_NAME_MAX
                     label=tu_string!(i18n, tokens.name) hint=tu_string!(i18n, tokens.name_hint)
-                    error=field_message(create_error, "nome") />
+                    error=field_message(create_error, "nome_token") />
                 <fieldset class="form-group">
                     <legend>{tu_string!(i18n, tokens.scope)}</legend>
                     <div class="form-check">

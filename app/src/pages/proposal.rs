@@ -111,10 +111,13 @@ fn ProposalView(detail: ProposalDetail) -> impl IntoView {
                     <h2 id="details" class="h5">{move || t_string!(i18n, proposal.details)}</h2>
                     <ul class="stats">
                         {detail.support_count.map(|n| {
-                            let n = n.max(0) as u64;
+                            let count = RwSignal::new(n.max(0) as u64);
+                            let proposal = id.clone();
+                            // With JavaScript, the count follows other people's supports live.
+                            Effect::new(move |_| live_supports(&proposal, count));
                             view! {
                                 <li class="stat">
-                                    <span class="stat-value">{move || format::number(i18n, n)}</span>
+                                    <span class="stat-value">{move || format::number(i18n, count.get())}</span>
                                     " "
                                     <span class="stat-label">{move || t_string!(i18n, proposal.supports)}</span>
                                 </li>
@@ -626,3 +629,27 @@ fn Comment(
         </li>
     }
 }
+
+/// Keeps `count` up to date from the server's event stream of this
+/// proposal's supports, until the page is left.
+#[cfg(feature = "hydrate")]
+fn live_supports(proposal: &str, count: RwSignal<u64>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let Ok(source) = web_sys::EventSource::new(&format!("/proposte/{proposal}/eventi")) else {
+        return;
+    };
+    let on_change =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            if let Some(n) = event.data().as_string().and_then(|d| d.parse::<u64>().ok()) {
+                count.set(n);
+            }
+        });
+    let _ = source.add_event_listener_with_callback("sostegni", on_change.as_ref().unchecked_ref());
+    let source = send_wrapper::SendWrapper::new((source, on_change));
+    on_cleanup(move || source.0.close());
+}
+
+/// Without JavaScript the page shows the count of when it was loaded.
+#[cfg(not(feature = "hydrate"))]
+fn live_supports(_proposal: &str, _count: RwSignal<u64>) {}

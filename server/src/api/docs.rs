@@ -81,6 +81,17 @@ fn inline_code(text: &str) -> String {
     out
 }
 
+/// The `lang` of the API's own descriptions (written in English) on a page
+/// in Italian, so screen readers pronounce them right (WCAG 3.1.2).
+fn english_part(english_page: bool) -> &'static str {
+    if english_page { "" } else { " lang=\"en\"" }
+}
+
+/// The `lang` of the Italian explanations on a page in English.
+fn italian_part(english_page: bool) -> &'static str {
+    if english_page { " lang=\"it\"" } else { "" }
+}
+
 fn anchor(text: &str) -> String {
     text.chars()
         .map(|c| {
@@ -158,7 +169,7 @@ fn properties_table(out: &mut String, schema: &Value, caption: &str, english: bo
         let is_required = required.contains(&name.as_str());
         let _ = write!(
             out,
-            "<tr><th scope=\"row\"><code>{}</code></th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\"><code>{}</code></th><td>{}</td><td>{}</td><td{}>{}</td></tr>",
             escape(name),
             type_of(property),
             match (is_required, english) {
@@ -166,6 +177,7 @@ fn properties_table(out: &mut String, schema: &Value, caption: &str, english: bo
                 (true, false) => "sì",
                 (false, _) => "no",
             },
+            english_part(english),
             inline_code(
                 property
                     .get("description")
@@ -308,7 +320,8 @@ fn render(document: &Value, english: bool) -> String {
         let _ = write!(
             out,
             "<tr id=\"problema-{code}\"><th scope=\"row\"><code>{code}</code></th><td>{status}</td>\
-             <td>{title}</td><td>{explanation}</td></tr>",
+             <td>{title}</td><td{it}>{explanation}</td></tr>",
+            it = italian_part(english),
             code = kind.code(),
             status = kind.status().as_u16(),
             title = escape(kind.title(lang_of)),
@@ -373,8 +386,9 @@ fn render_operations(out: &mut String, document: &Value, english: bool) {
     for (tag, description) in &tags {
         let _ = write!(
             out,
-            "<section aria-labelledby=\"tag-{a}\"><h3 id=\"tag-{a}\">{}</h3><p>{}</p>",
+            "<section aria-labelledby=\"tag-{a}\"><h3 id=\"tag-{a}\">{}</h3><p{}>{}</p>",
             escape(tag),
+            english_part(english),
             escape(description),
             a = anchor(tag)
         );
@@ -408,7 +422,7 @@ fn render_operation(out: &mut String, method: &str, path: &str, operation: &Valu
     );
     for key in ["summary", "description"] {
         if let Some(text) = operation.get(key).and_then(Value::as_str) {
-            let _ = write!(out, "<p>{}</p>", inline_code(text));
+            let _ = write!(out, "<p{}>{}</p>", english_part(english), inline_code(text));
         }
     }
     if let Some(parameters) = operation.get("parameters").and_then(Value::as_array) {
@@ -416,25 +430,27 @@ fn render_operation(out: &mut String, method: &str, path: &str, operation: &Valu
             out,
             "<div class=\"table-responsive\"><table class=\"table\"><caption>{}</caption><thead><tr>\
              <th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
-             <th scope=\"col\">{}</th></tr></thead><tbody>",
+             <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
             tr("Parametri", "Parameters"),
             tr("Nome", "Name"),
             tr("Dove", "In"),
             tr("Tipo", "Type"),
+            tr("Obbligatorio", "Required"),
             tr("Descrizione", "Description"),
         );
         for parameter in parameters {
             let _ = write!(
                 out,
-                "<tr><th scope=\"row\"><code>{}</code>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><th scope=\"row\"><code>{}</code></th><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td></tr>",
                 escape(parameter["name"].as_str().unwrap_or("")),
-                if parameter["required"].as_bool() == Some(true) {
-                    " *"
-                } else {
-                    ""
-                },
                 escape(parameter["in"].as_str().unwrap_or("")),
                 type_of(&parameter["schema"]),
+                match (parameter["required"].as_bool() == Some(true), english) {
+                    (true, true) => "yes",
+                    (true, false) => "sì",
+                    (false, _) => "no",
+                },
+                english_part(english),
                 inline_code(parameter["description"].as_str().unwrap_or("")),
             );
         }
@@ -455,8 +471,9 @@ fn render_operation(out: &mut String, method: &str, path: &str, operation: &Valu
                 .unwrap_or_default();
             let _ = write!(
                 out,
-                "<li><strong>{}</strong> {}{}</li>",
+                "<li><strong>{}</strong> <span{}>{}</span>{}</li>",
                 escape(status),
+                english_part(english),
                 inline_code(response["description"].as_str().unwrap_or("")),
                 body
             );
@@ -482,7 +499,7 @@ fn render_schemas(out: &mut String, document: &Value, english: bool) {
             a = anchor(name)
         );
         if let Some(text) = schema.get("description").and_then(Value::as_str) {
-            let _ = write!(out, "<p>{}</p>", inline_code(text));
+            let _ = write!(out, "<p{}>{}</p>", english_part(english), inline_code(text));
         }
         if schema.get("properties").is_some() {
             properties_table(out, schema, name, english);

@@ -43,6 +43,12 @@ pub async fn conditional(request: Request, next: Next) -> Response {
     if response.status() != StatusCode::OK {
         return response;
     }
+    let too_large = axum::body::HttpBody::size_hint(response.body())
+        .upper()
+        .is_none_or(|upper| upper > MAX_HASHED_BODY as u64);
+    if too_large {
+        return response;
+    }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_HASHED_BODY).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();

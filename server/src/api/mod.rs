@@ -62,10 +62,14 @@ impl Created {
     }
 }
 
-/// The problems any read may meet.
+/// The problems any read may meet (and the bodiless answer to a
+/// conditional request).
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]
 pub enum ReadProblems {
+    /// Unchanged since the `ETag` sent in `If-None-Match`: no body.
+    #[response(status = 304)]
+    NotModified,
     /// A path parameter does not read (an id that is not a UUID).
     #[response(status = 400, content_type = "application/problem+json")]
     BadRequest(ProblemDocument),
@@ -96,6 +100,9 @@ pub enum SignedInProblems {
     /// No session and no (valid) token.
     #[response(status = 401, content_type = "application/problem+json")]
     Unauthorized(ProblemDocument),
+    /// A cursor that is not one of ours (`errors` names the parameter).
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(ProblemDocument),
     /// Over the rate limit: wait `Retry-After` seconds.
     #[response(status = 429, content_type = "application/problem+json")]
     TooMany(ProblemDocument),

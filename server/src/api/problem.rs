@@ -409,8 +409,17 @@ pub async fn localize(request: Request, next: Next) -> Response {
     if lang == Lang::It {
         return response;
     }
-    match response.extensions().get::<Problem>() {
-        Some(problem) => problem.clone().response(lang),
+    match response.extensions().get::<Problem>().cloned() {
+        Some(problem) => {
+            let mut rewritten = problem.response(lang);
+            // Headers added on the way (Allow, CORS) stay.
+            for (name, value) in response.headers() {
+                if !rewritten.headers().contains_key(name) {
+                    rewritten.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
+            rewritten
+        }
         None => response,
     }
 }

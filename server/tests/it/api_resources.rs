@@ -1988,7 +1988,7 @@ async fn tokens_act_for_their_owner_within_their_scope_until_revoked() {
         "Bearer qualcosa",
         "Bearer ",
         "Bearer",
-        "Basic dXRlbnRlOnBhc3N3b3Jk",
+        "bearer ",
     ] {
         let answer = raw(
             &app,
@@ -2010,6 +2010,30 @@ async fn tokens_act_for_their_owner_within_their_scope_until_revoked() {
             "{value}"
         );
     }
+
+    // Other schemes are not ours (a site behind HTTP Basic): an anonymous
+    // read, and the scheme's case does not matter for tokens.
+    let basic = raw(
+        &app,
+        Method::GET,
+        "/api/v1/processes",
+        &[("authorization", "Basic dXRlbnRlOnBhc3N3b3Jk")],
+        Body::empty(),
+        CLIENT,
+    )
+    .await;
+    assert_eq!(basic.status, 200);
+    let lower = format!("bearer {writer}");
+    let me = raw(
+        &app,
+        Method::GET,
+        "/api/v1/me",
+        &[("authorization", lower.as_str())],
+        Body::empty(),
+        CLIENT,
+    )
+    .await;
+    assert_eq!(me.status, 200, "{}", me.body);
 
     // Revoked: never again, for reads or writes.
     tokens::revoke(&ctx(&app, &owner), writer_id).await.unwrap();
@@ -2898,16 +2922,15 @@ async fn rate_limits_apply_per_address_and_separately_per_token() {
 
     // Tokens that are not valid count on their address too: guessing them
     // is throttled like any other request.
+    // (Each guess is a different token: the same one again would meet its
+    // own per-token limit first, which is checked before any lookup.)
     let guessing = [10, 0, 0, 11];
-    let guess = vec![(
-        "authorization",
-        "Bearer pzt_nonesiste00000000000000000000".to_owned(),
-    )];
+    let guess = |n: u32| vec![("authorization", format!("Bearer pzt_nonesiste{n:0>39}"))];
     for n in 0..3 {
-        let answer = from(guessing, guess.clone()).await;
+        let answer = from(guessing, guess(n)).await;
         assert_eq!(answer.status, 401, "guess {n}");
     }
-    let limited = from(guessing, guess).await;
+    let limited = from(guessing, guess(3)).await;
     problem(&limited, 429, "troppe-richieste");
     assert!(!header(&limited, "retry-after").is_empty());
 

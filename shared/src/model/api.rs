@@ -34,18 +34,18 @@ impl TokenInput {
     pub fn parse(name: &str, scope: &str) -> Result<Self, (&'static str, FieldProblem)> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(("nome", FieldProblem::Empty));
+            return Err(("nome_token", FieldProblem::Empty));
         }
         if name.chars().count() > TOKEN_NAME_MAX {
             return Err((
-                "nome",
+                "nome_token",
                 FieldProblem::TooLong {
                     max: TOKEN_NAME_MAX,
                 },
             ));
         }
         if name.chars().any(char::is_control) {
-            return Err(("nome", FieldProblem::ControlCharacters));
+            return Err(("nome_token", FieldProblem::ControlCharacters));
         }
         let scope = TokenScope::parse(scope.trim()).ok_or(("ambito", FieldProblem::Malformed))?;
         Ok(Self {
@@ -90,7 +90,10 @@ mod tests {
 
     #[test]
     fn the_form_names_the_wrong_field() {
-        assert_eq!(TokenInput::parse(" ", "lettura").unwrap_err().0, "nome");
+        assert_eq!(
+            TokenInput::parse(" ", "lettura").unwrap_err().0,
+            "nome_token"
+        );
         assert_eq!(TokenInput::parse("Sito", "tutto").unwrap_err().0, "ambito");
         let ok = TokenInput::parse(" Sito del Comune ", "scrittura").unwrap();
         assert_eq!(

@@ -393,10 +393,12 @@ pub async fn sign_out(ctx: &Ctx) -> Result<(), ServiceError> {
     Ok(())
 }
 
-/// Ends every session of the person, this one included. Returns how many.
+/// Ends every session of the person, this one included, and revokes their
+/// API access tokens. Returns how many sessions ended.
 pub async fn sign_out_everywhere(ctx: &Ctx) -> Result<u64, ServiceError> {
     authorize(ctx, Operation::SignOutEverywhere, Scope::Global)?;
     let me = person(ctx)?;
+    super::tokens::revoke_all(&ctx.db, me.id, ctx.now).await?;
     Ok(session::Entity::delete_many()
         .filter(session::Column::UserId.eq(me.id))
         .exec(&ctx.db)
@@ -533,6 +535,7 @@ pub async fn reset_password(ctx: &Ctx, token: &str, new: &str) -> Result<(), Ser
         .filter(session::Column::UserId.eq(user_id))
         .exec(&txn)
         .await?;
+    super::tokens::revoke_all(&txn, user_id, ctx.now).await?;
     if let Some(email) = &account.email {
         SIGN_IN_PER_ACCOUNT
             .clear(&txn, &email.to_lowercase())

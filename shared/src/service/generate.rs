@@ -22,6 +22,7 @@ use super::{Ctx, ServiceError, proposals, search, secrets};
 use crate::model::PhaseKind;
 use crate::model::account::FieldProblem;
 use crate::model::api::TokenScope;
+use crate::model::participation::MAX_COMMENT_DEPTH;
 
 /// How much to make.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -382,7 +383,8 @@ pub async fn generate(ctx: &Ctx, spec: &Spec) -> Result<Report, ServiceError> {
             .collect::<Vec<_>>()
             .join(" ");
         let platform = rng.usize(..platform_ids.len());
-        let published = now - Duration::minutes(rng.i64(60..60 * 24 * 90));
+        // During the proposal phase (days -120 to -31).
+        let published = now - Duration::minutes(rng.i64(60 * 24 * 32..60 * 24 * 120));
         ids.push(id);
         rows.push(proposal::Model {
             id,
@@ -423,6 +425,8 @@ pub async fn generate(ctx: &Ctx, spec: &Spec) -> Result<Report, ServiceError> {
     let mut comment_rows = Vec::with_capacity(spec.comments as usize);
     if count > 0 {
         let mut threads: Vec<Vec<(Uuid, Uuid, i32)>> = vec![Vec::new(); count];
+        let mut dated: std::collections::HashMap<Uuid, chrono::DateTime<Utc>> =
+            std::collections::HashMap::with_capacity(spec.comments as usize);
         for c in 0..spec.comments {
             let target = if c < 100 {
                 0
@@ -434,9 +438,17 @@ pub async fn generate(ctx: &Ctx, spec: &Spec) -> Result<Report, ServiceError> {
             let id = Uuid::now_v7();
             let reply_to = (rng.u8(..3) == 0 && !threads[target].is_empty())
                 .then(|| threads[target][rng.usize(..threads[target].len())]);
+            // After the proposal (or the comment it answers), never in the future.
+            let after = reply_to
+                .and_then(|(parent, _, _)| dated.get(&parent).copied())
+                .unwrap_or(rows[target].published_at);
+            let created_at = between(&mut rng, after, now);
+            dated.insert(id, created_at);
             let (parent_id, root_id, depth) = match reply_to {
-                Some((parent, root, depth)) if depth < 3 => (Some(parent), root, depth + 1),
-                _ => (None, id, 0),
+                Some((parent, root, depth)) if depth < i32::from(MAX_COMMENT_DEPTH) => {
+                    (Some(parent), root, depth + 1)
+                }
+                _ => (None, id, 1),
             };
             threads[target].push((id, root_id, depth));
             rows[target].comment_count += 1;
@@ -452,7 +464,7 @@ pub async fn generate(ctx: &Ctx, spec: &Spec) -> Result<Report, ServiceError> {
                 upvotes: 0,
                 downvotes: 0,
                 reply_count: 0,
-                created_at: rows[target].published_at + Duration::minutes(rng.i64(1..5000)),
+                created_at,
                 edited_at: None,
                 deleted_at: None,
                 visibility: "visibile".into(),
@@ -499,7 +511,8 @@ pub async fn generate(ctx: &Ctx, spec: &Spec) -> Result<Report, ServiceError> {
                 id: Uuid::now_v7(),
                 proposal_id: ids[target],
                 user_id: Some(people[who]),
-                created_at: rows[target].published_at + Duration::minutes(rng.i64(1..5000)),
+                // During the vote (from day -30).
+                created_at: between(&mut rng, now - Duration::days(30), now),
                 assisted_by: None,
             });
         }
@@ -542,6 +555,19 @@ pub async fn generate(ctx: &Ctx, spec: &Spec) -> Result<Report, ServiceError> {
     search::reindex_all(&txn).await?;
     txn.commit().await?;
     Ok(report)
+}
+
+/// A moment between `from` and `to` (or `to` when they are the wrong way round).
+fn between(
+    rng: &mut fastrand::Rng,
+    from: chrono::DateTime<Utc>,
+    to: chrono::DateTime<Utc>,
+) -> chrono::DateTime<Utc> {
+    let span = (to - from).num_seconds();
+    if span <= 0 {
+        return to;
+    }
+    from + Duration::seconds(rng.i64(0..=span))
 }
 
 fn day(today: NaiveDate, offset: i64) -> NaiveDate {

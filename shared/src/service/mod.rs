@@ -18,6 +18,7 @@ pub mod dup_links;
 pub mod editing;
 pub mod entity;
 pub mod generate;
+pub mod live;
 pub mod markdown;
 pub mod moderation;
 pub mod monitoring;

@@ -143,6 +143,7 @@ pub async fn give(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Servic
     add_to_count(&txn, p.id, 1).await?;
     let count = count_of(&txn, p.id).await?;
     txn.commit().await?;
+    tell(ctx, &state, &p, count).await;
     Ok(SupportOutcome {
         supported: true,
         support_count: (!state.counts_hidden()).then_some(count),
@@ -183,11 +184,28 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Se
     add_to_count(&txn, p.id, -1).await?;
     let count = count_of(&txn, p.id).await?;
     txn.commit().await?;
+    tell(ctx, &state, &p, count).await;
     Ok(SupportOutcome {
         supported: false,
         support_count: (!state.counts_hidden()).then_some(count),
         changed: true,
     })
+}
+
+/// Tells the open pages the new count, unless the vote hides counts or the
+/// proposal is out of sight.
+async fn tell(ctx: &Ctx, state: &ProcessPhases, p: &proposal::Model, count: i64) {
+    if state.counts_hidden() || p.visibility != Visibility::Visible.as_str() {
+        return;
+    }
+    super::live::publish(
+        &ctx.db,
+        super::live::SupportChanged {
+            proposal: p.id,
+            count,
+        },
+    )
+    .await;
 }
 
 fn limit_of(state: &ProcessPhases) -> Option<u32> {

@@ -122,6 +122,22 @@ pub async fn revoke(ctx: &Ctx, token_id: Uuid) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// Revokes every live token of a person (a password reset, "sign out
+/// everywhere"): whoever took over the account loses its tokens too.
+pub(crate) async fn revoke_all<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, ServiceError> {
+    Ok(api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(Some(now)))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
 /// A bearer token that was recognised.
 #[derive(Clone, Debug)]
 pub struct ResolvedToken {
