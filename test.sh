@@ -33,6 +33,12 @@ PIAZZA_TEST_BACKEND=postgres PIAZZA_TEST_DATABASE_URL="$PIAZZA_PG_ADMIN_URL" \
   RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo test --locked -p server --test it -- --test-threads=1
 
 step "browser tests (Chromium, JavaScript on and off)"
+# The browser tests start their own server on 3000: one left running by hand
+# would be tested instead, with its own data and code.
+if curl -s -o /dev/null --max-time 2 http://127.0.0.1:3000/healthz; then
+  piazza_log "something already answers on 127.0.0.1:3000: stop it first"
+  exit 1
+fi
 (cd end2end && npm ci --no-audit --no-fund --silent)
 e2e_dir=$(mktemp -d)
 trap 'rm -rf "$e2e_dir"' EXIT
@@ -51,5 +57,10 @@ done
 # that does not add up.
 step "benchmark script (small)"
 .ci/bench.sh --small
+
+# Three processes over PostgreSQL behind nginx: shared sessions, one phase
+# transition, live updates across processes, exact counts with one killed.
+step "several processes over PostgreSQL (small)"
+.ci/scale-out.sh
 
 step "all tests passed"
