@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source .ci/env.sh
+# No incremental compilation state: it only helps edit-compile loops, and
+# in the shared cache it grows by gigabytes with every change.
+export CARGO_INCREMENTAL=0
 
 started=$SECONDS
 step() { piazza_log "[$((SECONDS - started))s] $*"; }
