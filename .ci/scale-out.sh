@@ -124,8 +124,11 @@ for port in "${PORTS[@]}"; do
 done
 
 log "2. the due phase transition ran once"
+count_moves() { psql_db "SELECT COUNT(*) FROM audit_log WHERE action = 'phase_advanced_on_schedule' AND details LIKE '$slug:%'"; }
+# Every process checks the dates when it starts: wait for the first move, then a little longer.
+for _ in $(seq 1 40); do [ "$(count_moves)" -ge 1 ] && break; sleep 0.5; done
 sleep 2
-moves=$(psql_db "SELECT COUNT(*) FROM audit_log WHERE action = 'phase_advanced_on_schedule' AND details LIKE '$slug:%'")
+moves=$(count_moves)
 cursor=$(psql_db "SELECT phase_cursor FROM processes WHERE slug = '$slug'")
 [ "$moves" = 1 ] || fail "the transition was recorded $moves times"
 [ "$cursor" = 1 ] || fail "the process is at phase $cursor, not 1"
