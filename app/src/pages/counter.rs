@@ -103,21 +103,28 @@ pub fn CounterRecordPage() -> impl IntoView {
         move || (id.get(), location.search.get()),
         |(id, _)| get_visitor(id),
     );
-    view! { <Loaded resource=record render=|record| view! { <RecordView record /> } /> }
+    // Here, not in the record's view: re-rendering that view must not take
+    // the one-time receipt again (and find it gone).
+    let receipt = Resource::new(
+        move || id.get(),
+        |id| {
+            let form = uuid::Uuid::try_parse(&id)
+                .map(receipt_form)
+                .unwrap_or_default();
+            take_form_draft(form)
+        },
+    );
+    view! { <Loaded resource=record render=move |record| view! { <RecordView record receipt /> } /> }
 }
 
 #[component]
-fn RecordView(record: CounterRecordDto) -> impl IntoView {
+fn RecordView(
+    record: CounterRecordDto,
+    receipt: Resource<Result<std::collections::BTreeMap<String, String>, crate::api::ApiError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let id = record.id.to_string();
-    let receipt = Resource::new(
-        {
-            let form = receipt_form(record.id);
-            move || form.clone()
-        },
-        take_form_draft,
-    );
     let processes = Resource::new(|| (), |_| list_processes());
     let chosen = Memo::new(move |_| query.read().get("processo").filter(|s| !s.is_empty()));
     let process = Resource::new(

@@ -13,13 +13,13 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use shared::model::api::TokenInput;
 use shared::model::facilitation::ProjectInput;
-use shared::service::entity::{dup_objective, phase, process, proposal};
+use shared::service::entity::{dup_objective, phase, proposal};
 use shared::service::{Person, projects, tokens};
 use uuid::Uuid;
 
 use crate::helpers::{
-    Answer, ORIGIN, TestApp, count_sql, ctx, fresh_person, person, sign_in_demo, spawn_app,
-    spawn_app_with,
+    Answer, ORIGIN, TestApp, count_sql, ctx, fresh_person, person, process_row, proposal_row,
+    sign_in_demo, spawn_app, spawn_app_with,
 };
 
 const MILANO: &str = "piano-strategico-metropolitano-milano";
@@ -188,15 +188,6 @@ async fn token(app: &TestApp, who: &Person, scope: &str) -> (Uuid, String) {
     (created.token.id, created.secret)
 }
 
-async fn process_row(app: &TestApp, slug: &str) -> process::Model {
-    process::Entity::find()
-        .filter(process::Column::Slug.eq(slug))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("process {slug}"))
-}
-
 /// The demo proposal of a process whose title starts with `start`.
 async fn proposal_titled(app: &TestApp, slug: &str, start: &str) -> proposal::Model {
     let process = process_row(app, slug).await;
@@ -208,14 +199,6 @@ async fn proposal_titled(app: &TestApp, slug: &str, start: &str) -> proposal::Mo
         .unwrap();
     assert_eq!(found.len(), 1, "one proposal titled «{start}…»");
     found.into_iter().next().unwrap()
-}
-
-async fn proposal_row(app: &TestApp, id: Uuid) -> proposal::Model {
-    proposal::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("the proposal exists")
 }
 
 async fn objective_id(app: &TestApp, slug: &str, code: &str) -> Uuid {

@@ -19,8 +19,7 @@ use shared::model::facilitation::ProjectInput;
 use shared::model::participation::{NotificationKind, ProposalInput, Refusal};
 use shared::model::process::NamedRef;
 use shared::service::entity::{
-    dup_edition, dup_indicator, dup_link, dup_objective, dup_progress, notification, process,
-    proposal,
+    dup_edition, dup_indicator, dup_link, dup_objective, dup_progress, notification, proposal,
 };
 use shared::service::monitoring::Monitored;
 use shared::service::{
@@ -29,8 +28,8 @@ use shared::service::{
 use uuid::Uuid;
 
 use crate::helpers::{
-    ORIGIN, TestApp, anonymous, count_sql, ctx, denied, field_of, fresh_person, person, refusal,
-    sign_in_demo, spawn_app, statement,
+    ORIGIN, TestApp, anonymous, count_sql, ctx, denied, field_of, fresh_person, person,
+    process_row, refusal, sign_in_demo, spawn_app, statement,
 };
 
 const MILANO: &str = "piano-strategico-metropolitano-milano";
@@ -71,15 +70,6 @@ const GOOD_ITEMS: u32 = 3 + 2 + 3 + 3;
 
 async fn admin(app: &TestApp) -> Ctx {
     ctx(app, &person(app, "admin@demo.piazza.invalid").await)
-}
-
-async fn process_row(app: &TestApp, slug: &str) -> process::Model {
-    process::Entity::find()
-        .filter(process::Column::Slug.eq(slug))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("process {slug}"))
 }
 
 /// The edition a process's plan informs.

@@ -11,12 +11,13 @@ use shared::model::facilitation::{PhaseInput, ProcessInput, TopicInput};
 use shared::model::participation::Availability;
 use shared::model::{PhaseKind, PhaseTimeline, ProposalState, Role, RoleGrant};
 use shared::service::editing::{self, TopicKind};
-use shared::service::entity::{platform, process, proposal, report, role_assignment, user};
+use shared::service::entity::{process, proposal, report, role_assignment, user};
 use shared::service::{Ctx, Person, ServiceError, authoring, processes};
 use uuid::Uuid;
 
 use crate::helpers::{
-    TestApp, anonymous, ctx, email_of, field_of, fresh_person, sign_in_demo, spawn_app,
+    TestApp, anonymous, ctx, email_of, field_of, fresh_person, platform_row, process_row,
+    sign_in_demo, spawn_app,
 };
 
 const PINEROLO: &str = "agenda-digitale-pinerolo";
@@ -67,26 +68,6 @@ async fn reload(app: &TestApp, who: &Person) -> Person {
         grants,
         ..who.clone()
     }
-}
-
-async fn process_row(app: &TestApp, slug: &str) -> process::Model {
-    process::Entity::find()
-        .filter(process::Column::Slug.eq(slug))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("process {slug}"))
-}
-
-async fn platform_row(app: &TestApp, slug: &str, platform_slug: &str) -> platform::Model {
-    let process = process_row(app, slug).await;
-    platform::Entity::find()
-        .filter(platform::Column::ProcessId.eq(process.id))
-        .filter(platform::Column::Slug.eq(platform_slug))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("platform {platform_slug}"))
 }
 
 async fn process_facilitator(app: &TestApp, slug: &str, name: &str) -> Person {

@@ -24,8 +24,8 @@ use shared::model::{
     PhaseKind, ProposalFilter, ProposalQuery, ProposalSort, ProposalState, Role, RoleGrant,
 };
 use shared::service::entity::{
-    comment, counter_record, moderation_entry, notification, phase, platform, process,
-    process_block, project, proposal, report, role_assignment, support, user,
+    comment, counter_record, moderation_entry, notification, phase, process_block, project,
+    proposal, report, role_assignment, support, user,
 };
 use shared::service::{
     Ctx, Person, ServiceError, authoring, comments, counter, dashboard, moderation, notifications,
@@ -34,7 +34,8 @@ use shared::service::{
 use uuid::Uuid;
 
 use crate::helpers::{
-    TestApp, anonymous, count_sql, ctx, denied, field_of, fresh_person, refusal, spawn_app,
+    TestApp, anonymous, count_sql, ctx, denied, field_of, fresh_person, platform_row, process_row,
+    proposal_row, refusal, spawn_app,
 };
 
 const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
@@ -97,34 +98,6 @@ async fn platform_facilitator(
         Some(platform.id),
     )
     .await
-}
-
-async fn process_row(app: &TestApp, slug: &str) -> process::Model {
-    process::Entity::find()
-        .filter(process::Column::Slug.eq(slug))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("process {slug}"))
-}
-
-async fn platform_row(app: &TestApp, slug: &str, platform_slug: &str) -> platform::Model {
-    let process = process_row(app, slug).await;
-    platform::Entity::find()
-        .filter(platform::Column::ProcessId.eq(process.id))
-        .filter(platform::Column::Slug.eq(platform_slug))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("platform {platform_slug}"))
-}
-
-async fn proposal_row(app: &TestApp, id: Uuid) -> proposal::Model {
-    proposal::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("the proposal exists")
 }
 
 async fn comment_row(app: &TestApp, id: Uuid) -> comment::Model {

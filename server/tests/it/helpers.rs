@@ -541,3 +541,43 @@ pub fn denied<T: std::fmt::Debug>(
         ),
     }
 }
+
+/// The process with this slug (it must exist).
+pub async fn process_row(app: &TestApp, slug: &str) -> shared::service::entity::process::Model {
+    use shared::service::entity::process;
+    process::Entity::find()
+        .filter(process::Column::Slug.eq(slug))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("process {slug}"))
+}
+
+/// The platform of a process, by their slugs (it must exist).
+pub async fn platform_row(
+    app: &TestApp,
+    slug: &str,
+    platform_slug: &str,
+) -> shared::service::entity::platform::Model {
+    use shared::service::entity::platform;
+    let process = process_row(app, slug).await;
+    platform::Entity::find()
+        .filter(platform::Column::ProcessId.eq(process.id))
+        .filter(platform::Column::Slug.eq(platform_slug))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("platform {platform_slug}"))
+}
+
+/// The stored proposal (it must exist).
+pub async fn proposal_row(
+    app: &TestApp,
+    id: uuid::Uuid,
+) -> shared::service::entity::proposal::Model {
+    shared::service::entity::proposal::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the proposal exists")
+}

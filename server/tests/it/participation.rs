@@ -26,7 +26,8 @@ use shared::service::{
 use uuid::Uuid;
 
 use crate::helpers::{
-    Answer, ORIGIN, TestApp, ctx, encode, fresh_person, person, refusal, sign_in_demo, spawn_app,
+    Answer, ORIGIN, TestApp, ctx, encode, fresh_person, person, process_row, proposal_row, refusal,
+    sign_in_demo, spawn_app,
 };
 
 const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
@@ -39,15 +40,6 @@ const BODY: &str = "Un testo che supera senz'altro i trenta caratteri richiesti.
 
 fn system(app: &TestApp) -> Ctx {
     Ctx::new(app.db.clone(), Actor::System)
-}
-
-async fn process_row(app: &TestApp, slug: &str) -> process::Model {
-    process::Entity::find()
-        .filter(process::Column::Slug.eq(slug))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("process {slug}"))
 }
 
 /// The phases of a process, in order.
@@ -75,14 +67,6 @@ async fn set_phase_dates(app: &TestApp, id: Uuid, starts_on: NaiveDate, ends_on:
         .exec(&app.db)
         .await
         .unwrap();
-}
-
-async fn proposal_row(app: &TestApp, id: Uuid) -> proposal::Model {
-    proposal::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("the proposal exists")
 }
 
 /// Published proposals of a platform, oldest id first.
