@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_i18n::context::{CookieOptions, UseLocalesOptions};
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -54,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -87,7 +88,6 @@ fn Document() -> impl IntoView {
     let site = tu_string!(i18n, site.name);
     let description = tu_string!(i18n, footer.about);
     view! {
-        <Stylesheet id="leptos" href="/pkg/piazza.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="description" content=description />
         <Title formatter=move |title: String| if title.is_empty() { site.to_string() } else { format!("{title} · {site}") } />

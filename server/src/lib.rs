@@ -3,6 +3,7 @@
 //! from `shared::service`.
 
 pub mod api;
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod jobs;

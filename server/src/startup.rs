@@ -12,6 +12,7 @@ use migrations::{Migrator, MigratorTrait};
 use shared::service::{Db, DbConfig, connect};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -43,6 +44,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         Some("DEV") | Some("dev") | Some("development") => leptos::config::Env::DEV,
         _ => leptos::config::Env::PROD,
     };
+    let hash_file = var("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|| "hash.txt".into());
     LeptosOptions::builder()
         .output_name(var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "piazza".into()))
         .site_root(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()))
@@ -54,6 +56,8 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
                 .unwrap_or(3001),
         )
         .env(env)
+        .hash_files(crate::assets::hashed_names_in_use(&hash_file))
+        .hash_file(hash_file.into())
         .build()
 }
 
@@ -138,7 +142,14 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, app::shell))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::session_and_origin))
-        .layer(CompressionLayer::new())
+        // Fonts (woff2) are compressed already.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("font/")),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.leptos_options.hash_files,
+            crate::assets::cache_static_files,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::security_headers))
         .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::new())

@@ -24,6 +24,10 @@ enum DocsProblems {
     TooMany(ProblemDocument),
 }
 
+/// The site's stylesheet address (hashed by the build), for the page below.
+#[derive(Clone)]
+pub struct Stylesheet(pub Arc<str>);
+
 /// The OpenAPI 3.1 document of this API.
 #[utoipa::path(get, path = "/openapi.json", operation_id = "docs_openapi_json", tag = "documentazione",
     responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object), DocsProblems))]
@@ -40,11 +44,12 @@ pub async fn openapi_json(
 pub async fn page(
     headers: HeaderMap,
     Extension(openapi): Extension<Arc<utoipa::openapi::OpenApi>>,
+    Extension(stylesheet): Extension<Stylesheet>,
 ) -> Response {
     let english =
         app::api::ssr::cookie_value(&headers, app::LANGUAGE_COOKIE).as_deref() == Some("en");
     let document = serde_json::to_value(openapi.as_ref()).unwrap_or(Value::Null);
-    let mut response = Html(render(&document, english)).into_response();
+    let mut response = Html(render(&document, &stylesheet.0, english)).into_response();
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         http::HeaderValue::from_static("no-cache"),
@@ -191,7 +196,7 @@ fn properties_table(out: &mut String, schema: &Value, caption: &str, english: bo
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
-fn render(document: &Value, english: bool) -> String {
+fn render(document: &Value, stylesheet: &str, english: bool) -> String {
     let tr = |it: &'static str, en: &'static str| if english { en } else { it };
     let mut out = String::with_capacity(256 * 1024);
     let lang = if english { "en" } else { "it" };
@@ -200,7 +205,7 @@ fn render(document: &Value, english: bool) -> String {
         out,
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/piazza.css\"></head><body>\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body>\
          <a class=\"skip-link\" href=\"#contenuto\">{skip}</a>\
          <header class=\"it-header-wrapper\"><div class=\"it-header-slim-wrapper\"><div class=\"container\">\
          <div class=\"it-header-slim-wrapper-content\"><a class=\"it-header-slim-brand\" href=\"/\">Piazza</a>\

@@ -306,6 +306,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .layer(from_fn(etag::conditional))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(Extension(Arc::new(openapi)))
+        .layer(Extension(docs::Stylesheet(
+            crate::assets::stylesheet_href(&state.leptos_options).into(),
+        )))
         .layer(from_fn_with_state(gate_state, gate::gate))
         .layer(from_fn(bare_statuses))
         .layer(from_fn(problem::localize))
