@@ -2,7 +2,6 @@
 //! pages, and the participation requirements of a process.
 
 use leptos::prelude::*;
-use shared::model::ParticipationRequirements;
 use shared::model::account::{AdminUserPage, AuditPage, OutboxPage, ScopeChoice};
 
 use super::ApiError;
@@ -26,6 +25,7 @@ pub async fn scope_choices() -> Result<Vec<ScopeChoice>, ApiError> {
 
 /// `back` with `esito=<outcome>` in its query (replacing any earlier outcome), so
 /// the page shows what happened and reloads its data.
+#[cfg(feature = "ssr")]
 fn with_outcome(back: &str, outcome: &str) -> String {
     let (path, query) = back.split_once('?').unwrap_or((back, ""));
     let mut pairs: Vec<&str> = query
@@ -107,7 +107,7 @@ pub async fn set_requirements(
     verified_to_support: Option<String>,
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    let requirements = ParticipationRequirements {
+    let requirements = shared::model::ParticipationRequirements {
         verified_to_propose: verified_to_propose.is_some(),
         verified_to_support: verified_to_support.is_some(),
     };

@@ -315,7 +315,7 @@ fn ShareTable(caption: String, rows: Vec<AssistedShare>) -> impl IntoView {
 }
 
 /// A checkbox per proposal, named `proposte[]`.
-fn proposal_choices(cards: &[ProposalCard], form_id: &str) -> impl IntoView {
+fn proposal_choices(cards: &[ProposalCard], form_id: &str) -> impl IntoView + use<> {
     let i18n = use_i18n();
     cards
         .iter()
