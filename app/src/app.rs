@@ -25,6 +25,7 @@ use crate::pages::dup::{
 use crate::pages::editing::{NewProcessPage, ProcessEditorPage};
 use crate::pages::facilitation::{DashboardPage, ModerationLogPage, ModerationPage, ProjectPage};
 use crate::pages::notifications::NotificationsPage;
+use crate::pages::plan::{PlanComparePage, PlanComposePage, PlanPage, PlanVersionPage};
 use crate::pages::profile::ProfilePage;
 use crate::pages::results::ResultsPage;
 use crate::pages::write::{EditProposalPage, NewProposalPage, ProposalHistoryPage};
@@ -114,6 +115,10 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/obiettivi/:id") view=ObjectivePage ssr=SsrMode::Async />
                     <Route path=path!("/processi/:process/copertura") view=CoveragePage ssr=SsrMode::Async />
                     <Route path=path!("/processi/:process/monitoraggio") view=MonitoringPage ssr=SsrMode::Async />
+                    <Route path=path!("/processi/:process/piano") view=PlanPage ssr=SsrMode::Async />
+                    <Route path=path!("/processi/:process/piano/componi") view=PlanComposePage ssr=SsrMode::Async />
+                    <Route path=path!("/processi/:process/piano/confronta") view=PlanComparePage ssr=SsrMode::Async />
+                    <Route path=path!("/processi/:process/piano/versioni/:n") view=PlanVersionPage ssr=SsrMode::Async />
                     <Route path=path!("/sportello") view=CounterPage ssr=SsrMode::Async />
                     <Route path=path!("/sportello/:id") view=CounterRecordPage ssr=SsrMode::Async />
                     <Route path=path!("/proposte/:id") view=ProposalPage ssr=SsrMode::Async />

@@ -7,6 +7,7 @@ pub mod dup;
 mod error;
 pub mod facilitation;
 pub mod participation;
+pub mod plan;
 pub mod processes;
 pub mod proposals;
 pub mod tokens;

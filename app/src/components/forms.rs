@@ -74,7 +74,31 @@ pub fn field_label(field: &str) -> String {
         "edizione" => tu_string!(i18n, field.edizione),
         "valore" | "valori" => tu_string!(i18n, field.valore),
         "voce" => tu_string!(i18n, field.voce),
-        _ => tu_string!(i18n, field.request),
+        "introduzione" => tu_string!(i18n, field.introduzione),
+        "conclusione" => tu_string!(i18n, field.conclusione),
+        "versione" => tu_string!(i18n, field.versione),
+        "organo" => tu_string!(i18n, field.organo),
+        "numero_delibera" => tu_string!(i18n, field.numero_delibera),
+        "data_delibera" => tu_string!(i18n, field.data_delibera),
+        "da" => tu_string!(i18n, field.da),
+        "a" => tu_string!(i18n, field.a),
+        numbered => {
+            // The n-th section of the plan's composition form.
+            let section = |prefix: &str| {
+                numbered
+                    .strip_prefix(prefix)
+                    .and_then(|n| n.parse::<usize>().ok())
+            };
+            return if let Some(n) = section("testo_") {
+                tu_string!(i18n, plan.section_text_n, n = n).to_string()
+            } else if let Some(n) = section("posizione_") {
+                tu_string!(i18n, plan.section_position_n, n = n).to_string()
+            } else if let Some(n) = section("sezione_") {
+                tu_string!(i18n, plan.section_n, n = n).to_string()
+            } else {
+                tu_string!(i18n, field.request).to_owned()
+            };
+        }
     }
     .to_owned()
 }
@@ -283,6 +307,8 @@ pub fn Outcome() -> impl IntoView {
             "obiettivo-collegato" => tu_string!(i18n, outcome.objective_linked),
             "obiettivo-scollegato" => tu_string!(i18n, outcome.objective_unlinked),
             "avanzamento-registrato" => tu_string!(i18n, outcome.progress_recorded),
+            "versione-salvata" => tu_string!(i18n, plan.saved_outcome),
+            "piano-approvato" => tu_string!(i18n, plan.approved_outcome),
             _ => return None,
         };
         Some(view! { <div class="alert alert-success" role="status"><p>{text}</p></div> })

@@ -62,6 +62,10 @@ pub fn refusal_text(refusal: &Refusal) -> String {
         Refusal::OutOfSight => tu_string!(i18n, take.out_of_sight).to_owned(),
         Refusal::MonitoringClosed => tu_string!(i18n, dup.monitoring_closed).to_owned(),
         Refusal::TooManyTokens { max } => tu_string!(i18n, tokens.too_many, max = *max).to_string(),
+        Refusal::ApprovalClosed => tu_string!(i18n, plan.approval_closed).to_owned(),
+        Refusal::PlanAlreadyApproved { version } => {
+            tu_string!(i18n, plan.already_approved, version = *version).to_string()
+        }
         Refusal::TooManyImages { max } => {
             tu_string!(i18n, take.too_many_images, max = *max).to_string()
         }

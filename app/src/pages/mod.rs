@@ -10,6 +10,7 @@ pub mod home;
 pub mod legal;
 pub mod not_found;
 pub mod notifications;
+pub mod plan;
 pub mod platform;
 pub mod process;
 pub mod profile;

@@ -106,6 +106,8 @@ fn ProcessView(detail: ProcessDetail) -> impl IntoView {
             <a class="btn btn-outline-secondary" href=format!("/processi/{slug}/copertura")>{tu_string!(i18n, process.dup_coverage)}</a>
             " "
             <a class="btn btn-outline-secondary" href=format!("/processi/{slug}/monitoraggio")>{tu_string!(i18n, process.dup_monitoring)}</a>
+            " "
+            <a class="btn btn-outline-secondary" href=format!("/processi/{slug}/piano")>{tu_string!(i18n, plan.title)}</a>
         </p>
         {can_manage.then(|| view! {
             <nav class="facilitator-links" aria-label=tu_string!(i18n, facil.facilitation)>

@@ -197,6 +197,12 @@ pub fn refusal_message(lang: Lang, refusal: &Refusal) -> String {
         Refusal::TooManyTokens { max } => {
             text(lang, "tokens.too_many", &[("max", &max.to_string())])
         }
+        Refusal::ApprovalClosed => t("plan.approval_closed"),
+        Refusal::PlanAlreadyApproved { version } => text(
+            lang,
+            "plan.already_approved",
+            &[("version", &version.to_string())],
+        ),
     }
 }
 

@@ -17,6 +17,7 @@ mod facilitation;
 mod language;
 mod pages;
 mod participation;
+mod plan;
 mod proposal_list;
 mod security;
 mod server_functions;

@@ -8,6 +8,7 @@ pub mod dup;
 pub mod listing;
 pub mod participation;
 pub mod phase;
+pub mod plan;
 pub mod process;
 pub mod proposal;
 pub mod role;

@@ -63,6 +63,10 @@ pub enum Refusal {
     MonitoringClosed,
     /// The person already holds as many live access tokens as allowed.
     TooManyTokens { max: u8 },
+    /// The plan is approved in the approval phase only.
+    ApprovalClosed,
+    /// The plan of this process is already approved (this version).
+    PlanAlreadyApproved { version: i32 },
 }
 
 /// Why a proposal's author can no longer edit it.
@@ -108,7 +112,7 @@ pub const ANSWER_BODY: (usize, usize) = (0, 10_000);
 /// How deep replies go: a comment (1), a reply (2), a reply to a reply (3).
 pub const MAX_COMMENT_DEPTH: u8 = 3;
 
-fn parse_text(
+pub(crate) fn parse_text(
     raw: &str,
     (min, max): (usize, usize),
     multiline: bool,

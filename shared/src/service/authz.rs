@@ -134,6 +134,13 @@ pub enum Operation {
     RevokeApiToken,
     // Load tests.
     GenerateData,
+    // The final plan.
+    ViewPlan,
+    ViewPlanVersion,
+    ComparePlanVersions,
+    ComposePlan,
+    SavePlanVersion,
+    ApprovePlan,
 }
 
 /// What an operation is about, for roles held within a process or platform.
@@ -160,12 +167,14 @@ enum Audience {
     Staff,
     /// Municipal staff, the process's facilitators and admins: monitoring.
     Monitors,
+    /// Members of the council: approving the plan.
+    Council,
     ServerOnly,
 }
 
 impl Operation {
     /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 107] = [
+    pub const ALL: [Operation; 113] = [
         Operation::ListProcesses,
         Operation::ViewProcess,
         Operation::ViewPlatform,
@@ -273,6 +282,12 @@ impl Operation {
         Operation::ListApiTokens,
         Operation::RevokeApiToken,
         Operation::GenerateData,
+        Operation::ViewPlan,
+        Operation::ViewPlanVersion,
+        Operation::ComparePlanVersions,
+        Operation::ComposePlan,
+        Operation::SavePlanVersion,
+        Operation::ApprovePlan,
     ];
 
     /// The service function that runs it, as `module::function`.
@@ -386,6 +401,12 @@ impl Operation {
             ListApiTokens => "tokens::list",
             RevokeApiToken => "tokens::revoke",
             GenerateData => "generate::generate",
+            ViewPlan => "plan::overview",
+            ViewPlanVersion => "plan::version",
+            ComparePlanVersions => "plan::compare",
+            ComposePlan => "plan::composer",
+            SavePlanVersion => "plan::save",
+            ApprovePlan => "plan::approve",
         }
     }
 
@@ -476,6 +497,9 @@ impl Operation {
             ListApiTokens => Audience::SignedIn,
             RevokeApiToken => Audience::SignedIn,
             GenerateData => Audience::ServerOnly,
+            ViewPlan | ViewPlanVersion | ComparePlanVersions => Audience::Everyone,
+            ComposePlan | SavePlanVersion => Audience::ProcessFacilitators,
+            ApprovePlan => Audience::Council,
         }
     }
 }
@@ -493,6 +517,7 @@ pub fn permits(actor: &Actor, operation: Operation, scope: Scope) -> bool {
         (Audience::Staff, Actor::Person(person)) => {
             person.has(Role::Admin) || person.has(Role::Staff)
         }
+        (Audience::Council, Actor::Person(person)) => person.has(Role::Council),
         (Audience::Monitors, Actor::Person(person)) => {
             person.has(Role::Admin) || person.has(Role::Staff) || facilitates(person, scope, false)
         }
@@ -532,6 +557,7 @@ pub fn authorize(ctx: &Ctx, operation: Operation, scope: Scope) -> Result<(), Se
             | Audience::Admins
             | Audience::Staff
             | Audience::Monitors
+            | Audience::Council
             | Audience::ProcessFacilitators
             | Audience::PlatformFacilitators,
         ) => Err(ServiceError::Unauthenticated),
@@ -723,6 +749,12 @@ mod tests {
             ListApiTokens => "nYYYYYYYYYn",
             RevokeApiToken => "nYYYYYYYYYn",
             GenerateData => "nnnnnnnnnnY",
+            ViewPlan => "YYYYYYYYYYn",
+            ViewPlanVersion => "YYYYYYYYYYn",
+            ComparePlanVersions => "YYYYYYYYYYn",
+            ComposePlan => "nnnnnnYnnYn",
+            SavePlanVersion => "nnnnnnYnnYn",
+            ApprovePlan => "nnnnnnnnYnn",
         }
     }
 
@@ -744,7 +776,10 @@ mod tests {
             | Operation::AssignPlatformFacilitator
             | Operation::RemovePlatformFacilitator
             | Operation::AttachDupEdition
-            | Operation::RecordProgress => Scope::Process(PROCESS),
+            | Operation::RecordProgress
+            | Operation::ComposePlan
+            | Operation::SavePlanVersion
+            | Operation::ApprovePlan => Scope::Process(PROCESS),
             Operation::AnswerProposal
             | Operation::ModerateContent
             | Operation::ViewModerationQueue

@@ -25,6 +25,8 @@ pub mod monitoring;
 pub mod notifications;
 pub mod outbox;
 pub mod phases;
+pub mod plan;
+pub mod plan_render;
 pub mod processes;
 pub mod projects;
 pub mod proposals;

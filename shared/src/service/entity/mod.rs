@@ -21,6 +21,8 @@ pub mod moderation_entry;
 pub mod notification;
 pub mod outbox_message;
 pub mod phase;
+pub mod plan_approval;
+pub mod plan_version;
 pub mod platform;
 pub mod process;
 pub mod process_block;

@@ -1,0 +1,644 @@
+//! The final plan (issue 7): composing and saving versions, comparing them,
+//! the council's approval (once, in the approval phase, freezing its
+//! version) and the Markdown and HTML exports, through the services and the
+//! real router.
+
+use http::StatusCode;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use shared::model::account::FieldProblem;
+use shared::model::facilitation::ProjectInput;
+use shared::model::participation::Refusal;
+use shared::model::plan::{ApprovalInput, LineChange, PlanEntryKind, PlanInput, PlanVersionView};
+use shared::service::entity::{plan_approval, plan_version, proposal};
+use shared::service::{ServiceError, plan, plan_render, projects};
+use uuid::Uuid;
+
+use crate::helpers::{
+    TestApp, anonymous, count_sql, ctx, denied, field_of, person, process_row, refusal,
+    sign_in_demo, spawn_app, statement,
+};
+
+const MILANO: &str = "piano-strategico-metropolitano-milano";
+const FACILITATOR: &str = "facilitator-milano@demo.piazza.invalid";
+const COUNCIL: &str = "council-milano@demo.piazza.invalid";
+
+fn input(introduction: &str, sections: &[(&str, &str, &str)], note: &str) -> PlanInput {
+    let sections: Vec<(String, String, String)> = sections
+        .iter()
+        .map(|(k, p, t)| ((*k).into(), (*p).into(), (*t).into()))
+        .collect();
+    PlanInput::parse(introduction, "Conclusione del piano.", note, &sections).expect("valid")
+}
+
+fn approval(version: &str) -> ApprovalInput {
+    ApprovalInput::parse(version, "consiglio", "45/2016", "2016-05-12").expect("valid")
+}
+
+/// Puts the process in its phase of `kind` (open).
+async fn move_to_phase(app: &TestApp, slug: &str, kind: &str) {
+    let process = process_row(app, slug).await;
+    let backend = app.db.get_database_backend();
+    let index = count_sql(
+        app,
+        "SELECT COUNT(*) FROM phases WHERE process_id = ? AND position < \
+         (SELECT position FROM phases WHERE process_id = ? AND kind = ?)",
+        vec![process.id.into(), process.id.into(), kind.into()],
+    )
+    .await;
+    app.db
+        .execute_raw(statement(
+            backend,
+            "UPDATE processes SET phase_cursor = ?, phase_open = ? WHERE id = ?",
+            vec![(index as i32).into(), true.into(), process.id.into()],
+        ))
+        .await
+        .unwrap();
+}
+
+/// Merges two accepted Milan proposals of one platform into a project with
+/// partners, returning its id and the titles of its originals.
+async fn merge_two(app: &TestApp) -> (Uuid, Vec<String>) {
+    let facilitator = person(app, FACILITATOR).await;
+    let process = process_row(app, MILANO).await;
+    let mut accepted: Vec<proposal::Model> = proposal::Entity::find()
+        .filter(proposal::Column::ProcessId.eq(process.id))
+        .filter(proposal::Column::State.eq("accepted"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    accepted.sort_by_key(|p| p.published_at);
+    let first = accepted[0].clone();
+    let second = accepted
+        .iter()
+        .find(|p| p.platform_id == first.platform_id && p.id != first.id)
+        .expect("two accepted proposals on one platform")
+        .clone();
+    let project = projects::merge(
+        &ctx(app, &facilitator),
+        &[first.id, second.id],
+        &ProjectInput::parse(
+            "Cantiere della pianificazione condivisa",
+            "Un **cantiere** che unisce le due proposte.",
+            "Comune di Sesto San Giovanni\nPolitecnico di Milano",
+            "protocollo_intesa",
+        )
+        .expect("valid project"),
+    )
+    .await
+    .expect("merged");
+    (project, vec![first.title, second.title])
+}
+
+#[tokio::test]
+async fn facilitators_save_versions_and_anyone_compares_them() {
+    let app = spawn_app().await;
+    let facilitator = ctx(&app, &person(&app, FACILITATOR).await);
+    let citizen = ctx(&app, &person(&app, "citizen@demo.piazza.invalid").await);
+    let (project, originals) = merge_two(&app).await;
+
+    // Only the process's facilitators (and admins) compose.
+    denied(
+        plan::composer(&anonymous(&app), MILANO).await,
+        false,
+        "anonymous composer",
+    );
+    denied(
+        plan::composer(&citizen, MILANO).await,
+        true,
+        "citizen composer",
+    );
+    denied(
+        plan::save(&citizen, MILANO, &input("x", &[], "")).await,
+        true,
+        "citizen save",
+    );
+    let other = ctx(
+        &app,
+        &person(&app, "facilitator-pinerolo@demo.piazza.invalid").await,
+    );
+    denied(
+        plan::save(&other, MILANO, &input("x", &[], "")).await,
+        true,
+        "another process's facilitator",
+    );
+
+    let composer = plan::composer(&facilitator, MILANO).await.unwrap();
+    assert_eq!(composer.based_on, None);
+    assert!(composer.sections.iter().any(|s| !s.is_platform));
+    let platform = composer
+        .sections
+        .iter()
+        .find(|s| s.is_platform && s.entries > 0)
+        .expect("a platform with entries")
+        .clone();
+    let direction = composer
+        .sections
+        .iter()
+        .rev()
+        .skip_while(|s| s.key != platform.key)
+        .find(|s| !s.is_platform)
+        .expect("the platform's direction")
+        .clone();
+
+    let first = plan::save(
+        &facilitator,
+        MILANO,
+        &input(
+            "Il piano nasce dalla **Mappa delle idee**.",
+            &[(&direction.key, "1", "La direzione viene prima.")],
+            "prima stesura",
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(first, 1);
+    let v1 = plan::version(&anonymous(&app), MILANO, 1).await.unwrap();
+    assert_eq!(
+        v1.document.sections[0].key, direction.key,
+        "position 1 comes first"
+    );
+    assert_eq!(v1.document.sections[0].text_md, "La direzione viene prima.");
+    let project_entry = v1
+        .document
+        .entries()
+        .find(|e| e.id == project)
+        .expect("the project is in the plan");
+    assert_eq!(project_entry.kind, PlanEntryKind::Project);
+    assert_eq!(project_entry.originals.len(), 2);
+    assert_eq!(project_entry.partners.len(), 2);
+    assert_eq!(
+        project_entry.agreement.as_deref(),
+        Some("Protocollo d'intesa")
+    );
+    for title in &originals {
+        assert!(
+            !v1.document
+                .entries()
+                .any(|e| e.kind == PlanEntryKind::Proposal && &e.title == title),
+            "a merged proposal appears through its project only"
+        );
+    }
+    // Every accepted proposal standing alone is in the plan, once.
+    let process = process_row(&app, MILANO).await;
+    let standing = count_sql(
+        &app,
+        "SELECT COUNT(*) FROM proposals WHERE process_id = ? AND state = 'accepted' \
+         AND project_id IS NULL AND visibility = 'visibile'",
+        vec![process.id.into()],
+    )
+    .await;
+    assert_eq!(
+        v1.document
+            .entries()
+            .filter(|e| e.kind == PlanEntryKind::Proposal)
+            .count() as i64,
+        standing
+    );
+    // The figures are the database's.
+    let figures = &v1.document.figures;
+    assert_eq!(
+        figures.proposals,
+        count_sql(
+            &app,
+            "SELECT COUNT(*) FROM proposals WHERE process_id = ? AND visibility = 'visibile'",
+            vec![process.id.into()],
+        )
+        .await
+    );
+    assert_eq!(
+        figures.supports,
+        Some(
+            count_sql(
+                &app,
+                "SELECT COUNT(*) FROM supports s JOIN proposals p ON p.id = s.proposal_id \
+                 WHERE p.process_id = ? AND p.visibility = 'visibile'",
+                vec![process.id.into()],
+            )
+            .await
+        )
+    );
+    assert!(figures.participants > 0);
+    assert_eq!(
+        figures.zones.iter().map(|z| z.proposals).sum::<i64>(),
+        figures.proposals
+    );
+    // Supporters of the project: distinct people across its originals.
+    let distinct = count_sql(
+        &app,
+        "SELECT COUNT(DISTINCT s.user_id) FROM supports s JOIN proposals p ON p.id = s.proposal_id \
+         WHERE p.project_id = ?",
+        vec![project.into()],
+    )
+    .await;
+    assert_eq!(project_entry.supporters, Some(distinct));
+
+    // The project changes; version 1 does not.
+    projects::edit(
+        &facilitator,
+        project,
+        &ProjectInput::parse(
+            "Cantiere rinominato della pianificazione",
+            "Una descrizione nuova del cantiere, più lunga.",
+            "Politecnico di Milano",
+            "convenzione",
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    let second = plan::save(
+        &facilitator,
+        MILANO,
+        &input(
+            "Il piano nasce dalla **Mappa delle idee** e dai tavoli territoriali.",
+            &[],
+            "seconda stesura",
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(second, 2);
+    let v1_again = plan::version(&anonymous(&app), MILANO, 1).await.unwrap();
+    assert_eq!(
+        v1_again.document, v1.document,
+        "a saved version never changes"
+    );
+    let v2 = plan::version(&anonymous(&app), MILANO, 2).await.unwrap();
+    assert!(
+        v2.document
+            .entries()
+            .any(|e| e.title == "Cantiere rinominato della pianificazione")
+    );
+
+    // The composer starts from the newest version's texts.
+    let composer = plan::composer(&facilitator, MILANO).await.unwrap();
+    assert_eq!(composer.based_on, Some(2));
+    assert!(composer.introduction_md.contains("tavoli territoriali"));
+
+    // Compared: the introduction's line and the project's title changed.
+    let diff = plan::compare(&anonymous(&app), MILANO, 1, 2).await.unwrap();
+    assert_eq!((diff.from.number, diff.to.number), (1, 2));
+    assert_eq!(diff.versions, vec![1, 2]);
+    let lines: Vec<_> = diff.hunks.iter().flat_map(|h| h.lines.iter()).collect();
+    assert!(lines.iter().any(|l| l.change == LineChange::Removed
+        && l.text == "Il piano nasce dalla **Mappa delle idee**."));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.change == LineChange::Added && l.text.contains("tavoli territoriali"))
+    );
+    assert!(lines.iter().any(|l| l.change == LineChange::Added
+        && l.text.contains("Cantiere rinominato della pianificazione")));
+    assert_eq!(
+        diff.added,
+        lines
+            .iter()
+            .filter(|l| l.change == LineChange::Added)
+            .count()
+    );
+    assert!(diff.removed >= 2);
+    let same = plan::compare(&anonymous(&app), MILANO, 2, 2).await.unwrap();
+    assert!(same.hunks.is_empty() && same.added == 0 && same.removed == 0);
+    assert_eq!(
+        field_of(plan::compare(&anonymous(&app), MILANO, 1, 9).await),
+        ("a".to_owned(), FieldProblem::NotRecognized)
+    );
+    assert!(matches!(
+        plan::version(&anonymous(&app), MILANO, 9).await,
+        Err(ServiceError::NotFound(_))
+    ));
+}
+
+#[tokio::test]
+async fn the_council_approves_one_version_once_and_it_stays_frozen() {
+    let app = spawn_app().await;
+    let facilitator = ctx(&app, &person(&app, FACILITATOR).await);
+    let council = ctx(&app, &person(&app, COUNCIL).await);
+    let admin = ctx(&app, &person(&app, "admin@demo.piazza.invalid").await);
+    for note in ["prima", "seconda"] {
+        plan::save(&facilitator, MILANO, &input("Introduzione.", &[], note))
+            .await
+            .unwrap();
+    }
+
+    // Milan is in its monitoring phase: the approval phase is over.
+    assert_eq!(
+        refusal(plan::approve(&council, MILANO, &approval("2")).await),
+        Refusal::ApprovalClosed
+    );
+    let overview = plan::overview(&council, MILANO).await.unwrap();
+    assert!(overview.approval_closed && !overview.can_approve);
+
+    move_to_phase(&app, MILANO, "approval").await;
+    // Only council members approve: not facilitators, not administrators.
+    denied(
+        plan::approve(&facilitator, MILANO, &approval("2")).await,
+        true,
+        "facilitator",
+    );
+    denied(
+        plan::approve(&admin, MILANO, &approval("2")).await,
+        true,
+        "admin",
+    );
+    denied(
+        plan::approve(&anonymous(&app), MILANO, &approval("2")).await,
+        false,
+        "anonymous",
+    );
+    assert_eq!(
+        field_of(plan::approve(&council, MILANO, &approval("7")).await),
+        ("versione".to_owned(), FieldProblem::NotRecognized)
+    );
+    assert!(plan::overview(&council, MILANO).await.unwrap().can_approve);
+
+    let approved = plan::approve(&council, MILANO, &approval("2"))
+        .await
+        .unwrap();
+    assert_eq!(approved.version, 2);
+    assert_eq!(
+        refusal(plan::approve(&council, MILANO, &approval("1")).await),
+        Refusal::PlanAlreadyApproved { version: 2 }
+    );
+
+    // The database refuses a second approval row on its own.
+    let process = process_row(&app, MILANO).await;
+    let v1 = plan_version::Entity::find()
+        .filter(plan_version::Column::ProcessId.eq(process.id))
+        .filter(plan_version::Column::Number.eq(1))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let duplicate = plan_approval::Entity::insert(plan_approval::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        process_id: Set(process.id),
+        version_id: Set(v1.id),
+        body: Set("giunta".into()),
+        resolution_number: Set("1".into()),
+        resolution_date: Set(chrono::NaiveDate::from_ymd_opt(2016, 5, 13).unwrap()),
+        recorded_by: Set(None),
+        recorded_at: Set(chrono::Utc::now()),
+    })
+    .exec_without_returning(&app.db)
+    .await;
+    assert!(duplicate.is_err(), "a second approval row is refused");
+
+    // A later save makes version 3; version 2 stays the approved one, unchanged.
+    let frozen: PlanVersionView = plan::version(&anonymous(&app), MILANO, 2).await.unwrap();
+    let third = plan::save(
+        &facilitator,
+        MILANO,
+        &input("Introduzione riscritta.", &[], "dopo"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(third, 3);
+    let still = plan::version(&anonymous(&app), MILANO, 2).await.unwrap();
+    assert_eq!(still.document, frozen.document);
+    assert_eq!(still.approval.as_ref().map(|a| a.version), Some(2));
+    let overview = plan::overview(&anonymous(&app), MILANO).await.unwrap();
+    assert_eq!(overview.versions.len(), 3);
+    assert_eq!(overview.shown.as_ref().map(|v| v.summary.number), Some(2));
+    assert!(
+        overview
+            .versions
+            .iter()
+            .filter(|v| v.approved)
+            .map(|v| v.number)
+            .eq([2])
+    );
+    let composer = plan::composer(&facilitator, MILANO).await.unwrap();
+    assert_eq!(composer.approved_version, Some(2));
+    let council_view = plan::overview(&council, MILANO).await.unwrap();
+    assert!(!council_view.can_approve && !council_view.approval_closed);
+
+    // The approval is in the Markdown and on the page.
+    let markdown = plan_render::markdown(&still.document, still.approval.as_ref());
+    assert!(
+        markdown.contains("approvata dalla Consiglio con delibera n. 45/2016 del 12 maggio 2016")
+            || markdown.contains("delibera n. 45/2016 del 12 maggio 2016")
+    );
+    let page = app.page(&format!("/processi/{MILANO}/piano")).await;
+    assert!(page.contains("45/2016"), "the approval on the plan page");
+}
+
+#[tokio::test]
+async fn the_exports_carry_every_entry_and_objective() {
+    let app = spawn_app().await;
+    let facilitator = ctx(&app, &person(&app, FACILITATOR).await);
+    merge_two(&app).await;
+    plan::save(
+        &facilitator,
+        MILANO,
+        &input(
+            "Un'introduzione con <script>alert(1)</script> dentro.",
+            &[],
+            "",
+        ),
+    )
+    .await
+    .unwrap();
+    let version = plan::version(&anonymous(&app), MILANO, 1).await.unwrap();
+    assert!(
+        version.document.entries().any(|e| !e.objectives.is_empty()),
+        "the demo links objectives"
+    );
+
+    let markdown = app
+        .get(&format!("/processi/{MILANO}/piano/versioni/1/piano.md"))
+        .await;
+    assert_eq!(markdown.status, StatusCode::OK);
+    assert!(
+        markdown.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/markdown")
+    );
+    assert!(
+        markdown.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("piano-{MILANO}-v1.md"))
+    );
+    let html = app
+        .get(&format!("/processi/{MILANO}/piano/versioni/1/piano.html"))
+        .await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.body.starts_with("<!DOCTYPE html>"));
+    assert!(html.body.contains("<html lang=\"it\">"));
+    assert!(!html.body.contains("<script"), "Markdown is sanitized");
+    for entry in version.document.entries() {
+        let escaped = entry.title.replace('\'', "&#39;").replace('"', "&quot;");
+        assert!(html.body.contains(&escaped), "HTML lacks {}", entry.title);
+        // The Markdown escapes what Markdown would read.
+        assert!(
+            markdown.body.contains(&entry.title)
+                || markdown
+                    .body
+                    .contains(&entry.title.replace('*', "\\*").replace('_', "\\_")),
+            "Markdown lacks {}",
+            entry.title
+        );
+        for objective in &entry.objectives {
+            assert!(markdown.body.contains(&objective.code));
+            assert!(html.body.contains(&objective.code));
+        }
+    }
+    assert!(
+        markdown
+            .body
+            .contains("## Allegato: corrispondenza con gli obiettivi del DUP")
+    );
+    assert!(html.body.contains("<svg role=\"img\""), "the zones chart");
+
+    for missing in [
+        "/processi/{MILANO}/piano/versioni/2/piano.md",
+        "/processi/{MILANO}/piano/versioni/uno/piano.md",
+        "/processi/{MILANO}/piano/versioni/1/piano.pdf",
+        "/processi/non-esiste/piano/versioni/1/piano.md",
+    ] {
+        let uri = missing.replace("{MILANO}", MILANO);
+        assert_eq!(app.get(&uri).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn the_pages_compose_compare_and_approve_through_forms() {
+    let app = spawn_app().await;
+    let facilitator = sign_in_demo(&app, FACILITATOR).await;
+    let citizen = sign_in_demo(&app, "citizen@demo.piazza.invalid").await;
+
+    let empty = app.page(&format!("/processi/{MILANO}/piano")).await;
+    assert!(empty.contains("non ha ancora una versione salvata"));
+    let form = app
+        .get_as(&format!("/processi/{MILANO}/piano/componi"), &facilitator)
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"sezione[]\""));
+
+    // A wrong position names its field; nothing is saved.
+    let answer = app
+        .post_form(
+            "/api/plan/save",
+            &[
+                ("process", MILANO),
+                ("introduzione", "Introduzione"),
+                ("conclusione", ""),
+                ("sezione[]", "d:1"),
+                ("posizione[]", "zero"),
+                ("testo[]", ""),
+            ],
+            Some(&facilitator),
+        )
+        .await;
+    assert!(answer.status.is_redirection(), "{}", answer.status);
+    assert_eq!(
+        answer.form_error(),
+        Some(serde_json::json!({"InvalidInput": {"field": "posizione_1", "problem": "Malformed"}}))
+    );
+    assert_eq!(
+        plan_version::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+
+    // A citizen cannot save.
+    let answer = app
+        .post_form(
+            "/api/plan/save",
+            &[
+                ("process", MILANO),
+                ("introduzione", "x"),
+                ("conclusione", ""),
+            ],
+            Some(&citizen),
+        )
+        .await;
+    assert!(answer.status.is_redirection());
+    assert_eq!(answer.form_error(), Some(serde_json::json!("Forbidden")));
+
+    for intro in ["Prima introduzione.", "Seconda introduzione."] {
+        let answer = app
+            .post_form(
+                "/api/plan/save",
+                &[
+                    ("process", MILANO),
+                    ("introduzione", intro),
+                    ("conclusione", "Fine."),
+                    ("nota", "dal modulo"),
+                ],
+                Some(&facilitator),
+            )
+            .await;
+        assert!(answer.status.is_redirection(), "{}", answer.body);
+        assert!(
+            answer.location().contains("/piano/versioni/"),
+            "{}",
+            answer.location()
+        );
+    }
+    let page = app.page(&format!("/processi/{MILANO}/piano")).await;
+    assert!(page.contains("Seconda introduzione."));
+    assert!(page.contains("/piano/versioni/1"));
+    assert!(page.contains("name=\"da\""), "the comparison form");
+    let diff = app
+        .page(&format!("/processi/{MILANO}/piano/confronta?da=1&a=2"))
+        .await;
+    assert!(diff.contains("<del"), "{}", &diff[..diff.len().min(400)]);
+    assert!(diff.contains("Prima introduzione."));
+    assert!(diff.contains("<ins"));
+    let version = app
+        .page(&format!("/processi/{MILANO}/piano/versioni/1"))
+        .await;
+    assert!(version.contains("Prima introduzione."));
+
+    // The council approves through the form in the approval phase.
+    move_to_phase(&app, MILANO, "approval").await;
+    let council = sign_in_demo(&app, COUNCIL).await;
+    let page = app
+        .get_as(&format!("/processi/{MILANO}/piano"), &council)
+        .await;
+    assert!(page.body.contains("name=\"numero_delibera\""));
+    let answer = app
+        .post_form(
+            "/api/plan/approve",
+            &[
+                ("process", MILANO),
+                ("versione", "1"),
+                ("organo", "giunta"),
+                ("numero_delibera", "12/2016"),
+                ("data_delibera", ""),
+            ],
+            Some(&council),
+        )
+        .await;
+    assert_eq!(
+        answer.form_error(),
+        Some(serde_json::json!({"InvalidInput": {"field": "data_delibera", "problem": "Empty"}}))
+    );
+    let answer = app
+        .post_form(
+            "/api/plan/approve",
+            &[
+                ("process", MILANO),
+                ("versione", "1"),
+                ("organo", "giunta"),
+                ("numero_delibera", "12/2016"),
+                ("data_delibera", "2016-05-20"),
+            ],
+            Some(&council),
+        )
+        .await;
+    assert!(answer.status.is_redirection());
+    assert!(
+        answer.location().contains("esito=piano-approvato"),
+        "{}",
+        answer.location()
+    );
+    let page = app.page(&format!("/processi/{MILANO}/piano")).await;
+    assert!(page.contains("12/2016"));
+}
