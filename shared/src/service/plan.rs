@@ -333,18 +333,21 @@ pub async fn approve(
     })
 }
 
+/// A version's id, number, note, author and time, as listed.
+type VersionRow = (
+    Uuid,
+    i32,
+    String,
+    Option<Uuid>,
+    chrono::DateTime<chrono::Utc>,
+);
+
 /// The versions of a process, newest first.
 async fn summaries(
     db: &impl ConnectionTrait,
     process_id: Uuid,
 ) -> Result<Vec<PlanVersionSummary>, ServiceError> {
-    let rows: Vec<(
-        Uuid,
-        i32,
-        String,
-        Option<Uuid>,
-        chrono::DateTime<chrono::Utc>,
-    )> = plan_version::Entity::find()
+    let rows: Vec<VersionRow> = plan_version::Entity::find()
         .select_only()
         .column(plan_version::Column::Id)
         .column(plan_version::Column::Number)
