@@ -330,9 +330,9 @@ fn DiffView(diff: PlanDiff) -> impl IntoView {
                     <figure class="plan-diff">
                         <figcaption>{caption}</figcaption>
                         <pre lang="it">{hunk.lines.into_iter().map(|line| match line.change {
-                            LineChange::Same => view! { <span class="diff-same">{format!("  {}\n", line.text)}</span> }.into_any(),
-                            LineChange::Added => view! { <ins class="diff-added" title=tu_string!(i18n, plan.added)>{format!("+ {}\n", line.text)}</ins> }.into_any(),
-                            LineChange::Removed => view! { <del class="diff-removed" title=tu_string!(i18n, plan.removed)>{format!("- {}\n", line.text)}</del> }.into_any(),
+                            LineChange::Same => view! { <span class="diff-same">{format!("  {}", line.text)}</span> }.into_any(),
+                            LineChange::Added => view! { <ins class="diff-added" title=tu_string!(i18n, plan.added)>{format!("+ {}", line.text)}</ins> }.into_any(),
+                            LineChange::Removed => view! { <del class="diff-removed" title=tu_string!(i18n, plan.removed)>{format!("- {}", line.text)}</del> }.into_any(),
                         }).collect_view()}</pre>
                     </figure>
                 }
