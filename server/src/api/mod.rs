@@ -6,6 +6,7 @@
 pub mod docs;
 pub mod etag;
 pub mod extract;
+pub mod final_plan;
 pub mod gate;
 pub mod me;
 pub mod messages;
@@ -192,6 +193,7 @@ impl Modify for Security {
         (name = "sostegni", description = "Supports (one per person and proposal)"),
         (name = "progetti", description = "Projects that merge proposals"),
         (name = "dup", description = "The DUP, the links from the plan, coverage and monitoring"),
+        (name = "piano", description = "The final plan: versions, comparison, approval"),
         (name = "io", description = "The caller and their notifications"),
         (name = "documentazione", description = "This description")
     )
@@ -226,6 +228,11 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(plan::project_links, plan::link_project))
         .routes(routes!(plan::unlink))
         .routes(routes!(plan::monitoring))
+        .routes(routes!(final_plan::overview))
+        .routes(routes!(final_plan::version))
+        .routes(routes!(final_plan::compare))
+        .routes(routes!(final_plan::save))
+        .routes(routes!(final_plan::approve))
         .routes(routes!(me::me))
         .routes(routes!(me::notifications))
         .routes(routes!(me::mark_read))

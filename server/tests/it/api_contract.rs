@@ -195,6 +195,7 @@ struct Fixtures {
     objective: Uuid,
     link: Uuid,
     comment: Uuid,
+    plan_version: i32,
 }
 
 async fn fixtures(app: &TestApp) -> Fixtures {
@@ -295,6 +296,14 @@ async fn fixtures(app: &TestApp) -> Fixtures {
     let comment = comments::post(&admin, commented, None, TEXT, "favore")
         .await
         .expect("the administrator comments");
+    // A saved version of the plan.
+    let plan_version = shared::service::plan::save(
+        &admin,
+        PINEROLO,
+        &shared::model::plan::PlanInput::parse(TEXT, "", "", &[]).expect("valid plan input"),
+    )
+    .await
+    .expect("the administrator saves a version of the plan");
 
     Fixtures {
         process,
@@ -305,6 +314,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         objective,
         link,
         comment,
+        plan_version,
     }
 }
 
@@ -327,6 +337,7 @@ impl Fixtures {
             "objectives" => self.objective.to_string(),
             "links" => self.link.to_string(),
             "comments" => self.comment.to_string(),
+            "versions" => self.plan_version.to_string(),
             other => panic!(
                 "{path}: no real value for {{{name}}} after /{other}/ — add one to `Fixtures`"
             ),
@@ -367,7 +378,18 @@ impl Fixtures {
             "array" => json!([]),
             "object" => json!({}),
             _ if schema["format"] == "uuid" => json!(Uuid::now_v7().to_string()),
-            _ => json!(TEXT),
+            _ if schema["format"] == "date" => json!("2026-05-12"),
+            _ => match schema["maxLength"].as_u64() {
+                Some(max) if (max as usize) < TEXT.chars().count() => {
+                    json!(
+                        TEXT.chars()
+                            .take(max as usize)
+                            .collect::<String>()
+                            .trim_end()
+                    )
+                }
+                _ => json!(TEXT),
+            },
         }
     }
 
@@ -1258,11 +1280,17 @@ async fn path_parameters_that_do_not_read_or_match_nothing_are_400_and_404() {
             }
             let name = parameter["name"].as_str().unwrap();
             let is_uuid = parameter["schema"]["format"] == "uuid";
+            let is_integer = parameter["schema"]["type"] == "integer";
             let mut cases: Vec<(&str, u16, &str)> = if is_uuid {
                 vec![
                     ("non-un-uuid", 400, Kind::BadRequest.code()),
                     ("12345", 400, Kind::BadRequest.code()),
                     (unknown.as_str(), 404, Kind::NotFound.code()),
+                ]
+            } else if is_integer {
+                vec![
+                    ("uno", 400, Kind::BadRequest.code()),
+                    ("99999", 404, Kind::NotFound.code()),
                 ]
             } else {
                 vec![("inesistente-per-le-prove", 404, Kind::NotFound.code())]

@@ -23,11 +23,12 @@ pub const MAX_POSITION: i32 = 999;
 /// Who approved the plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum ApprovingBody {
     /// Consiglio comunale (or metropolitano).
+    #[serde(rename = "consiglio")]
     Council,
     /// Giunta.
+    #[serde(rename = "giunta")]
     Giunta,
 }
 
