@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 use shared::model::dup::{LinkInput, PlanItem};
 use shared::model::facilitation::ProjectInput;
-use shared::service::entity::{dup_link, proposal, user};
+use shared::service::entity::{comment, dup_link, proposal, user};
 use shared::service::open_data::{self, DATASETS, ExportError, MANIFEST, METADATA, TOTALS};
 use shared::service::{dup_links, projects};
 use uuid::Uuid;
@@ -101,6 +101,36 @@ async fn prepare(app: &TestApp) -> (Uuid, [Uuid; 2], Uuid) {
         ))
         .await
         .unwrap();
+    // A visible comment and a hidden one, by a citizen.
+    let citizen = person(app, "citizen@demo.piazza.invalid").await;
+    for (body, visibility) in [
+        ("Sono d'accordo, serve davvero.", "visibile"),
+        ("Commento nascosto dai moderatori.", "nascosta"),
+    ] {
+        let id = Uuid::now_v7();
+        comment::Entity::insert(comment::ActiveModel {
+            id: Set(id),
+            proposal_id: Set(first.id),
+            parent_id: Set(None),
+            root_id: Set(id),
+            depth: Set(1),
+            author_id: Set(Some(citizen.id)),
+            body_md: Set(body.to_owned()),
+            alignment: Set("favore".to_owned()),
+            upvotes: Set(0),
+            downvotes: Set(0),
+            reply_count: Set(0),
+            created_at: Set(chrono::Utc::now()),
+            edited_at: Set(None),
+            deleted_at: Set(None),
+            visibility: Set(visibility.to_owned()),
+            moderation_note: Set(None),
+            report_count: Set(0),
+        })
+        .exec_without_returning(&app.db)
+        .await
+        .unwrap();
+    }
     (project, [first.id, second.id], objective)
 }
 
@@ -166,6 +196,7 @@ async fn open_data_export_matches_the_database_and_verifies() {
     let rows: BTreeMap<String, u64> = summary.rows.iter().cloned().collect();
     assert_eq!(rows["proposte"] as i64, visible);
     assert_eq!(rows["processo"], 1);
+    assert_eq!(rows["commenti"], 1, "the hidden comment stays out");
     let all_supports = count_sql(
         &app,
         "SELECT COUNT(*) FROM supports s JOIN proposals p ON p.id = s.proposal_id \
@@ -235,6 +266,19 @@ async fn open_data_export_matches_the_database_and_verifies() {
         }
     }
 
+    // JSON rows keep the columns' order.
+    let proposals_json = std::fs::read_to_string(out.join("proposte.json")).unwrap();
+    assert!(
+        proposals_json.starts_with("[\n{\"id\":\""),
+        "{}",
+        &proposals_json[..40]
+    );
+    assert!(
+        std::fs::read_to_string(out.join("proposte.csv"))
+            .unwrap()
+            .starts_with("id,platform,direction,zone,title,body_md,state,support_count,")
+    );
+
     // The metadata describes each file with its size and hash.
     let metadata: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join(METADATA)).unwrap()).unwrap();
@@ -290,12 +334,22 @@ fn tamper_with_a_support_count(dir: &Path) {
     let last = fields[column].pop().unwrap().to_digit(10).unwrap();
     fields[column].push(char::from_digit((last + 1) % 10, 10).unwrap());
     records[0] = csv::StringRecord::from(fields);
-    let mut writer = csv::Writer::from_path(&path).unwrap();
+    let before = std::fs::metadata(&path).unwrap().len();
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_path(&path)
+        .unwrap();
     writer.write_record(&headers).unwrap();
     for record in &records {
         writer.write_record(record).unwrap();
     }
     writer.flush().unwrap();
+    drop(writer);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().len(),
+        before,
+        "only a digit changed"
+    );
 }
 
 #[tokio::test]

@@ -385,7 +385,10 @@ impl<'a> DatasetWriter<'a> {
         progress: &'a (dyn Fn(&str, u64) + Sync),
     ) -> io::Result<Self> {
         let columns = columns_of(name);
-        let mut csv = csv::Writer::from_writer(create_file(dir, &format!("{name}.csv"))?);
+        // RFC 4180: CRLF line ends, fields quoted when they need it.
+        let mut csv = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(create_file(dir, &format!("{name}.csv"))?);
         csv.write_record(columns)?;
         let mut json = create_file(dir, &format!("{name}.json"))?;
         json.write_all(b"[")?;
@@ -403,15 +406,18 @@ impl<'a> DatasetWriter<'a> {
     fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
         debug_assert_eq!(cells.len(), self.columns.len(), "{}", self.name);
         self.csv.write_record(cells.iter().map(Cell::csv_text))?;
-        let object: serde_json::Map<String, serde_json::Value> = self
-            .columns
-            .iter()
-            .zip(cells)
-            .map(|(column, cell)| ((*column).to_owned(), cell.json()))
-            .collect();
-        let separator: &[u8] = if self.rows == 0 { b"\n" } else { b",\n" };
+        // One object per row, its keys in the columns' order.
+        let separator: &[u8] = if self.rows == 0 { b"\n{" } else { b",\n{" };
         self.json.write_all(separator)?;
-        serde_json::to_writer(&mut self.json, &object)?;
+        for (i, (column, cell)) in self.columns.iter().zip(cells).enumerate() {
+            if i > 0 {
+                self.json.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut self.json, column)?;
+            self.json.write_all(b":")?;
+            serde_json::to_writer(&mut self.json, &cell.json())?;
+        }
+        self.json.write_all(b"}")?;
         self.rows += 1;
         self.unreported += 1;
         if self.unreported == PAGE_ROWS {
