@@ -96,7 +96,7 @@ async fn prepare(app: &TestApp) -> (Uuid, [Uuid; 2], Uuid) {
         .execute_raw(statement(
             backend,
             "UPDATE supports SET user_id = NULL WHERE id = \
-             (SELECT MIN(id) FROM supports WHERE proposal_id = ?)",
+             (SELECT id FROM supports WHERE proposal_id = ? ORDER BY id LIMIT 1)",
             vec![first.id.into()],
         ))
         .await
