@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use shared::service::{Actor, Ctx, Db, open_data};
+use shared::service::{Actor, Ctx, Db, ServiceError, open_data};
 
 /// Exports the process `slug` into `out` with a progress line on stderr
 /// (hidden when stderr is not a terminal), then prints what was written.
@@ -21,7 +21,12 @@ pub async fn open_data(db: Db, slug: &str, out: &Path) -> Result<(), String> {
     };
     let outcome = open_data::export(&ctx, slug, out, &progress).await;
     bar.finish_and_clear();
-    let summary = outcome.map_err(|e| e.to_string())?;
+    let summary = outcome.map_err(|e| match e {
+        open_data::ExportError::Service(ServiceError::NotFound(_)) => {
+            format!("no process has the slug {slug}")
+        }
+        other => other.to_string(),
+    })?;
     for (dataset, rows) in &summary.rows {
         println!("{dataset}: {rows} righe");
     }

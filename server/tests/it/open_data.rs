@@ -378,6 +378,13 @@ async fn verify_reports_tampering_and_missing_files() {
             .any(|p| p.starts_with("proposte.csv: sostegni della proposta")),
         "{report}"
     );
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p == "proposte.csv: hash diverso da metadati.json"),
+        "{report}"
+    );
 
     std::fs::remove_file(out.join("commenti.json")).unwrap();
     std::fs::write(out.join("note.txt"), "aggiunto").unwrap();

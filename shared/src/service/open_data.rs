@@ -1576,7 +1576,8 @@ fn compare_counts(
 }
 
 /// Checks an exported folder without a database: every file against
-/// [`MANIFEST`] (missing, extra or changed files), each JSON file parses
+/// [`MANIFEST`] (missing, extra or changed files) and against the sizes and
+/// hashes [`METADATA`] gives, each JSON file parses
 /// with as many rows as its CSV, and the totals recomputed from the CSV
 /// files (supports per proposal and per zone, distinct supporters per
 /// project and per objective) against [`TOTALS`] and each other.
@@ -1608,8 +1609,47 @@ pub fn verify(dir: &Path) -> VerifyReport {
             },
         }
     }
+    verify_metadata(dir, &mut report);
     verify_totals(dir, &mut report);
     report
+}
+
+/// The metadata's distributions name the files with their sizes and hashes.
+fn verify_metadata(dir: &Path, report: &mut VerifyReport) {
+    let Ok(file) = File::open(dir.join(METADATA)) else {
+        report.problem(format!("{METADATA}: file mancante"));
+        return;
+    };
+    let document: serde_json::Value = match serde_json::from_reader(io::BufReader::new(file)) {
+        Ok(document) => document,
+        Err(e) => {
+            report.problem(format!("{METADATA}: JSON non valido ({e})"));
+            return;
+        }
+    };
+    let Some(distributions) = document["dcat:distribution"].as_array() else {
+        report.problem(format!("{METADATA}: nessuna dcat:distribution"));
+        return;
+    };
+    for distribution in distributions {
+        let Some(name) = distribution["dct:title"].as_str() else {
+            report.problem(format!("{METADATA}: una distribuzione senza titolo"));
+            continue;
+        };
+        let path = dir.join(name);
+        if name.contains('/') || name.contains('\\') || !path.is_file() {
+            report.problem(format!("{name}: file mancante (è in {METADATA})"));
+            continue;
+        }
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        if distribution["dcat:byteSize"].as_u64() != Some(size) {
+            report.problem(format!("{name}: dimensione diversa da {METADATA}"));
+        }
+        let declared = distribution["spdx:checksum"]["spdx:checksumValue"].as_str();
+        if file_sha256(&path).ok().as_deref() != declared {
+            report.problem(format!("{name}: hash diverso da {METADATA}"));
+        }
+    }
 }
 
 fn verify_manifest(dir: &Path, report: &mut VerifyReport) {
