@@ -1,5 +1,5 @@
 //! The command line: `serve` (default), `migrate`, `seed-demo`, `create-admin`,
-//! `openapi`.
+//! `openapi`, `generate`, `export open-data` and `verify-export`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -66,6 +66,33 @@ pub enum Command {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Write files for others to reuse.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+    /// Check an open-data export (no database needed): the manifest's hashes
+    /// and the totals recomputed from the CSV files. Exits with 1 on any
+    /// mismatch.
+    VerifyExport {
+        /// The folder `export open-data` wrote.
+        dir: PathBuf,
+    },
+}
+
+/// What `export` writes.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// One process as open data: CSV and JSON per dataset, the totals,
+    /// DCAT-AP_IT metadata and a SHA-256 manifest (CC BY 4.0, no personal data).
+    OpenData {
+        /// The process's slug.
+        #[arg(long)]
+        process: String,
+        /// A new or empty folder to write into.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn describe(problem: FieldProblem) -> String {
@@ -105,6 +132,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
     if matches!(cli.command, Some(Command::Openapi)) {
         return print_openapi();
     }
+    // Nor does checking an export.
+    if let Some(Command::VerifyExport { dir }) = &cli.command {
+        return crate::export::verify_folder(dir);
+    }
     let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
     telemetry::init(config.log_format);
     let db = open_database(&config).await.map_err(|e| e.to_string())?;
@@ -116,6 +147,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::SeedDemo => seed_demo(&system).await,
         Command::Openapi => print_openapi(),
+        Command::VerifyExport { dir } => crate::export::verify_folder(&dir),
+        Command::Export {
+            what: ExportCommand::OpenData { process, out },
+        } => crate::export::open_data(db, &process, &out).await,
         Command::Generate {
             proposals,
             comments,

@@ -15,6 +15,7 @@ mod editing;
 mod errors_and_health;
 mod facilitation;
 mod language;
+mod open_data;
 mod pages;
 mod participation;
 mod plan;

@@ -141,6 +141,8 @@ pub enum Operation {
     ComposePlan,
     SavePlanVersion,
     ApprovePlan,
+    // Open data.
+    ExportOpenData,
 }
 
 /// What an operation is about, for roles held within a process or platform.
@@ -174,7 +176,7 @@ enum Audience {
 
 impl Operation {
     /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 113] = [
+    pub const ALL: [Operation; 114] = [
         Operation::ListProcesses,
         Operation::ViewProcess,
         Operation::ViewPlatform,
@@ -288,6 +290,7 @@ impl Operation {
         Operation::ComposePlan,
         Operation::SavePlanVersion,
         Operation::ApprovePlan,
+        Operation::ExportOpenData,
     ];
 
     /// The service function that runs it, as `module::function`.
@@ -407,6 +410,7 @@ impl Operation {
             ComposePlan => "plan::composer",
             SavePlanVersion => "plan::save",
             ApprovePlan => "plan::approve",
+            ExportOpenData => "open_data::export",
         }
     }
 
@@ -500,6 +504,7 @@ impl Operation {
             ViewPlan | ViewPlanVersion | ComparePlanVersions => Audience::Everyone,
             ComposePlan | SavePlanVersion => Audience::ProcessFacilitators,
             ApprovePlan => Audience::Council,
+            ExportOpenData => Audience::Everyone,
         }
     }
 }
@@ -755,6 +760,7 @@ mod tests {
             ComposePlan => "nnnnnnYnnYn",
             SavePlanVersion => "nnnnnnYnnYn",
             ApprovePlan => "nnnnnnnnYnn",
+            ExportOpenData => "YYYYYYYYYYn",
         }
     }
 

@@ -346,6 +346,54 @@ pub async fn unlink(ctx: &Ctx, link_id: Uuid) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// Pairs (leaf, target) of objectives: a strategic objective also counts
+/// what is linked to its operational objectives, so each link counts for
+/// its objective and for that one's parent.
+const OBJECTIVE_ROLLUP: &str = "(SELECT id AS leaf, id AS target FROM dup_objectives \
+     UNION ALL SELECT id AS leaf, parent_id AS target FROM dup_objectives \
+     WHERE parent_id IS NOT NULL)";
+
+/// Which linked proposals count for a whole process (one `?`: the process).
+pub(crate) const PROCESS_PROPOSAL_FILTER: &str =
+    "p.process_id = ? AND p.visibility = 'visibile' AND p.state <> 'withdrawn'";
+/// Which linked projects count for a whole process (one `?`: the process).
+pub(crate) const PROCESS_PROJECT_FILTER: &str = "j.process_id = ? AND j.dissolved_at IS NULL";
+/// Which originals of a linked project count.
+pub(crate) const ORIGINAL_FILTER: &str = "m.visibility = 'visibile'";
+
+/// Distinct supporters over rows of [`linked_supports_sql`] named `x`:
+/// each person once, supports of deleted accounts one each.
+pub(crate) const DISTINCT_SUPPORTERS: &str = "COUNT(DISTINCT x.user_id) + \
+     COUNT(DISTINCT CASE WHEN x.user_id IS NULL THEN x.support_id END)";
+
+/// The supports behind the links, one row per (objective, support):
+/// `objective_id, user_id, support_id, proposal_id`. They are the supports
+/// of linked proposals and of the originals of linked projects, rolled up
+/// to strategic objectives; a person counts once per objective (see
+/// [`DISTINCT_SUPPORTERS`]). The filters are SQL over `p` (linked
+/// proposals), `j` (linked projects) and `m` (their originals); their
+/// values go in that order.
+pub(crate) fn linked_supports_sql(
+    proposal_filter: &str,
+    project_filter: &str,
+    original_filter: &str,
+) -> String {
+    let rollup = OBJECTIVE_ROLLUP;
+    format!(
+        "SELECT r.target AS objective_id, s.user_id, s.id AS support_id, \
+         s.proposal_id AS proposal_id FROM dup_links l \
+         JOIN {rollup} r ON r.leaf = l.objective_id \
+         JOIN proposals p ON p.id = l.proposal_id JOIN supports s ON s.proposal_id = p.id \
+         WHERE {proposal_filter} \
+         UNION ALL \
+         SELECT r.target AS objective_id, s.user_id, s.id AS support_id, \
+         s.proposal_id AS proposal_id FROM dup_links l \
+         JOIN {rollup} r ON r.leaf = l.objective_id \
+         JOIN projects j ON j.id = l.project_id JOIN proposals m ON m.project_id = j.id \
+         JOIN supports s ON s.proposal_id = m.id WHERE {project_filter} AND {original_filter}"
+    )
+}
+
 /// The coverage of a process's plan against its DUP edition, optionally for
 /// one zone and one platform (by slug).
 pub async fn coverage(
@@ -406,12 +454,11 @@ pub async fn coverage(
     let backend = db.get_database_backend();
     // The linked items of this process, filtered: proposals visible and not
     // withdrawn; projects live, with an original in the zone when filtered.
-    let mut proposal_filter =
-        String::from("p.process_id = ? AND p.visibility = 'visibile' AND p.state <> 'withdrawn'");
+    let mut proposal_filter = String::from(PROCESS_PROPOSAL_FILTER);
     let mut proposal_values: Vec<Value> = vec![process.id.into()];
-    let mut project_filter = String::from("j.process_id = ? AND j.dissolved_at IS NULL");
+    let mut project_filter = String::from(PROCESS_PROJECT_FILTER);
     let mut project_values: Vec<Value> = vec![process.id.into()];
-    let mut original_filter = String::from("m.visibility = 'visibile'");
+    let mut original_filter = String::from(ORIGINAL_FILTER);
     let mut original_values: Vec<Value> = Vec::new();
     if let Some(z) = zone {
         proposal_filter.push_str(" AND p.zone_id = ?");
@@ -433,11 +480,7 @@ pub async fn coverage(
     } else {
         String::new()
     };
-    // A strategic objective also counts what is linked to its operational
-    // objectives: each link counts for its objective and that one's parent.
-    let rollup = "(SELECT id AS leaf, id AS target FROM dup_objectives \
-                  UNION ALL SELECT id AS leaf, parent_id AS target FROM dup_objectives \
-                  WHERE parent_id IS NOT NULL)";
+    let rollup = OBJECTIVE_ROLLUP;
     let linked_items = format!(
         "SELECT r.target AS objective_id, 'p' AS kind, p.id AS item_id FROM dup_links l \
          JOIN {rollup} r ON r.leaf = l.objective_id \
@@ -476,28 +519,14 @@ pub async fn coverage(
         let projects: i64 = row.try_get_by_index(2)?;
         counts.insert(id, (proposals, projects));
     }
-    // The supports behind the links: of linked proposals, and of the
-    // originals of linked projects; each person once per objective (and
-    // once per mission). Supports of deleted accounts count one each.
-    let supports = format!(
-        "SELECT r.target AS objective_id, s.user_id, s.id AS support_id FROM dup_links l \
-         JOIN {rollup} r ON r.leaf = l.objective_id \
-         JOIN proposals p ON p.id = l.proposal_id JOIN supports s ON s.proposal_id = p.id \
-         WHERE {proposal_filter} \
-         UNION ALL \
-         SELECT r.target AS objective_id, s.user_id, s.id AS support_id FROM dup_links l \
-         JOIN {rollup} r ON r.leaf = l.objective_id \
-         JOIN projects j ON j.id = l.project_id JOIN proposals m ON m.project_id = j.id \
-         JOIN supports s ON s.proposal_id = m.id WHERE {project_filter} AND {original_filter}"
-    );
+    let supports = linked_supports_sql(&proposal_filter, &project_filter, &original_filter);
     let support_values: Vec<Value> = proposal_values
         .iter()
         .cloned()
         .chain(project_values.iter().cloned())
         .chain(original_values.iter().cloned())
         .collect();
-    let distinct = "COUNT(DISTINCT x.user_id) + \
-                    COUNT(DISTINCT CASE WHEN x.user_id IS NULL THEN x.support_id END)";
+    let distinct = DISTINCT_SUPPORTERS;
     let rows = db
         .query_all_raw(statement(
             backend,

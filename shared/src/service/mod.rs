@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod moderation;
 pub mod monitoring;
 pub mod notifications;
+pub mod open_data;
 pub mod outbox;
 pub mod phases;
 pub mod plan;
