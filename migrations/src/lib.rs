@@ -12,6 +12,7 @@ mod m20261122_000005_facilitation;
 mod m20261122_000006_dup;
 mod m20261122_000007_api_tokens;
 mod m20261123_000008_plan;
+mod m20261123_000009_proposal_facets;
 mod table_helpers;
 
 /// The ordered list of migrations, applied at start and by `server migrate`.
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_dup::Migration),
             Box::new(m20261122_000007_api_tokens::Migration),
             Box::new(m20261123_000008_plan::Migration),
+            Box::new(m20261123_000009_proposal_facets::Migration),
         ]
     }
 }
