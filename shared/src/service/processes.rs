@@ -445,96 +445,6 @@ async fn stats(
     })
 }
 
-/// Counts over every proposal and support of a big process take a while
-/// (a UNION over 300,000 supports: 200 ms on SQLite; the facets of 30,000
-/// proposals: 30 ms), and every process and list page shows them. A count
-/// that took long is reused for a few seconds; a quick one (small processes,
-/// the tests) is always made afresh. Each server process keeps its own.
-/// Whether counts are hidden is never kept: it is decided on every request.
-mod slow_counts {
-    use std::collections::HashMap;
-    use std::sync::Mutex;
-    use std::time::{Duration, Instant};
-
-    use uuid::Uuid;
-
-    /// Counts quicker than this are not kept.
-    const SLOW: Duration = Duration::from_millis(20);
-    /// How long a kept count is shown.
-    const KEPT_FOR: Duration = Duration::from_secs(15);
-
-    /// A process, and maybe one of its platforms.
-    pub(super) type Key = (Uuid, Option<Uuid>);
-
-    /// Counts of one kind, by process (and platform).
-    pub(super) struct Kept<V> {
-        counts: Mutex<Option<HashMap<Key, (Instant, V)>>>,
-    }
-
-    impl<V: Clone> Kept<V> {
-        const fn new() -> Self {
-            Self {
-                counts: Mutex::new(None),
-            }
-        }
-
-        /// The kept counts of `key`, if recent.
-        pub(super) fn fresh(&self, key: Key) -> Option<V> {
-            let counts = self.counts.lock().ok()?;
-            counts
-                .as_ref()?
-                .get(&key)
-                .filter(|(at, _)| at.elapsed() < KEPT_FOR)
-                .map(|(_, v)| v.clone())
-        }
-
-        /// Keeps `value` for `key` if counting it took `took` or more.
-        pub(super) fn store(&self, key: Key, value: &V, took: Duration) {
-            if took < SLOW {
-                return;
-            }
-            if let Ok(mut counts) = self.counts.lock() {
-                let counts = counts.get_or_insert_with(HashMap::new);
-                // Bounded: old entries go when it grows.
-                if counts.len() > 4096 {
-                    counts.retain(|_, (at, _)| at.elapsed() < KEPT_FOR);
-                }
-                counts.insert(key, (Instant::now(), value.clone()));
-            }
-        }
-    }
-
-    /// Distinct people who proposed or supported.
-    pub(super) static PARTICIPANTS: Kept<i64> = Kept::new();
-    /// Visible proposals and their supports.
-    pub(super) static TOTALS: Kept<(i64, Option<i64>)> = Kept::new();
-    /// Proposals per direction, platform and zone.
-    pub(super) static FACETS: Kept<super::Facets> = Kept::new();
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn only_slow_counts_are_kept_and_only_for_a_while() {
-            let kept: Kept<i64> = Kept::new();
-            let quick = (Uuid::now_v7(), None);
-            kept.store(quick, &5, Duration::from_millis(1));
-            assert_eq!(kept.fresh(quick), None);
-            let slow = (Uuid::now_v7(), Some(Uuid::now_v7()));
-            kept.store(slow, &7, Duration::from_millis(200));
-            assert_eq!(kept.fresh(slow), Some(7));
-            kept.counts
-                .lock()
-                .unwrap()
-                .as_mut()
-                .unwrap()
-                .insert(slow, (Instant::now() - KEPT_FOR, 7));
-            assert_eq!(kept.fresh(slow), None);
-        }
-    }
-}
-
 /// Visible proposals per direction, platform and zone.
 #[derive(Clone, Debug, Default)]
 struct Facets {
@@ -635,4 +545,94 @@ pub async fn set_requirements(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Counts over every proposal and support of a big process take a while
+/// (a UNION over 300,000 supports: 200 ms on SQLite; the facets of 30,000
+/// proposals: 30 ms), and every process and list page shows them. A count
+/// that took long is reused for a few seconds; a quick one (small processes,
+/// the tests) is always made afresh. Each server process keeps its own.
+/// Whether counts are hidden is never kept: it is decided on every request.
+mod slow_counts {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+
+    use uuid::Uuid;
+
+    /// Counts quicker than this are not kept.
+    const SLOW: Duration = Duration::from_millis(20);
+    /// How long a kept count is shown.
+    const KEPT_FOR: Duration = Duration::from_secs(15);
+
+    /// A process, and maybe one of its platforms.
+    pub(super) type Key = (Uuid, Option<Uuid>);
+
+    /// Counts of one kind, by process (and platform).
+    pub(super) struct Kept<V> {
+        counts: Mutex<Option<HashMap<Key, (Instant, V)>>>,
+    }
+
+    impl<V: Clone> Kept<V> {
+        const fn new() -> Self {
+            Self {
+                counts: Mutex::new(None),
+            }
+        }
+
+        /// The kept counts of `key`, if recent.
+        pub(super) fn fresh(&self, key: Key) -> Option<V> {
+            let counts = self.counts.lock().ok()?;
+            counts
+                .as_ref()?
+                .get(&key)
+                .filter(|(at, _)| at.elapsed() < KEPT_FOR)
+                .map(|(_, v)| v.clone())
+        }
+
+        /// Keeps `value` for `key` if counting it took `took` or more.
+        pub(super) fn store(&self, key: Key, value: &V, took: Duration) {
+            if took < SLOW {
+                return;
+            }
+            if let Ok(mut counts) = self.counts.lock() {
+                let counts = counts.get_or_insert_with(HashMap::new);
+                // Bounded: old entries go when it grows.
+                if counts.len() > 4096 {
+                    counts.retain(|_, (at, _)| at.elapsed() < KEPT_FOR);
+                }
+                counts.insert(key, (Instant::now(), value.clone()));
+            }
+        }
+    }
+
+    /// Distinct people who proposed or supported.
+    pub(super) static PARTICIPANTS: Kept<i64> = Kept::new();
+    /// Visible proposals and their supports.
+    pub(super) static TOTALS: Kept<(i64, Option<i64>)> = Kept::new();
+    /// Proposals per direction, platform and zone.
+    pub(super) static FACETS: Kept<super::Facets> = Kept::new();
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn only_slow_counts_are_kept_and_only_for_a_while() {
+            let kept: Kept<i64> = Kept::new();
+            let quick = (Uuid::now_v7(), None);
+            kept.store(quick, &5, Duration::from_millis(1));
+            assert_eq!(kept.fresh(quick), None);
+            let slow = (Uuid::now_v7(), Some(Uuid::now_v7()));
+            kept.store(slow, &7, Duration::from_millis(200));
+            assert_eq!(kept.fresh(slow), Some(7));
+            kept.counts
+                .lock()
+                .unwrap()
+                .as_mut()
+                .unwrap()
+                .insert(slow, (Instant::now() - KEPT_FOR, 7));
+            assert_eq!(kept.fresh(slow), None);
+        }
+    }
 }
