@@ -568,9 +568,20 @@ mod slow_counts {
     /// A process, and maybe one of its platforms.
     pub(super) type Key = (Uuid, Option<Uuid>);
 
+    /// How long one request may take to count again before another tries.
+    const REFRESH_FOR: Duration = Duration::from_secs(10);
+
+    /// A kept count: when it was counted, and since when someone is
+    /// counting it again.
+    struct Entry<V> {
+        at: Instant,
+        refreshing_since: Option<Instant>,
+        value: V,
+    }
+
     /// Counts of one kind, by process (and platform).
     pub(super) struct Kept<V> {
-        counts: Mutex<Option<HashMap<Key, (Instant, V)>>>,
+        counts: Mutex<Option<HashMap<Key, Entry<V>>>>,
     }
 
     impl<V: Clone> Kept<V> {
@@ -580,29 +591,45 @@ mod slow_counts {
             }
         }
 
-        /// The kept counts of `key`, if recent.
+        /// The kept counts of `key`, if recent. Once they are old, the
+        /// first caller gets `None` and counts again while the others keep
+        /// getting the old counts (no stampede of the same slow query).
         pub(super) fn fresh(&self, key: Key) -> Option<V> {
-            let counts = self.counts.lock().ok()?;
-            counts
-                .as_ref()?
-                .get(&key)
-                .filter(|(at, _)| at.elapsed() < KEPT_FOR)
-                .map(|(_, v)| v.clone())
+            let mut counts = self.counts.lock().ok()?;
+            let entry = counts.as_mut()?.get_mut(&key)?;
+            let someone_counting = entry
+                .refreshing_since
+                .is_some_and(|since| since.elapsed() < REFRESH_FOR);
+            if entry.at.elapsed() < KEPT_FOR || someone_counting {
+                return Some(entry.value.clone());
+            }
+            entry.refreshing_since = Some(Instant::now());
+            None
         }
 
         /// Keeps `value` for `key` if counting it took `took` or more.
         pub(super) fn store(&self, key: Key, value: &V, took: Duration) {
+            let Ok(mut counts) = self.counts.lock() else {
+                return;
+            };
+            let counts = counts.get_or_insert_with(HashMap::new);
             if took < SLOW {
+                // Quick again: counted afresh from now on.
+                counts.remove(&key);
                 return;
             }
-            if let Ok(mut counts) = self.counts.lock() {
-                let counts = counts.get_or_insert_with(HashMap::new);
-                // Bounded: old entries go when it grows.
-                if counts.len() > 4096 {
-                    counts.retain(|_, (at, _)| at.elapsed() < KEPT_FOR);
-                }
-                counts.insert(key, (Instant::now(), value.clone()));
+            // Bounded: old entries go when it grows.
+            if counts.len() > 4096 {
+                counts.retain(|_, entry| entry.at.elapsed() < KEPT_FOR);
             }
+            counts.insert(
+                key,
+                Entry {
+                    at: Instant::now(),
+                    refreshing_since: None,
+                    value: value.clone(),
+                },
+            );
         }
     }
 
@@ -626,13 +653,20 @@ mod slow_counts {
             let slow = (Uuid::now_v7(), Some(Uuid::now_v7()));
             kept.store(slow, &7, Duration::from_millis(200));
             assert_eq!(kept.fresh(slow), Some(7));
+            // Old: the first caller counts again, the others keep the old count.
             kept.counts
                 .lock()
                 .unwrap()
                 .as_mut()
                 .unwrap()
-                .insert(slow, (Instant::now() - KEPT_FOR, 7));
+                .get_mut(&slow)
+                .unwrap()
+                .at = Instant::now() - KEPT_FOR;
             assert_eq!(kept.fresh(slow), None);
+            assert_eq!(kept.fresh(slow), Some(7));
+            assert_eq!(kept.fresh(slow), Some(7));
+            kept.store(slow, &9, Duration::from_millis(200));
+            assert_eq!(kept.fresh(slow), Some(9));
         }
     }
 }
