@@ -57,20 +57,7 @@ pub async fn page(
     response
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use shared::service::markdown::escape_html as escape;
 
 /// `code` spans for the backquoted parts of a (trusted) description.
 fn inline_code(text: &str) -> String {

@@ -66,6 +66,22 @@ fn parser(markdown: &str) -> Parser<'_> {
     )
 }
 
+/// Escapes text for HTML content and quoted attributes.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Renders Markdown to sanitized HTML. A `# heading` becomes `<h2>`, so the
 /// page's own `<h1>` stays the only one.
 pub fn render(markdown: &str) -> String {

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use crate::model::plan::{ApprovalView, PlanDocument, PlanEntry, PlanEntryKind, PlanObjective};
 
 use super::markdown;
+use super::markdown::escape_html as esc;
 
 /// "12 maggio 2026".
 pub fn date_it(date: chrono::NaiveDate) -> String {
@@ -276,22 +277,6 @@ fn write_annex_md(out: &mut String, document: &PlanDocument) {
         );
     }
     out.push('\n');
-}
-
-/// Escapes text for HTML.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The plan's body as HTML, for the site's pages: numbered headings from
