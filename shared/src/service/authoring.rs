@@ -171,6 +171,7 @@ pub async fn create(
         .record(&txn, &subject, ctx.now)
         .await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(id)
 }
 
@@ -268,6 +269,7 @@ pub async fn edit(ctx: &Ctx, proposal_id: Uuid, input: &ProposalInput) -> Result
     save_version(&txn, ctx, p.id, version, title, body, placement.zone_id, me).await?;
     search::index_proposal(&txn, p.id, title, body).await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(())
 }
 
@@ -322,6 +324,7 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<(), ServiceError> 
     )
     .await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(())
 }
 
@@ -470,6 +473,7 @@ pub async fn answer(
     let txn = ctx.db.begin().await?;
     answer_in(&txn, ctx, &p, new_state, &text).await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(())
 }
 
@@ -535,6 +539,7 @@ pub async fn answer_many(
         answer_in(&txn, ctx, p, new_state, &text).await?;
     }
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(found.len() as u64)
 }
 

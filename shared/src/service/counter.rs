@@ -143,6 +143,7 @@ pub async fn record(
     )
     .await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     if !census_code.is_empty() {
         // The same redemption a person makes online, for the assisted account.
         let assisted = acting_for(ctx, user_id).await?;
@@ -564,6 +565,7 @@ pub async fn claim(ctx: &Ctx, code: &str) -> Result<ClaimOutcome, ServiceError> 
     )
     .await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(ClaimOutcome {
         proposals: moved_proposals,
         supports: moved_supports.saturating_sub(over_limit),

@@ -375,6 +375,7 @@ pub async fn report(
         .await?;
     }
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(())
 }
 
@@ -522,6 +523,7 @@ pub async fn decide(
         }
     }
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(())
 }
 
@@ -607,6 +609,7 @@ pub async fn block(
     )
     .await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(())
 }
 
@@ -675,6 +678,7 @@ pub async fn unblock(
     )
     .await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(())
 }
 
@@ -722,6 +726,7 @@ pub async fn set_settings(
     )
     .await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(())
 }
 

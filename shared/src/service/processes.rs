@@ -21,6 +21,9 @@ use crate::model::{
     ProposalSort, ProposalState, ZoneDto,
 };
 
+/// Kept counts are old once proposals or supports change (see `slow_counts`).
+pub(crate) use slow_counts::changed as counts_changed;
+
 /// Every process, open ones first (then most recently created), with phases and proposal counts.
 pub async fn list(ctx: &Ctx) -> Result<Vec<ProcessSummary>, ServiceError> {
     authorize(ctx, Operation::ListProcesses, Scope::Global)?;
@@ -371,7 +374,7 @@ async fn stats(
     let (proposals, supports) = match slow_counts::TOTALS.fresh(key) {
         Some(totals) => totals,
         None => {
-            let started = std::time::Instant::now();
+            let (started, changes) = (std::time::Instant::now(), slow_counts::changes());
             let totals: (i64, Option<i64>) = proposal::Entity::find()
                 .select_only()
                 .column_as(proposal::Column::Id.count(), "proposals")
@@ -381,7 +384,7 @@ async fn stats(
                 .one(&ctx.db)
                 .await?
                 .unwrap_or((0, None));
-            slow_counts::TOTALS.store(key, &totals, started.elapsed());
+            slow_counts::TOTALS.store(key, &totals, started.elapsed(), changes);
             totals
         }
     };
@@ -422,12 +425,12 @@ async fn stats(
     let participants = match slow_counts::PARTICIPANTS.fresh(key) {
         Some(n) => n,
         None => {
-            let started = std::time::Instant::now();
+            let (started, changes) = (std::time::Instant::now(), slow_counts::changes());
             let n = Count::find_by_statement(StatementBuilder::build(&count, &backend))
                 .one(&ctx.db)
                 .await?
                 .map_or(0, |c| c.n);
-            slow_counts::PARTICIPANTS.store(key, &n, started.elapsed());
+            slow_counts::PARTICIPANTS.store(key, &n, started.elapsed(), changes);
             n
         }
     };
@@ -459,7 +462,7 @@ async fn facets(ctx: &Ctx, process_id: Uuid) -> Result<Facets, ServiceError> {
     if let Some(kept) = slow_counts::FACETS.fresh(key) {
         return Ok(kept);
     }
-    let started = std::time::Instant::now();
+    let (started, changes) = (std::time::Instant::now(), slow_counts::changes());
     type Row = (Option<Uuid>, Uuid, Option<Uuid>, i64);
     let rows: Vec<Row> = proposal::Entity::find()
         .select_only()
@@ -487,7 +490,7 @@ async fn facets(ctx: &Ctx, process_id: Uuid) -> Result<Facets, ServiceError> {
             *facets.by_zone.entry(zone).or_default() += n;
         }
     }
-    slow_counts::FACETS.store(key, &facets, started.elapsed());
+    slow_counts::FACETS.store(key, &facets, started.elapsed(), changes);
     Ok(facets)
 }
 
@@ -551,11 +554,15 @@ pub async fn set_requirements(
 /// (a UNION over 300,000 supports: 200 ms on SQLite; the facets of 30,000
 /// proposals: 30 ms), and every process and list page shows them. A count
 /// that took long is reused for a few seconds; a quick one (small processes,
-/// the tests) is always made afresh. Each server process keeps its own.
+/// the tests) is always made afresh. Each server process keeps its own, and
+/// a change made through this process (a proposal, a support, a moderation
+/// decision, a merge) makes them old at once: the next reader counts again.
+/// A change made by another server process shows within `KEPT_FOR`.
 /// Whether counts are hidden is never kept: it is decided on every request.
 mod slow_counts {
     use std::collections::HashMap;
     use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{Duration, Instant};
 
     use uuid::Uuid;
@@ -571,10 +578,24 @@ mod slow_counts {
     /// How long one request may take to count again before another tries.
     const REFRESH_FOR: Duration = Duration::from_secs(10);
 
-    /// A kept count: when it was counted, and since when someone is
-    /// counting it again.
+    /// Changes to proposals and supports made through this server process.
+    static CHANGES: AtomicU64 = AtomicU64::new(0);
+
+    /// The number of changes so far: taken before counting, given to `store`.
+    pub(super) fn changes() -> u64 {
+        CHANGES.load(Ordering::Acquire)
+    }
+
+    /// Proposals or supports changed: every kept count is old from now on.
+    pub(crate) fn changed() {
+        CHANGES.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// A kept count: when it was counted, after how many changes, and since
+    /// when someone is counting it again.
     struct Entry<V> {
         at: Instant,
+        changes: u64,
         refreshing_since: Option<Instant>,
         value: V,
     }
@@ -600,15 +621,17 @@ mod slow_counts {
             let someone_counting = entry
                 .refreshing_since
                 .is_some_and(|since| since.elapsed() < REFRESH_FOR);
-            if entry.at.elapsed() < KEPT_FOR || someone_counting {
+            let recent = entry.at.elapsed() < KEPT_FOR && entry.changes == changes();
+            if recent || someone_counting {
                 return Some(entry.value.clone());
             }
             entry.refreshing_since = Some(Instant::now());
             None
         }
 
-        /// Keeps `value` for `key` if counting it took `took` or more.
-        pub(super) fn store(&self, key: Key, value: &V, took: Duration) {
+        /// Keeps `value` for `key` if counting it took `took` or more;
+        /// `changes` is what [`changes`] said before counting began.
+        pub(super) fn store(&self, key: Key, value: &V, took: Duration, changes: u64) {
             let Ok(mut counts) = self.counts.lock() else {
                 return;
             };
@@ -626,6 +649,7 @@ mod slow_counts {
                 key,
                 Entry {
                     at: Instant::now(),
+                    changes,
                     refreshing_since: None,
                     value: value.clone(),
                 },
@@ -648,10 +672,10 @@ mod slow_counts {
         fn only_slow_counts_are_kept_and_only_for_a_while() {
             let kept: Kept<i64> = Kept::new();
             let quick = (Uuid::now_v7(), None);
-            kept.store(quick, &5, Duration::from_millis(1));
+            kept.store(quick, &5, Duration::from_millis(1), changes());
             assert_eq!(kept.fresh(quick), None);
             let slow = (Uuid::now_v7(), Some(Uuid::now_v7()));
-            kept.store(slow, &7, Duration::from_millis(200));
+            kept.store(slow, &7, Duration::from_millis(200), changes());
             assert_eq!(kept.fresh(slow), Some(7));
             // Old: the first caller counts again, the others keep the old count.
             kept.counts
@@ -665,8 +689,18 @@ mod slow_counts {
             assert_eq!(kept.fresh(slow), None);
             assert_eq!(kept.fresh(slow), Some(7));
             assert_eq!(kept.fresh(slow), Some(7));
-            kept.store(slow, &9, Duration::from_millis(200));
+            kept.store(slow, &9, Duration::from_millis(200), changes());
             assert_eq!(kept.fresh(slow), Some(9));
+            // A change through this process: the next reader counts again,
+            // and a count begun before the change is not kept as recent.
+            let before = changes();
+            changed();
+            assert_eq!(kept.fresh(slow), None);
+            assert_eq!(kept.fresh(slow), Some(9));
+            kept.store(slow, &10, Duration::from_millis(200), before);
+            assert_eq!(kept.fresh(slow), None);
+            kept.store(slow, &11, Duration::from_millis(200), changes());
+            assert_eq!(kept.fresh(slow), Some(11));
         }
     }
 }

@@ -204,6 +204,7 @@ pub async fn merge(
     )
     .await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(id)
 }
 
@@ -262,6 +263,7 @@ pub async fn undo(ctx: &Ctx, project_id: Uuid, reason: &str) -> Result<(), Servi
     )
     .await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(())
 }
 
@@ -300,6 +302,7 @@ pub async fn edit(ctx: &Ctx, project_id: Uuid, input: &ProjectInput) -> Result<(
     )
     .await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     Ok(())
 }
 

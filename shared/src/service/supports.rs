@@ -143,6 +143,7 @@ pub async fn give(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Servic
     add_to_count(&txn, p.id, 1).await?;
     let count = count_of(&txn, p.id).await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     tell(ctx, &state, &p, count).await;
     Ok(SupportOutcome {
         supported: true,
@@ -184,6 +185,7 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Se
     add_to_count(&txn, p.id, -1).await?;
     let count = count_of(&txn, p.id).await?;
     txn.commit().await?;
+    super::processes::counts_changed();
     tell(ctx, &state, &p, count).await;
     Ok(SupportOutcome {
         supported: false,
