@@ -27,6 +27,7 @@ pub mod open_data;
 pub mod outbox;
 pub mod phases;
 pub mod plan;
+pub mod plan_blocks;
 pub mod plan_render;
 pub mod processes;
 pub mod projects;
