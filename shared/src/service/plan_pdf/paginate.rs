@@ -21,6 +21,9 @@ pub(super) fn paginate(
     first_page: usize,
     headings: &mut [Option<(usize, f32)>],
 ) -> Pages {
+    if strips.is_empty() {
+        return Pages::new();
+    }
     let mut pager = Pager {
         pages: vec![Vec::new()],
         first_page,

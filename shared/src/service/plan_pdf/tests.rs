@@ -430,6 +430,15 @@ fn a_plan_of_plain_blocks_without_headings_still_makes_a_valid_pdf() {
     assert!(!plan.blocks.is_empty());
     let bytes = pdf(&plan).expect("the PDF");
     assert!(bytes.starts_with(b"%PDF-1.7"));
+    let path = written("plan-plain", &bytes);
+    let info = poppler("pdfinfo", &[path.to_str().expect("a UTF-8 path")]);
+    assert_eq!(info_field(&info, "Tagged:"), "yes");
+    assert_eq!(
+        page_count(&info),
+        2,
+        "a cover and one page of text, no empty contents page"
+    );
+    let _ = std::fs::remove_file(&path);
 }
 
 fn line_strip(height: f32, keep_with_next: bool) -> Strip {
