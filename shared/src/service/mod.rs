@@ -29,6 +29,7 @@ pub mod phases;
 pub mod plan;
 pub mod plan_blocks;
 pub mod plan_odt;
+pub mod plan_pdf;
 pub mod plan_render;
 pub mod processes;
 pub mod projects;
