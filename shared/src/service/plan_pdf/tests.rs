@@ -407,15 +407,15 @@ fn five_hundred_entries_render_on_many_more_pages() {
     ));
     let started = std::time::Instant::now();
     let bytes = pdf(&large).expect("the large PDF");
-    eprintln!(
-        "500 entries: {} bytes in {:?}",
-        bytes.len(),
-        started.elapsed()
-    );
+    let elapsed = started.elapsed();
     let path = written("large", &bytes);
     let info = poppler("pdfinfo", &[path.to_str().unwrap()]);
     assert_eq!(info_field(&info, "Tagged:"), "yes");
     let large_pages = page_count(&info);
+    eprintln!(
+        "500 entries: {large_pages} pages, {} bytes, in {elapsed:?}",
+        bytes.len()
+    );
     assert!(
         large_pages > small_pages * 10,
         "{small_pages} then {large_pages} pages"
@@ -491,4 +491,96 @@ fn a_chart_says_its_figures_in_words() {
         super::layout::chart_alt("Sostegni per zona", "sostegni", &bars),
         "Grafico a barre orizzontali «Sostegni per zona»: Centro storico, 1.500 sostegni; Sant’Anna, 9 sostegni."
     );
+}
+
+#[test]
+fn unusual_text_and_shapes_still_make_a_valid_pdf() {
+    use crate::service::plan_blocks::{Align, Bar, Cover, PlanBlocks, Run};
+    let link = Run {
+        link: Some("javascript:alert(1)".to_owned()),
+        ..Run::plain("non cliccabile")
+    };
+    let plan = PlanBlocks {
+        cover: Cover {
+            title: "  ".to_owned(),
+            process: "Prova".to_owned(),
+            status: "Versione 1 del 2 gennaio 2026 (bozza, non approvata)".to_owned(),
+            dup_edition: None,
+            date: "data sconosciuta".to_owned(),
+        },
+        blocks: vec![
+            Block::Heading {
+                level: 1,
+                number: None,
+                text: String::new(),
+                anchor: "vuoto".to_owned(),
+            },
+            Block::Paragraph(vec![
+                Run::plain("città→mare ☕ \u{e000}\u{feff}fine\u{7}"),
+                link,
+            ]),
+            Block::ListItem {
+                level: 3,
+                marker: "•".to_owned(),
+                line: vec![Run::plain("terzo livello senza i primi")],
+            },
+            Block::ListItem {
+                level: 0,
+                marker: "1.".to_owned(),
+                line: Vec::new(),
+            },
+            Block::Table {
+                caption: String::new(),
+                header: Vec::new(),
+                align: Vec::new(),
+                rows: vec![vec![
+                    vec![Run::plain("x".repeat(3000))],
+                    Vec::new(),
+                    vec![Run::plain("3")],
+                ]],
+            },
+            Block::Table {
+                caption: "Vuota".to_owned(),
+                header: Vec::new(),
+                align: vec![Align::Right],
+                rows: Vec::new(),
+            },
+            Block::Chart {
+                caption: "Nessun dato".to_owned(),
+                unit: "proposte".to_owned(),
+                bars: Vec::new(),
+            },
+            Block::Chart {
+                caption: "Valori negativi".to_owned(),
+                unit: "proposte".to_owned(),
+                bars: vec![Bar {
+                    label: "Zona".to_owned(),
+                    value: -4,
+                }],
+            },
+            Block::Code("\tcodice\n\n  rientrato".to_owned()),
+            Block::Rule,
+        ],
+    };
+    let bytes = pdf(&plan).expect("the PDF");
+    let path = written("plan-unusual", &bytes);
+    let file = path.to_str().expect("a UTF-8 path");
+    let info = poppler("pdfinfo", &[file]);
+    assert_eq!(info_field(&info, "Tagged:"), "yes");
+    assert_eq!(
+        info_field(&info, "Title:"),
+        "Piano strategico",
+        "a blank title has a stand-in"
+    );
+    let text = body_text(
+        &poppler("pdftotext", &["-enc", "UTF-8", file, "-"]),
+        "Piano strategico",
+    );
+    assert!(text.contains("terzo livello senza i primi"), "{text}");
+    assert!(text.contains("non cliccabile"), "{text}");
+    assert!(
+        text.replace(' ', "").contains(&"x".repeat(1000)),
+        "the huge cell is there, broken in lines"
+    );
+    let _ = std::fs::remove_file(&path);
 }
