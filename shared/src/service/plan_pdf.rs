@@ -39,7 +39,7 @@ use self::layout::{
 };
 use self::paginate::{Pages, paginate};
 use self::text::{Face, Fonts, Rgb};
-use super::plan_blocks::PlanBlocks;
+use super::plan_blocks::{Cover, PlanBlocks};
 
 /// The document's language.
 const LANGUAGE: &str = "it-IT";
@@ -72,7 +72,7 @@ pub fn pdf(plan: &PlanBlocks) -> Result<Vec<u8>, PdfError> {
     let mut document = Document::new_with(settings()?);
     let mut ids = layout.structure.identifiers();
     let context = PageContext {
-        title: &plan.cover.title,
+        title: document_title(&plan.cover),
         total: pages.len(),
         positions: &positions,
     };
@@ -80,7 +80,7 @@ pub fn pdf(plan: &PlanBlocks) -> Result<Vec<u8>, PdfError> {
         draw_page(&mut document, &mut fonts, &context, index, draws, &mut ids)?;
     }
     document.set_outline(outline(
-        &plan.cover.title,
+        document_title(&plan.cover),
         toc_page,
         &layout.headings,
         &positions,
@@ -94,6 +94,14 @@ pub fn pdf(plan: &PlanBlocks) -> Result<Vec<u8>, PdfError> {
             _ => PdfError::Write,
         }
     })
+}
+
+/// The plan's title, never empty (the standards require one).
+fn document_title(cover: &Cover) -> &str {
+    match cover.title.trim() {
+        "" => "Piano strategico",
+        title => title,
+    }
 }
 
 fn settings() -> Result<SerializeSettings, PdfError> {
@@ -114,7 +122,7 @@ fn settings() -> Result<SerializeSettings, PdfError> {
 
 fn metadata(plan: &PlanBlocks) -> Metadata {
     let mut metadata = Metadata::new()
-        .title(plan.cover.title.clone())
+        .title(document_title(&plan.cover).to_owned())
         .description(plan.cover.status.clone())
         .language(LANGUAGE.to_owned())
         .creator("Piazza".to_owned());

@@ -275,7 +275,7 @@ pub(super) fn lay_out(plan: &PlanBlocks, fonts: &mut Fonts) -> Layout {
             label: heading_label(number, text),
         })
         .collect();
-    if !headings.is_empty() {
+    if headings.iter().any(|h| !h.label.trim().is_empty()) {
         layouter.table_of_contents(plan);
     }
     let toc = std::mem::take(&mut layouter.strips);
@@ -462,6 +462,10 @@ impl Layouter<'_> {
     fn heading(&mut self, level: u8, number: Option<&str>, text: &str) {
         let index = self.headings;
         self.headings += 1;
+        if heading_label(number, text).trim().is_empty() {
+            // Nothing to show, and a heading must have a title.
+            return;
+        }
         let (size, space_before) = match level {
             1 => (17.0, 0.0),
             2 => (13.5, 18.0),

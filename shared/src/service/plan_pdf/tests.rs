@@ -180,10 +180,26 @@ fn poppler(tool: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn written(name: &str, bytes: &[u8]) -> PathBuf {
+/// A PDF written to a temporary file, removed when dropped (even when the
+/// test fails).
+struct TempPdf(PathBuf);
+
+impl TempPdf {
+    fn file(&self) -> &str {
+        self.0.to_str().expect("a UTF-8 path")
+    }
+}
+
+impl Drop for TempPdf {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn written(name: &str, bytes: &[u8]) -> TempPdf {
     let path = std::env::temp_dir().join(format!("piazza-{name}-{}.pdf", std::process::id()));
     std::fs::write(&path, bytes).expect("temp file");
-    path
+    TempPdf(path)
 }
 
 fn info_field<'a>(info: &'a str, field: &str) -> &'a str {
@@ -220,7 +236,7 @@ fn the_plan_pdf_is_tagged_titled_and_says_everything() {
     let plan = blocks(&document, Some(&approval()));
     let bytes = pdf(&plan).expect("the PDF");
     let path = written("plan", &bytes);
-    let file = path.to_str().expect("a UTF-8 path");
+    let file = path.file();
 
     let info = poppler("pdfinfo", &[file]);
     assert_eq!(info_field(&info, "Tagged:"), "yes", "{info}");
@@ -293,7 +309,6 @@ fn the_plan_pdf_is_tagged_titled_and_says_everything() {
     ] {
         assert!(raw.contains(claim), "{claim} missing from the PDF");
     }
-    let _ = std::fs::remove_file(&path);
 }
 
 #[test]
@@ -302,7 +317,7 @@ fn the_tag_tree_has_the_document_structure_and_leaves_out_headers_and_footers() 
     let plan = blocks(&document, None);
     let bytes = pdf(&plan).expect("the PDF");
     let path = written("plan-structure", &bytes);
-    let file = path.to_str().expect("a UTF-8 path");
+    let file = path.file();
     let structure = poppler("pdfinfo", &["-struct-text", file]);
     // Lines of `pdfinfo -struct-text` start with a tag, a quoted text or an attribute.
     let tags: std::collections::HashSet<&str> = structure
@@ -340,7 +355,6 @@ fn the_tag_tree_has_the_document_structure_and_leaves_out_headers_and_footers() 
     assert!(!structure.contains("Pagina 2 di"), "footers are artifacts");
     let info = poppler("pdfinfo", &[file]);
     assert_eq!(info_field(&info, "Tagged:"), "yes");
-    let _ = std::fs::remove_file(&path);
 }
 
 #[test]
@@ -349,7 +363,7 @@ fn the_table_of_contents_gives_the_page_each_heading_is_on() {
     let plan = blocks(&document, None);
     let bytes = pdf(&plan).expect("the PDF");
     let path = written("plan-toc", &bytes);
-    let file = path.to_str().expect("a UTF-8 path");
+    let file = path.file();
     let layout_text = poppler("pdftotext", &["-layout", "-enc", "UTF-8", file, "-"]);
     let mut checked = 0;
     for (_, number, heading, _) in plan.headings() {
@@ -388,7 +402,6 @@ fn the_table_of_contents_gives_the_page_each_heading_is_on() {
         checked += 1;
     }
     assert!(checked >= 6, "only {checked} entries checked");
-    let _ = std::fs::remove_file(&path);
 }
 
 #[test]
@@ -401,26 +414,23 @@ fn five_hundred_entries_render_on_many_more_pages() {
     );
     let small_pages = page_count(&poppler(
         "pdfinfo",
-        &[written("small", &pdf(&small).expect("small"))
-            .to_str()
-            .unwrap()],
+        &[written("small", &pdf(&small).expect("small")).file()],
     ));
     let started = std::time::Instant::now();
     let bytes = pdf(&large).expect("the large PDF");
-    eprintln!(
-        "500 entries: {} bytes in {:?}",
-        bytes.len(),
-        started.elapsed()
-    );
+    let elapsed = started.elapsed();
     let path = written("large", &bytes);
-    let info = poppler("pdfinfo", &[path.to_str().unwrap()]);
+    let info = poppler("pdfinfo", &[path.file()]);
     assert_eq!(info_field(&info, "Tagged:"), "yes");
     let large_pages = page_count(&info);
+    eprintln!(
+        "500 entries: {large_pages} pages, {} bytes, in {elapsed:?}",
+        bytes.len()
+    );
     assert!(
         large_pages > small_pages * 10,
         "{small_pages} then {large_pages} pages"
     );
-    let _ = std::fs::remove_file(&path);
 }
 
 #[test]
@@ -431,14 +441,13 @@ fn a_plan_of_plain_blocks_without_headings_still_makes_a_valid_pdf() {
     let bytes = pdf(&plan).expect("the PDF");
     assert!(bytes.starts_with(b"%PDF-1.7"));
     let path = written("plan-plain", &bytes);
-    let info = poppler("pdfinfo", &[path.to_str().expect("a UTF-8 path")]);
+    let info = poppler("pdfinfo", &[path.file()]);
     assert_eq!(info_field(&info, "Tagged:"), "yes");
     assert_eq!(
         page_count(&info),
         2,
         "a cover and one page of text, no empty contents page"
     );
-    let _ = std::fs::remove_file(&path);
 }
 
 fn line_strip(height: f32, keep_with_next: bool) -> Strip {
@@ -490,5 +499,96 @@ fn a_chart_says_its_figures_in_words() {
     assert_eq!(
         super::layout::chart_alt("Sostegni per zona", "sostegni", &bars),
         "Grafico a barre orizzontali «Sostegni per zona»: Centro storico, 1.500 sostegni; Sant’Anna, 9 sostegni."
+    );
+}
+
+#[test]
+fn unusual_text_and_shapes_still_make_a_valid_pdf() {
+    use crate::service::plan_blocks::{Align, Bar, Cover, PlanBlocks, Run};
+    let link = Run {
+        link: Some("javascript:alert(1)".to_owned()),
+        ..Run::plain("non cliccabile")
+    };
+    let plan = PlanBlocks {
+        cover: Cover {
+            title: "  ".to_owned(),
+            process: "Prova".to_owned(),
+            status: "Versione 1 del 2 gennaio 2026 (bozza, non approvata)".to_owned(),
+            dup_edition: None,
+            date: "data sconosciuta".to_owned(),
+        },
+        blocks: vec![
+            Block::Heading {
+                level: 1,
+                number: None,
+                text: String::new(),
+                anchor: "vuoto".to_owned(),
+            },
+            Block::Paragraph(vec![
+                Run::plain("città→mare ☕ \u{e000}\u{feff}fine\u{7}"),
+                link,
+            ]),
+            Block::ListItem {
+                level: 3,
+                marker: "•".to_owned(),
+                line: vec![Run::plain("terzo livello senza i primi")],
+            },
+            Block::ListItem {
+                level: 0,
+                marker: "1.".to_owned(),
+                line: Vec::new(),
+            },
+            Block::Table {
+                caption: String::new(),
+                header: Vec::new(),
+                align: Vec::new(),
+                rows: vec![vec![
+                    vec![Run::plain("x".repeat(3000))],
+                    Vec::new(),
+                    vec![Run::plain("3")],
+                ]],
+            },
+            Block::Table {
+                caption: "Vuota".to_owned(),
+                header: Vec::new(),
+                align: vec![Align::Right],
+                rows: Vec::new(),
+            },
+            Block::Chart {
+                caption: "Nessun dato".to_owned(),
+                unit: "proposte".to_owned(),
+                bars: Vec::new(),
+            },
+            Block::Chart {
+                caption: "Valori negativi".to_owned(),
+                unit: "proposte".to_owned(),
+                bars: vec![Bar {
+                    label: "Zona".to_owned(),
+                    value: -4,
+                }],
+            },
+            Block::Code("\tcodice\n\n  rientrato".to_owned()),
+            Block::Rule,
+        ],
+    };
+    let bytes = pdf(&plan).expect("the PDF");
+    let path = written("plan-unusual", &bytes);
+    let file = path.file();
+    let info = poppler("pdfinfo", &[file]);
+    assert_eq!(info_field(&info, "Tagged:"), "yes");
+    assert_eq!(
+        info_field(&info, "Title:"),
+        "Piano strategico",
+        "a blank title has a stand-in"
+    );
+    let text = body_text(
+        &poppler("pdftotext", &["-enc", "UTF-8", file, "-"]),
+        "Piano strategico",
+    );
+    assert!(text.contains("terzo livello senza i primi"), "{text}");
+    assert!(text.contains("non cliccabile"), "{text}");
+    assert!(
+        text.replace(' ', "").contains(&"x".repeat(1000)),
+        "the huge cell is there, broken in lines"
     );
 }

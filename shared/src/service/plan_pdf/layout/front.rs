@@ -10,6 +10,7 @@ use super::{
     body_frame, face_of, heading_label,
 };
 use crate::service::plan_blocks::{Align, Cover, PlanBlocks};
+use crate::service::plan_pdf::document_title;
 use crate::service::plan_pdf::structure::{NodeId, Parent};
 use crate::service::plan_pdf::text::Face;
 
@@ -26,11 +27,11 @@ impl Layouter<'_> {
         };
         let title = self.structure.group(
             Parent::Root,
-            Tag::Hn(NonZeroU16::MIN, Some(cover.title.clone())),
+            Tag::Hn(NonZeroU16::MIN, Some(document_title(cover).to_owned())),
         );
         y = self.cover_text(
             &mut draws,
-            &cover.title,
+            document_title(cover),
             title_style,
             Parent::Node(title),
             y,
@@ -109,7 +110,9 @@ impl Layouter<'_> {
         self.keep_with_what_follows(first);
         let toc = self.structure.group(Parent::Root, Tag::TOC);
         for (index, (level, number, text, _)) in plan.headings().enumerate() {
-            self.toc_entry(toc, index, level, number, text);
+            if !heading_label(number, text).trim().is_empty() {
+                self.toc_entry(toc, index, level, number, text);
+            }
         }
     }
 
