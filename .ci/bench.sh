@@ -19,9 +19,11 @@ size=full
 if [ "$size" = full ]; then
   PROPOSALS=30000 COMMENTS=250000 USERS=20000 SUPPORTS=300000
   STORM_PEOPLE=10000 STORM_SUPPORTS=50000 DURATION=15 PROFILE=release MILLION=1000000
+  PLAN_ENTRIES=500
 else
   PROPOSALS=300 COMMENTS=2500 USERS=500 SUPPORTS=3000
   STORM_PEOPLE=200 STORM_SUPPORTS=1000 DURATION=2 PROFILE=debug MILLION=20000
+  PLAN_ENTRIES=50
 fi
 CONNECTIONS=64
 STORM_CONNECTIONS=32
@@ -173,6 +175,20 @@ read -r export_seconds export_kb <"$work/export.time"
 export_rows=$(($(wc -l <"$work/open-data/proposte.csv") - 1))
 export_comments=$(($(grep -c '' "$work/open-data/commenti.csv") - 1))
 
+# The plan's PDF and OpenDocument for a plan of PLAN_ENTRIES projects and
+# proposals, laid out by the same code as the site's downloads (built after
+# the load measures, so the build does not share the cores with them).
+log "the plan's files ($PLAN_ENTRIES entries)"
+if [ "$PROFILE" = release ]; then
+  cargo build --release -p shared --features server --example plan_files >&2
+else
+  cargo build -p shared --features server --example plan_files >&2
+fi
+mkdir -p "$work/plan"
+plan_files=$("$CARGO_TARGET_DIR/$PROFILE/examples/plan_files" "$PLAN_ENTRIES" "$work/plan")
+plan_pages=$(pdfinfo "$work/plan/piano.pdf" | sed -n 's/^Pages: *//p')
+pdfinfo "$work/plan/piano.pdf" | grep -q '^Tagged: *yes' || { echo "the plan's PDF is not tagged" >&2; exit 1; }
+
 log "sizes"
 wasm=$(ls target/site/pkg/*.wasm | head -n 1)
 wasm_br=$(brotli -c -q 11 "$wasm" | wc -c)
@@ -191,12 +207,12 @@ mkdir -p target/bench
 out="${BENCH_OUT:-target/bench/report.md}"
 python3 - "$size" "$PROFILE" "$gen_seconds" "$baseline" "$list" "$page" "$json" "$storm" "$exact" \
   "$after" "$expected" "$mismatched" "$wasm_br" "$home_br" "$list_br" "$page_br" \
-  "$PROPOSALS" "$COMMENTS" "$USERS" "$SUPPORTS" "$STORM_PEOPLE" "$STORM_SUPPORTS" "$CONNECTIONS" "$(basename "$wasm")" "$wasm_cache" "$MILLION" "$million_seconds" "$export_seconds" "$export_kb" "$export_rows" "$export_comments" >"$out" <<'PY'
+  "$PROPOSALS" "$COMMENTS" "$USERS" "$SUPPORTS" "$STORM_PEOPLE" "$STORM_SUPPORTS" "$CONNECTIONS" "$(basename "$wasm")" "$wasm_cache" "$MILLION" "$million_seconds" "$export_seconds" "$export_kb" "$export_rows" "$export_comments" "$plan_files" "$plan_pages" >"$out" <<'PY'
 import json, os, platform, sys, datetime
 (size, profile, gen_seconds, baseline, listing, page, api, storm, exact, after, expected, mismatched,
  wasm_br, home_br, list_br, page_br, proposals, comments, users, supports, people, storm_n, conns,
  wasm_name, wasm_cache, million, million_seconds, export_seconds, export_kb, export_rows,
- export_comments) = sys.argv[1:]
+ export_comments, plan_files, plan_pages) = sys.argv[1:]
 b, l, p, j, s = (json.loads(x) for x in (baseline, listing, page, api, storm))
 cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
 def ratio(x): return f"{x['rps'] / b['rps'] * 100:.0f}%"
@@ -229,7 +245,10 @@ print("|---|---:|---:|---|")
 print(f"| open data of one process ({int(export_rows):,} proposals, {int(export_comments):,} comment lines; CSV + JSON, manifest, verified) | {export_seconds} | {export_mb:.0f} MB | "
       f"{target(float(export_seconds) < 30 and export_mb < 300, '< 30 s and < 300 MB for 30,000 proposals and 250,000 comments')} |")
 print()
-print("PDF of the plan: not measured yet (the PDF export is not built).")
+plan = json.loads(plan_files)
+print(f"| PDF of a plan of {plan['entries']} projects and proposals ({plan_pages} pages, {plan['pdf_bytes'] // 1024} KB, tagged) | {plan['pdf_ms'] / 1000:.2f} | | "
+      f"{target(plan['pdf_ms'] < 10_000 or plan['entries'] < 500, 'the PDF of a 500-project plan in < 10 s')} |")
+print(f"| OpenDocument of the same plan ({plan['odt_bytes'] // 1024} KB) | {plan['odt_ms'] / 1000:.2f} | | |")
 PY
 cat "$out"
 [ "$exact" = yes ] || { echo "the support storm's counts are not exact" >&2; exit 1; }

@@ -49,7 +49,7 @@ npm_tools() {
 case "${1:-run}" in
   run)  rust_tools; npm_tools ;;
   test) rust_tools; npm_tools; need_root_apt chromium postgresql fonts-dejavu-core wrk brotli sqlite3 nginx-light poppler-utils libreoffice-writer-nogui ;;
-  bench) rust_tools; npm_tools; need_root_apt wrk brotli sqlite3 time ;;
+  bench) rust_tools; npm_tools; need_root_apt wrk brotli sqlite3 time poppler-utils ;;
   scale) rust_tools; npm_tools; need_root_apt postgresql nginx-light wrk ;;
   *) echo "usage: $0 [run|test|bench|scale]" >&2; exit 2 ;;
 esac

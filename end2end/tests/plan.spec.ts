@@ -1,9 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { test, expect } from './support/fixtures';
 import { DEMO_PASSWORD, signIn, submitAndWait } from './support/accounts';
 
 const FACILITATOR = 'facilitator-milano@demo.piazza.invalid';
 const COUNCIL = 'council-milano@demo.piazza.invalid';
 const MILANO = '/processi/piano-strategico-metropolitano-milano';
+// The council member of the demo may approve any process's plan.
+const COUNCIL_ANY = 'council@demo.piazza.invalid';
+// Two demo processes wait in their approval phase: a plan is approved once,
+// so each browser mode approves its own.
+const AWAITING_APPROVAL: Record<string, string> = {
+  js: '/processi/piano-strategico-chieri-2030',
+  nojs: '/processi/piano-strategico-ivrea-2030',
+};
 
 test.describe('final plan', () => {
   test('a facilitator composes and saves two versions, then compares them', async ({ page, axe, settle }, testInfo) => {
@@ -76,5 +86,52 @@ test.describe('final plan', () => {
     await expect(page.getByText('Il piano si approva nella fase di approvazione del percorso.')).toBeVisible();
     await expect(page.locator('#approvazione')).toHaveCount(0);
     await axe('plan page, council');
+  });
+
+  test('a council member approves the plan and downloads the PDF and the open data', async ({ page, axe, settle }, testInfo) => {
+    const process = AWAITING_APPROVAL[testInfo.project.name];
+    await signIn(page, COUNCIL_ANY, DEMO_PASSWORD);
+    await page.goto(`${process}/piano`);
+    await settle();
+    await expect(page.locator('#approvazione')).toBeVisible();
+    await axe('plan page, approval open');
+
+    // A missing resolution number is refused on its field, nothing is recorded.
+    await page.locator('#approvazione-numero_delibera').evaluate((input: HTMLInputElement) => { input.required = false; });
+    await page.locator('#approvazione-data_delibera').fill('2026-11-20');
+    await page.getByRole('button', { name: "Registra l'approvazione" }).click();
+    await settle();
+    await expect(page.getByRole('alert').first()).toContainText('Numero della delibera');
+    await expect(page.locator('#approvazione')).toBeVisible();
+    await axe('plan page, approval refused');
+
+    await page.locator('#approvazione-numero_delibera').fill('87/2026');
+    await page.locator('#approvazione-data_delibera').fill('2026-11-20');
+    await page.locator('#approvazione-organo').selectOption('consiglio');
+    await submitAndWait(page, () => page.getByRole('button', { name: "Registra l'approvazione" }).click(), /esito=piano-approvato/);
+    await settle();
+    await expect(page.getByText('Approvazione registrata.')).toBeVisible();
+    await expect(page.locator('.callout.success')).toContainText('n. 87/2026');
+    await expect(page.locator('#approvazione')).toHaveCount(0);
+    await axe('plan page, approved');
+
+    // The PDF, from its link: tagged, and it states the approval.
+    const pdfDownload = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'PDF accessibile (.pdf)' }).click();
+    const pdf = await pdfDownload;
+    expect(pdf.suggestedFilename()).toMatch(/^piano-piano-strategico-[a-z]+-2030-v1\.pdf$/);
+    const pdfPath = await pdf.path();
+    expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(execFileSync('pdfinfo', [pdfPath]).toString()).toMatch(/Tagged:\s+yes/);
+    const text = execFileSync('pdftotext', [pdfPath, '-']).toString().replace(/\s+/g, ' ');
+    expect(text).toContain('delibera n. 87/2026 del 20 novembre 2026');
+    expect(text).toContain('Allegato: corrispondenza con gli obiettivi del DUP');
+
+    // The open data, zipped.
+    const zipDownload = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Scarica i dati aperti del percorso (.zip)' }).click();
+    const zip = await zipDownload;
+    expect(zip.suggestedFilename()).toMatch(/^dati-aperti-piano-strategico-[a-z]+-2030-\d{4}-\d{2}-\d{2}\.zip$/);
+    expect(readFileSync(await zip.path()).subarray(0, 2).toString()).toBe('PK');
   });
 });

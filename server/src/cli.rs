@@ -93,6 +93,28 @@ pub enum ExportCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The plan as an accessible PDF (tagged, Titillium Web embedded).
+    Pdf(PlanFileArgs),
+    /// The plan as OpenDocument text, editable in LibreOffice.
+    Odt(PlanFileArgs),
+    /// The plan as one standalone, printable HTML file.
+    Html(PlanFileArgs),
+    /// The plan as Markdown.
+    Md(PlanFileArgs),
+}
+
+/// Which plan version to write, and where.
+#[derive(Debug, clap::Args)]
+pub struct PlanFileArgs {
+    /// The process's slug.
+    #[arg(long)]
+    pub process: String,
+    /// The version's number; without it the approved version, else the newest.
+    #[arg(long)]
+    pub version: Option<i32>,
+    /// The file to write (replaced if it exists).
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 fn describe(problem: FieldProblem) -> String {
@@ -148,9 +170,20 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::SeedDemo => seed_demo(&system).await,
         Command::Openapi => print_openapi(),
         Command::VerifyExport { dir } => crate::export::verify_folder(&dir),
-        Command::Export {
-            what: ExportCommand::OpenData { process, out },
-        } => crate::export::open_data(db, &process, &out).await,
+        Command::Export { what } => {
+            use shared::service::plan_export::PlanFormat;
+            match what {
+                ExportCommand::OpenData { process, out } => {
+                    crate::export::open_data(db, &process, &out).await
+                }
+                ExportCommand::Pdf(args) => crate::export::plan(db, &args, PlanFormat::Pdf).await,
+                ExportCommand::Odt(args) => crate::export::plan(db, &args, PlanFormat::Odt).await,
+                ExportCommand::Html(args) => crate::export::plan(db, &args, PlanFormat::Html).await,
+                ExportCommand::Md(args) => {
+                    crate::export::plan(db, &args, PlanFormat::Markdown).await
+                }
+            }
+        }
         Command::Generate {
             proposals,
             comments,

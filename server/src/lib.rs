@@ -6,6 +6,7 @@ pub mod api;
 pub mod assets;
 pub mod cli;
 pub mod config;
+pub mod downloads;
 pub mod export;
 pub mod jobs;
 pub mod live;

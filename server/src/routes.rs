@@ -36,7 +36,11 @@ pub fn plain_routes() -> Router<AppState> {
         .route("/dup/{id}/{file}", get(export_dup))
         .route(
             "/processi/{slug}/piano/versioni/{n}/{file}",
-            get(export_plan),
+            get(crate::downloads::plan_file),
+        )
+        .route(
+            "/processi/{slug}/dati-aperti.zip",
+            get(crate::downloads::open_data_zip),
         )
         .route(
             "/amministrazione/residenza",
@@ -47,7 +51,7 @@ pub fn plain_routes() -> Router<AppState> {
 }
 
 /// The answer for a refused or failed plain route.
-fn refusal(error: ServiceError, sign_in_back_to: &str) -> Response {
+pub(crate) fn refusal(error: ServiceError, sign_in_back_to: &str) -> Response {
     match error {
         ServiceError::Unauthenticated => {
             Redirect::to(&format!("/accedi?torna={sign_in_back_to}")).into_response()
@@ -355,56 +359,6 @@ async fn export_dup(
         Err(ServiceError::NotFound(_)) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => refusal(error, "%2Fdup"),
     }
-}
-
-/// `GET /processi/{slug}/piano/versioni/{n}/piano.md` or `…/piano.html`:
-/// a saved version of the plan as Markdown or as one standalone HTML file.
-async fn export_plan(
-    State(state): State<AppState>,
-    Extension(actor): Extension<Actor>,
-    Path((slug, n, file)): Path<(String, String, String)>,
-) -> Response {
-    let Ok(number) = n.parse::<i32>() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let ctx = Ctx::new(state.db.clone(), actor);
-    let version = match shared::service::plan::version(&ctx, &slug, number).await {
-        Ok(version) => version,
-        Err(ServiceError::NotFound(_)) => return StatusCode::NOT_FOUND.into_response(),
-        Err(error) => return refusal(error, "%2F"),
-    };
-    let render = shared::service::plan_render::markdown;
-    let (content_type, body) = match file.as_str() {
-        "piano.md" => (
-            "text/markdown; charset=utf-8",
-            render(&version.document, version.approval.as_ref()),
-        ),
-        "piano.html" => (
-            "text/html; charset=utf-8",
-            shared::service::plan_render::html_document(
-                &version.document,
-                version.approval.as_ref(),
-            ),
-        ),
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    let extension = file.rsplit('.').next().unwrap_or("txt");
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"piano-{}-v{number}.{extension}\"",
-                    version.document.process.key
-                ),
-            ),
-            // A saved version never changes.
-            (header::CACHE_CONTROL, "public, max-age=3600".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 /// Liveness: the process answers.

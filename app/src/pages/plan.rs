@@ -90,6 +90,10 @@ fn PlanView(plan: PlanOverview) -> impl IntoView {
                 {(numbers.len() >= 2).then(|| view! { <CompareForm slug=slug.clone() versions=numbers.clone() from=numbers[1] to=numbers[0] /> })}
             }.into_any()
         }}
+        <p class="plan-open-data">
+            <a href=format!("/processi/{slug}/dati-aperti.zip") download="">{tu_string!(i18n, plan.open_data)}</a>
+            " " {tu_string!(i18n, plan.open_data_note)}
+        </p>
         {plan.shown.map(|shown| view! { <VersionBody slug=slug.clone() shown heading_level=2 /> })}
     }
 }
@@ -218,9 +222,13 @@ fn VersionBody(slug: String, shown: PlanVersionView, heading_level: u8) -> impl 
             }}
             <p>
                 {tu_string!(i18n, plan.download)} ": "
-                <a href=format!("{base}/piano.md") download="">{tu_string!(i18n, plan.download_md)}</a>
+                <a href=format!("{base}/piano.pdf") download="">{tu_string!(i18n, plan.download_pdf)}</a>
+                " · "
+                <a href=format!("{base}/piano.odt") download="">{tu_string!(i18n, plan.download_odt)}</a>
                 " · "
                 <a href=format!("{base}/piano.html") download="">{tu_string!(i18n, plan.download_html)}</a>
+                " · "
+                <a href=format!("{base}/piano.md") download="">{tu_string!(i18n, plan.download_md)}</a>
             </p>
             <div lang="it" inner_html=shown.html></div>
         </section>

@@ -32,7 +32,10 @@ pub struct TestApp {
 pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body as text (lossy; hydration markers removed).
     pub body: String,
+    /// The body as sent (files).
+    pub bytes: Vec<u8>,
 }
 
 /// The database URL for a new test: a temporary SQLite file, or a new
@@ -184,6 +187,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).replace("<!>", ""),
+            bytes: bytes.to_vec(),
         }
     }
 

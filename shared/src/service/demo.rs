@@ -18,8 +18,10 @@ use super::entity::{
     strategic_direction, support, user, zone,
 };
 use super::proposals::random_key_for;
-use super::{Ctx, ServiceError, dup, phases, search, secrets};
+use super::{Actor, Ctx, Person, ServiceError, dup, phases, search, secrets};
 use crate::model::account::NewPassword;
+use crate::model::plan::PlanInput;
+use crate::model::role::{Role, RoleGrant};
 use crate::model::{PhaseKind, ProposalState};
 
 const DEMO_JSON: &str = include_str!("../../demo/demo.json");
@@ -75,6 +77,17 @@ struct DemoProcess {
     platforms: Vec<DemoPlatform>,
     zones: Vec<DemoZone>,
     proposals: Vec<DemoProposal>,
+    /// A plan version saved by the process's facilitator (processes in the
+    /// approval phase, so that the council has something to approve).
+    #[serde(default)]
+    plan: Option<DemoPlan>,
+}
+
+#[derive(Deserialize)]
+struct DemoPlan {
+    introduction_md: String,
+    closing_md: String,
+    note: String,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +169,7 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
     authorize(ctx, Operation::LoadDemoData, Scope::Global)?;
     let data: DemoData = serde_json::from_str(DEMO_JSON).map_err(|e| invalid(e.to_string()))?;
     let mut report = DemoReport::default();
+    let mut created_slugs: Vec<String> = Vec::new();
     let txn = ctx.db.begin().await?;
 
     // People: the named accounts, then the synthetic citizens.
@@ -254,6 +268,7 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
                         .map(|(slug, id)| ((demo.slug.clone(), slug), id)),
                 );
                 report.processes_created += 1;
+                created_slugs.push(demo.slug.clone());
                 for edition in DEMO_DUPS.iter().filter(|d| d.process_slug == demo.slug) {
                     dup::load_demo(&txn, ctx, edition).await?;
                 }
@@ -318,7 +333,55 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
         .await?;
     }
     txn.commit().await?;
+    for demo in data
+        .processes
+        .iter()
+        .filter(|d| created_slugs.contains(&d.slug))
+    {
+        if let Some(plan) = &demo.plan {
+            save_plan(ctx, &data, demo, plan).await?;
+        }
+    }
     Ok(report)
+}
+
+/// Saves the first plan version of a process just loaded, as its
+/// facilitator would from the composer (every section in its order).
+async fn save_plan(
+    ctx: &Ctx,
+    data: &DemoData,
+    demo: &DemoProcess,
+    plan: &DemoPlan,
+) -> Result<(), ServiceError> {
+    let account = data
+        .accounts
+        .iter()
+        .find(|a| a.role == "facilitator" && a.process.as_deref() == Some(&demo.slug))
+        .ok_or_else(|| invalid(format!("{}: a plan needs a facilitator", demo.slug)))?;
+    let person = user::Entity::find()
+        .filter(user::Column::Email.eq(account.email.as_str()))
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| invalid(format!("account {}", account.key)))?;
+    let process = super::processes::find_by_slug(ctx, &demo.slug).await?;
+    let facilitator = Ctx::new(
+        ctx.db.clone(),
+        Actor::Person(Person {
+            id: person.id,
+            display_name: person.display_name,
+            is_demo: true,
+            grants: vec![RoleGrant {
+                role: Role::Facilitator,
+                process_id: Some(process.id),
+                platform_id: None,
+            }],
+            session_id: None,
+        }),
+    );
+    let input = PlanInput::parse(&plan.introduction_md, &plan.closing_md, &plan.note, &[])
+        .map_err(|(field, _)| invalid(format!("{}: plan {field}", demo.slug)))?;
+    super::plan::save(&facilitator, &demo.slug, &input).await?;
+    Ok(())
 }
 
 async fn load_process(

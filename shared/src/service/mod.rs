@@ -28,6 +28,7 @@ pub mod outbox;
 pub mod phases;
 pub mod plan;
 pub mod plan_blocks;
+pub mod plan_export;
 pub mod plan_odt;
 pub mod plan_pdf;
 pub mod plan_render;

@@ -1575,6 +1575,26 @@ fn compare_counts(
     }
 }
 
+/// The files an export wrote in `dir`, zipped into `out` (the site's
+/// download): each file is copied through, never held whole in memory.
+pub fn zip_export(
+    dir: &Path,
+    summary: &ExportSummary,
+    out: impl io::Write + io::Seek,
+) -> Result<(), ExportError> {
+    let mut zip = zip::ZipWriter::new(out);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for file in &summary.files {
+        zip.start_file(file.name.as_str(), options)
+            .map_err(io::Error::other)?;
+        io::copy(&mut File::open(dir.join(&file.name))?, &mut zip)?;
+    }
+    zip.finish().map_err(io::Error::other)?;
+    Ok(())
+}
+
 /// Checks an exported folder without a database: every file against
 /// [`MANIFEST`] (missing, extra or changed files) and against the sizes and
 /// hashes [`METADATA`] gives, each JSON file parses

@@ -105,7 +105,7 @@ pub struct Cover {
     /// "Piano strategico · <process>".
     pub title: String,
     pub process: String,
-    /// "Versione 3 del 12 maggio 2026, approvata dalla …".
+    /// "Versione 3 del 12 maggio 2026, approvata dal Consiglio …".
     pub status: String,
     pub dup_edition: Option<String>,
     /// "12 maggio 2026": when the version was saved.

@@ -64,10 +64,10 @@ pub fn status_line(document: &PlanDocument, approval: Option<&ApprovalView>) -> 
         Some(a) => {
             let _ = write!(
                 line,
-                ", approvata dalla {} con delibera n. {} del {}",
+                ", approvata {} con delibera n. {} del {}",
                 match a.body {
-                    crate::model::plan::ApprovingBody::Council => "Consiglio",
-                    crate::model::plan::ApprovingBody::Giunta => "Giunta",
+                    crate::model::plan::ApprovingBody::Council => "dal Consiglio",
+                    crate::model::plan::ApprovingBody::Giunta => "dalla Giunta",
                 },
                 a.resolution_number,
                 date_it(a.resolution_date)
