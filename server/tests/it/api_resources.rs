@@ -333,7 +333,14 @@ async fn processes_and_their_parts_read_alike_through_every_sub_resource() {
         .collect();
     assert_eq!(
         slugs.iter().copied().collect::<HashSet<_>>(),
-        HashSet::from([MILANO, ALESSANDRIA, PINEROLO, RIVOLI])
+        HashSet::from([
+            MILANO,
+            ALESSANDRIA,
+            PINEROLO,
+            RIVOLI,
+            "piano-strategico-chieri-2030",
+            "piano-strategico-ivrea-2030",
+        ])
     );
     let pinerolo_summary = list
         .as_array()

@@ -20,8 +20,8 @@ async fn counts(db: &shared::service::Db) -> [u64; 4] {
 async fn loading_the_demo_twice_duplicates_nothing() {
     let app = spawn_app().await;
     let before = counts(&app.db).await;
-    assert_eq!(before[1], 4, "four demo processes");
-    assert_eq!(before[2], 126, "every demo proposal");
+    assert_eq!(before[1], 6, "six demo processes");
+    assert_eq!(before[2], 139, "every demo proposal");
     let report = demo::load(&Ctx::new(app.db.clone(), Actor::System))
         .await
         .unwrap();
@@ -31,7 +31,7 @@ async fn loading_the_demo_twice_duplicates_nothing() {
             report.processes_created,
             report.processes_present
         ),
-        (0, 0, 4)
+        (0, 0, 6)
     );
     assert_eq!(counts(&app.db).await, before);
 }
