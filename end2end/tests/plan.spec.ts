@@ -122,7 +122,7 @@ test.describe('final plan', () => {
     expect(pdf.suggestedFilename()).toMatch(/^piano-piano-strategico-[a-z]+-2030-v1\.pdf$/);
     const pdfPath = await pdf.path();
     expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
-    expect(execFileSync('pdfinfo', [pdfPath]).toString()).toMatch(/Tagged:\s+yes/);
+    expect(execFileSync('pdfinfo', [pdfPath], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()).toMatch(/Tagged:\s+yes/);
     const text = execFileSync('pdftotext', [pdfPath, '-']).toString().replace(/\s+/g, ' ');
     expect(text).toContain('delibera n. 87/2026 del 20 novembre 2026');
     expect(text).toContain('Allegato: corrispondenza con gli obiettivi del DUP');
