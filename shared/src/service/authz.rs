@@ -141,6 +141,8 @@ pub enum Operation {
     ComposePlan,
     SavePlanVersion,
     ApprovePlan,
+    /// A plan version as a file (PDF, ODT, HTML, Markdown).
+    ExportPlan,
     // Open data.
     ExportOpenData,
 }
@@ -176,7 +178,7 @@ enum Audience {
 
 impl Operation {
     /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 114] = [
+    pub const ALL: [Operation; 115] = [
         Operation::ListProcesses,
         Operation::ViewProcess,
         Operation::ViewPlatform,
@@ -290,6 +292,7 @@ impl Operation {
         Operation::ComposePlan,
         Operation::SavePlanVersion,
         Operation::ApprovePlan,
+        Operation::ExportPlan,
         Operation::ExportOpenData,
     ];
 
@@ -410,6 +413,7 @@ impl Operation {
             ComposePlan => "plan::composer",
             SavePlanVersion => "plan::save",
             ApprovePlan => "plan::approve",
+            ExportPlan => "plan_export::chosen_version",
             ExportOpenData => "open_data::export",
         }
     }
@@ -504,7 +508,7 @@ impl Operation {
             ViewPlan | ViewPlanVersion | ComparePlanVersions => Audience::Everyone,
             ComposePlan | SavePlanVersion => Audience::ProcessFacilitators,
             ApprovePlan => Audience::Council,
-            ExportOpenData => Audience::Everyone,
+            ExportPlan | ExportOpenData => Audience::Everyone,
         }
     }
 }
@@ -760,6 +764,7 @@ mod tests {
             ComposePlan => "nnnnnnYnnYn",
             SavePlanVersion => "nnnnnnYnnYn",
             ApprovePlan => "nnnnnnnnYnn",
+            ExportPlan => "YYYYYYYYYYn",
             ExportOpenData => "YYYYYYYYYYn",
         }
     }

@@ -4,6 +4,7 @@
 
 use crate::model::plan::PlanVersionView;
 
+use super::authz::{Operation, Scope, authorize};
 use super::{Ctx, ServiceError, plan, plan_blocks, plan_odt, plan_pdf, plan_render};
 
 /// The formats a plan is written in.
@@ -86,6 +87,7 @@ pub async fn chosen_version(
     process_slug: &str,
     number: Option<i32>,
 ) -> Result<PlanVersionView, ServiceError> {
+    authorize(ctx, Operation::ExportPlan, Scope::Global)?;
     match number {
         Some(number) => plan::version(ctx, process_slug, number).await,
         None => plan::overview(ctx, process_slug)

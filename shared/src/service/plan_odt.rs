@@ -1274,7 +1274,7 @@ Vedi [il sito del Comune](https://www.comune.example.it/piano?x=1&y=2) e non [qu
         }
         for cover in [
             "Piano strategico · Città più verde & vivibile",
-            "Versione 3 del 12 maggio 2026, approvata dalla Consiglio con delibera n. 45/2026 del 1 giugno 2026",
+            "Versione 3 del 12 maggio 2026, approvata dal Consiglio con delibera n. 45/2026 del 1 giugno 2026",
             "Obiettivi del DUP: DUP 2026–2028",
             "Indice",
             "🌱",
