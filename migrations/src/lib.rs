@@ -13,6 +13,7 @@ mod m20261122_000006_dup;
 mod m20261122_000007_api_tokens;
 mod m20261123_000008_plan;
 mod m20261123_000009_proposal_facets;
+mod m20261123_000010_proposal_filters;
 mod table_helpers;
 
 /// The ordered list of migrations, applied at start and by `server migrate`.
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_api_tokens::Migration),
             Box::new(m20261123_000008_plan::Migration),
             Box::new(m20261123_000009_proposal_facets::Migration),
+            Box::new(m20261123_000010_proposal_filters::Migration),
         ]
     }
 }
