@@ -244,10 +244,9 @@ print("| export | seconds | peak memory | target |")
 print("|---|---:|---:|---|")
 print(f"| open data of one process ({int(export_rows):,} proposals, {int(export_comments):,} comment lines; CSV + JSON, manifest, verified) | {export_seconds} | {export_mb:.0f} MB | "
       f"{target(float(export_seconds) < 30 and export_mb < 300, '< 30 s and < 300 MB for 30,000 proposals and 250,000 comments')} |")
-print()
 plan = json.loads(plan_files)
 print(f"| PDF of a plan of {plan['entries']} projects and proposals ({plan_pages} pages, {plan['pdf_bytes'] // 1024} KB, tagged) | {plan['pdf_ms'] / 1000:.2f} | | "
-      f"{target(plan['pdf_ms'] < 10_000 or plan['entries'] < 500, 'the PDF of a 500-project plan in < 10 s')} |")
+      f"{target(plan['pdf_ms'] < 10_000, 'the PDF of a 500-project plan in < 10 s') if plan['entries'] >= 500 else ''} |")
 print(f"| OpenDocument of the same plan ({plan['odt_bytes'] // 1024} KB) | {plan['odt_ms'] / 1000:.2f} | | |")
 PY
 cat "$out"
