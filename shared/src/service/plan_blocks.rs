@@ -7,9 +7,9 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::model::plan::{ApprovalView, PlanDocument, PlanEntry, PlanEntryKind, PlanObjective};
+use crate::model::plan::{ApprovalView, PlanDocument, PlanEntry};
 
-use super::plan_render::{count_it, date_it, status_line, title};
+use super::plan_render::{count_it, date_it, kind_label, objective_label, status_line, title};
 
 /// A run of text with one style.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -187,17 +187,6 @@ impl PlanBlocks {
         }
         out
     }
-}
-
-fn kind_label(kind: PlanEntryKind) -> &'static str {
-    match kind {
-        PlanEntryKind::Project => "Progetto",
-        PlanEntryKind::Proposal => "Proposta accolta",
-    }
-}
-
-fn objective_label(o: &PlanObjective) -> String {
-    format!("{} {} (missione {})", o.code, o.title, o.mission_code)
 }
 
 /// The plan of `document` as blocks, in the order of its Markdown version.

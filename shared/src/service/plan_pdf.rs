@@ -133,20 +133,6 @@ fn metadata(plan: &PlanBlocks) -> Metadata {
 
 /// "12 maggio 2026" as (2026, 5, 12).
 fn date_from_italian(date: &str) -> Option<(u16, u8, u8)> {
-    const MONTHS: [&str; 12] = [
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ];
     let mut words = date.split_whitespace();
     let day = words
         .next()?
@@ -154,7 +140,9 @@ fn date_from_italian(date: &str) -> Option<(u16, u8, u8)> {
         .ok()
         .filter(|d| (1..=31).contains(d))?;
     let month_name = words.next()?;
-    let month = MONTHS.iter().position(|m| *m == month_name)?;
+    let month = super::plan_render::MONTHS
+        .iter()
+        .position(|m| *m == month_name)?;
     let year = words.next()?.parse::<u16>().ok()?;
     Some((year, u8::try_from(month + 1).ok()?, day))
 }

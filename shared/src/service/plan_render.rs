@@ -10,23 +10,25 @@ use crate::model::plan::{ApprovalView, PlanDocument, PlanEntry, PlanEntryKind, P
 use super::markdown;
 use super::markdown::escape_html as esc;
 
+/// The months' names, January first.
+pub(super) const MONTHS: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];
+
 /// "12 maggio 2026".
 pub fn date_it(date: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    const MONTHS: [&str; 12] = [
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ];
     format!(
         "{} {} {}",
         date.day(),
@@ -97,14 +99,14 @@ fn md_inline(text: &str) -> String {
     out
 }
 
-fn kind_label(kind: PlanEntryKind) -> &'static str {
+pub(super) fn kind_label(kind: PlanEntryKind) -> &'static str {
     match kind {
         PlanEntryKind::Project => "Progetto",
         PlanEntryKind::Proposal => "Proposta accolta",
     }
 }
 
-fn objective_label(o: &PlanObjective) -> String {
+pub(super) fn objective_label(o: &PlanObjective) -> String {
     format!("{} {} (missione {})", o.code, o.title, o.mission_code)
 }
 
