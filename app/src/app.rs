@@ -34,7 +34,7 @@ use crate::pages::{
     platform::PlatformPage, process::ProcessPage, proposal::ProposalPage,
     proposals::ProposalListPage,
 };
-use shared::model::account::SessionInfo;
+use shared::model::accounts::SessionInfo;
 
 /// The cookie that remembers the chosen language (also set by `/lingua/{it|en}`).
 pub const LANGUAGE_COOKIE: &str = "piazza_lingua";

@@ -42,7 +42,7 @@ pub fn number(i18n: I18nContext<Locale>, n: u64) -> String {
     out
 }
 
-pub use shared::model::time::italian_time;
+pub use shared::model::common::time::italian_time;
 
 /// "22 novembre 2026, 14:05" in Italian time.
 pub fn date_time(i18n: I18nContext<Locale>, at: DateTime<Utc>) -> String {

@@ -5,11 +5,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use shared::model::account::{DisplayName, EmailAddress, FieldProblem};
-use shared::service::{Actor, Ctx, accounts, demo};
+use shared::model::accounts::{DisplayName, EmailAddress};
+use shared::model::common::FieldProblem;
+use shared::service::{Actor, Ctx, accounts::account, seed::demo};
 
 use crate::config::Config;
-use crate::startup::{AppState, leptos_options, open_database, router};
+use crate::state::AppState;
+use crate::startup::{leptos_options, open_database, router};
+use crate::export::PlanFileArgs;
 use crate::telemetry;
 
 /// Piazza: participatory strategic planning for Italian municipalities.
@@ -103,20 +106,6 @@ pub enum ExportCommand {
     Md(PlanFileArgs),
 }
 
-/// Which plan version to write, and where.
-#[derive(Debug, clap::Args)]
-pub struct PlanFileArgs {
-    /// The process's slug.
-    #[arg(long)]
-    pub process: String,
-    /// The version's number; without it the approved version, else the newest.
-    #[arg(long)]
-    pub version: Option<i32>,
-    /// The file to write (replaced if it exists).
-    #[arg(long)]
-    pub out: PathBuf,
-}
-
 fn describe(problem: FieldProblem) -> String {
     match problem {
         FieldProblem::Empty => "is empty".into(),
@@ -141,7 +130,7 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn print_openapi() -> Result<(), String> {
-    let document = crate::api::openapi()
+    let document = crate::rest::openapi()
         .to_pretty_json()
         .map_err(|e| e.to_string())?;
     println!("{document}");
@@ -171,7 +160,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Openapi => print_openapi(),
         Command::VerifyExport { dir } => crate::export::verify_folder(&dir),
         Command::Export { what } => {
-            use shared::service::plan_export::PlanFormat;
+            use shared::service::plan::export::PlanFormat;
             match what {
                 ExportCommand::OpenData { process, out } => {
                     crate::export::open_data(db, &process, &out).await
@@ -194,7 +183,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             seed,
             report,
         } => {
-            let spec = shared::service::generate::Spec {
+            let spec = shared::service::seed::generate::Spec {
                 processes,
                 users,
                 proposals,
@@ -204,7 +193,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 seed,
             };
             let started = std::time::Instant::now();
-            let made = shared::service::generate::generate(&system, &spec)
+            let made = shared::service::seed::generate::generate(&system, &spec)
                 .await
                 .map_err(|e| match e {
                     shared::service::ServiceError::InvalidInput { .. } => {
@@ -244,7 +233,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let email =
                 EmailAddress::parse(&email).map_err(|p| format!("--email {}", describe(p)))?;
             let name = DisplayName::parse(&name).map_err(|p| format!("--name {}", describe(p)))?;
-            let outcome = accounts::create_admin(&system, &email, &name, &config.base_url)
+            let outcome = account::create_admin(&system, &email, &name, &config.base_url)
                 .await
                 .map_err(|e| e.to_string())?;
             let what = if outcome.created {
@@ -260,7 +249,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             if let Some(link) = outcome.set_password_link {
                 println!(
                     "choose the password within {} hours at:\n{link}",
-                    accounts::FIRST_PASSWORD_HOURS
+                    account::FIRST_PASSWORD_HOURS
                 );
             }
             Ok(())

@@ -1,13 +1,13 @@
 //! The `export …` and `verify-export` commands: the service does the work;
 //! this shows progress and the outcome to the operator.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use shared::service::plan_export::{self, PlanFormat};
-use shared::service::{Actor, Ctx, Db, ServiceError, open_data};
+use shared::service::plan::export::{self as plan_export, PlanFormat};
+use shared::service::{Actor, Ctx, Db, ServiceError, open_data::export as open_data};
 
-use crate::cli::PlanFileArgs;
+
 
 /// Exports the process `slug` into `out` with a progress line on stderr
 /// (hidden when stderr is not a terminal), then prints what was written.
@@ -97,4 +97,18 @@ pub fn verify_folder(dir: &Path) -> Result<(), String> {
             dir.display()
         ))
     }
+}
+
+/// Which plan version to write, and where.
+#[derive(Debug, clap::Args)]
+pub struct PlanFileArgs {
+    /// The process's slug.
+    #[arg(long)]
+    pub process: String,
+    /// The version's number; without it the approved version, else the newest.
+    #[arg(long)]
+    pub version: Option<i32>,
+    /// The file to write (replaced if it exists).
+    #[arg(long)]
+    pub out: PathBuf,
 }

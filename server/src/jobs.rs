@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use shared::service::{Actor, Ctx, Db, notifications, phases};
+use shared::service::{Actor, Ctx, Db, notifications::inbox, processes::phases};
 
 /// How often the phase dates are checked.
 const PHASE_CHECK: Duration = Duration::from_secs(60);
@@ -25,7 +25,7 @@ pub fn spawn(db: Db, base_url: String, send_digests: bool) {
                 Err(error) => tracing::error!(%error, "phase schedule failed"),
             }
             if send_digests && ticks.is_multiple_of(DIGEST_EVERY) {
-                match notifications::send_digests(&ctx, &base_url).await {
+                match inbox::send_digests(&ctx, &base_url).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(emails = n, "notification digests queued"),
                     Err(error) => tracing::error!(%error, "notification digests failed"),

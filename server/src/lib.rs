@@ -2,18 +2,19 @@
 //! process does. Pages and server functions come from `app`; operations
 //! from `shared::service`.
 
-pub mod api;
 pub mod assets;
 pub mod cli;
 pub mod config;
-pub mod downloads;
 pub mod export;
 pub mod jobs;
 pub mod live;
 pub mod mailer;
 pub mod routes;
 pub mod security;
+pub mod rest;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 
-pub use startup::{AppState, StartupError, open_database, router};
+pub use startup::{StartupError, open_database, router};
+pub use state::AppState;

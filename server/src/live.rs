@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sea_orm::DatabaseBackend;
 use shared::service::Db;
-use shared::service::live::{self, CHANNEL, SupportChanged};
+use shared::service::common::live::{self, CHANNEL, SupportChanged};
 
 /// Starts listening (PostgreSQL only; with SQLite there is one process and
 /// changes are delivered directly). Reconnects after a failure.

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use shared::service::outbox::{Mail, MailTransport};
-use shared::service::{Actor, Ctx, Db, outbox, sessions};
+use shared::service::common::outbox::{Mail, MailTransport};
+use shared::service::{Actor, Ctx, Db, common::outbox, accounts::sessions};
 
 use crate::config::Config;
 

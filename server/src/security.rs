@@ -9,10 +9,10 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use shared::service::accounts::ClientInfo;
-use shared::service::{Actor, sessions};
+use shared::service::accounts::account::ClientInfo;
+use shared::service::{Actor, accounts::sessions};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The first layer every request meets after tracing: client address,
 /// CSRF check, then the session (the `Actor` the services will see).
@@ -27,7 +27,7 @@ pub async fn session_and_origin(
     {
         tracing::warn!(ip = %client.ip, path = %request.uri().path(), "cross-site request refused");
         if request.uri().path().starts_with("/api/v1/") {
-            return crate::api::problem::Problem::new(crate::api::problem::Kind::ForeignOrigin)
+            return crate::rest::problem::Problem::new(crate::rest::problem::Kind::ForeignOrigin)
                 .into_response();
         }
         return (

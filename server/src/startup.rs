@@ -4,7 +4,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::FromRef;
 use http::{HeaderName, Request};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -18,21 +17,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::state::AppState;
 use crate::{routes, security};
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub db: Db,
-    pub config: Arc<Config>,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
 
 /// Where the compiled site (wasm, JS, CSS, assets) is, and how to serve it.
 /// cargo-leptos passes `LEPTOS_*` variables when it runs the server; a
@@ -97,7 +83,7 @@ pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
         .map_err(StartupError::Migrate)?;
     // What an upgraded instance needs once (search terms, stored phases).
     let ctx = shared::service::Ctx::new(db.clone(), shared::service::Actor::System);
-    match shared::service::upgrade::backfill(&ctx).await {
+    match shared::service::seed::upgrade::backfill(&ctx).await {
         Ok(report) if report != Default::default() => {
             tracing::info!(?report, "existing data brought up to date");
         }
@@ -117,7 +103,7 @@ pub fn router(state: AppState) -> Router {
             base_url: state.config.base_url.clone(),
             secure_cookies: state.config.secure_cookies(),
         };
-        let files = shared::service::attachments::FileStore::new(&state.config.upload_dir);
+        let files = shared::service::participation::images::FileStore::new(&state.config.upload_dir);
         move || {
             provide_context(db.clone());
             provide_context(settings.clone());
@@ -134,7 +120,7 @@ pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(routes::plain_routes())
-        .nest(crate::api::BASE_PATH, crate::api::router(&state))
+        .nest(crate::rest::BASE_PATH, crate::rest::router(&state))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())

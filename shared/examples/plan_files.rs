@@ -9,12 +9,12 @@
 use std::time::Instant;
 
 use chrono::Utc;
+use shared::model::common::NamedRef;
 use shared::model::plan::{
     ParticipationFigures, PlanDocument, PlanEntry, PlanEntryKind, PlanObjective,
     PlanPlatformSection, PlanSection, ZoneFigures,
 };
-use shared::model::process::NamedRef;
-use shared::service::{plan_blocks, plan_odt, plan_pdf};
+use shared::service::{plan::blocks, plan::odt, plan::pdf};
 use uuid::Uuid;
 
 const DIRECTIONS: usize = 5;
@@ -121,13 +121,13 @@ fn main() {
     let document = document(entries);
 
     let started = Instant::now();
-    let blocks = plan_blocks::blocks(&document, None);
-    let pdf = plan_pdf::pdf(&blocks).expect("the PDF is laid out");
+    let blocks = blocks::blocks(&document, None);
+    let pdf = pdf::pdf(&blocks).expect("the PDF is laid out");
     let pdf_ms = started.elapsed().as_millis();
 
     let started = Instant::now();
-    let blocks = plan_blocks::blocks(&document, None);
-    let odt = plan_odt::odt(&blocks).expect("the OpenDocument is written");
+    let blocks = blocks::blocks(&document, None);
+    let odt = odt::odt(&blocks).expect("the OpenDocument is written");
     let odt_ms = started.elapsed().as_millis();
 
     if let Some(dir) = std::env::args().nth(2) {

@@ -2,7 +2,7 @@
 //! Forms post here with or without JavaScript; on success they redirect.
 
 use leptos::prelude::*;
-use shared::model::account::{AccountOverview, DemoAccount, SessionInfo};
+use shared::model::accounts::{AccountOverview, DemoAccount, SessionInfo};
 
 use super::ApiError;
 
@@ -19,7 +19,7 @@ pub fn safe_local_path(path: Option<&str>, fallback: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-fn start_session(session: shared::service::sessions::NewSession) -> Result<(), ApiError> {
+fn start_session(session: shared::service::accounts::sessions::NewSession) -> Result<(), ApiError> {
     let seconds = (session.expires_at - chrono::Utc::now())
         .num_seconds()
         .max(0);
@@ -30,14 +30,14 @@ fn start_session(session: shared::service::sessions::NewSession) -> Result<(), A
 #[server(endpoint = "account/session")]
 pub async fn get_session() -> Result<SessionInfo, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::accounts::session_info(&ctx).await?)
+    Ok(shared::service::accounts::account::session_info(&ctx).await?)
 }
 
 /// The demo personas (empty outside demo mode).
 #[server(endpoint = "account/demo")]
 pub async fn demo_accounts() -> Result<Vec<DemoAccount>, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::accounts::demo_accounts(&ctx).await?)
+    Ok(shared::service::accounts::account::demo_accounts(&ctx).await?)
 }
 
 /// Signs in and goes back where the person was (or to the profile).
@@ -50,7 +50,7 @@ pub async fn sign_in(
     let ctx = super::ssr::ctx()?;
     let settings = super::ssr::settings()?;
     let previous = super::ssr::session_token();
-    let session = shared::service::accounts::sign_in(
+    let session = shared::service::accounts::account::sign_in(
         &ctx,
         &email,
         &password,
@@ -68,7 +68,7 @@ pub async fn sign_in(
 #[server(endpoint = "account/sign-out")]
 pub async fn sign_out() -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    shared::service::accounts::sign_out(&ctx).await?;
+    shared::service::accounts::account::sign_out(&ctx).await?;
     super::ssr::set_session_cookie(None, 0)?;
     leptos_axum::redirect("/?esito=uscita");
     Ok(())
@@ -78,7 +78,7 @@ pub async fn sign_out() -> Result<(), ApiError> {
 #[server(endpoint = "account/sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    shared::service::accounts::sign_out_everywhere(&ctx).await?;
+    shared::service::accounts::account::sign_out_everywhere(&ctx).await?;
     super::ssr::set_session_cookie(None, 0)?;
     leptos_axum::redirect("/accedi?esito=uscita-ovunque");
     Ok(())
@@ -94,13 +94,13 @@ pub async fn register(
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let settings = super::ssr::settings()?;
-    let form = shared::service::accounts::RegistrationForm {
+    let form = shared::service::accounts::account::RegistrationForm {
         email,
         display_name,
         password,
         accept_privacy: accept_privacy.is_some(),
     };
-    shared::service::accounts::register(&ctx, &form, &super::ssr::client(), &settings.base_url)
+    shared::service::accounts::account::register(&ctx, &form, &super::ssr::client(), &settings.base_url)
         .await?;
     leptos_axum::redirect("/registrati/inviata");
     Ok(())
@@ -111,7 +111,7 @@ pub async fn register(
 pub async fn confirm_email(token: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let session =
-        shared::service::accounts::confirm_email(&ctx, &token, &super::ssr::client()).await?;
+        shared::service::accounts::account::confirm_email(&ctx, &token, &super::ssr::client()).await?;
     start_session(session)?;
     leptos_axum::redirect("/profilo?esito=benvenuto");
     Ok(())
@@ -122,7 +122,7 @@ pub async fn confirm_email(token: String) -> Result<(), ApiError> {
 pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let settings = super::ssr::settings()?;
-    shared::service::accounts::request_password_reset(
+    shared::service::accounts::account::request_password_reset(
         &ctx,
         &email,
         &super::ssr::client(),
@@ -137,7 +137,7 @@ pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
 #[server(endpoint = "account/reset")]
 pub async fn reset_password(token: String, new_password: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    shared::service::accounts::reset_password(&ctx, &token, &new_password).await?;
+    shared::service::accounts::account::reset_password(&ctx, &token, &new_password).await?;
     super::ssr::set_session_cookie(None, 0)?;
     leptos_axum::redirect("/accedi?esito=password-reimpostata");
     Ok(())
@@ -147,7 +147,7 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
 #[server(endpoint = "account/me")]
 pub async fn my_account() -> Result<AccountOverview, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::accounts::overview(&ctx).await?)
+    Ok(shared::service::accounts::account::overview(&ctx).await?)
 }
 
 /// Changes the password (other browsers are signed out).
@@ -157,7 +157,7 @@ pub async fn change_password(
     new_password: String,
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    shared::service::accounts::change_password(&ctx, &current_password, &new_password).await?;
+    shared::service::accounts::account::change_password(&ctx, &current_password, &new_password).await?;
     leptos_axum::redirect("/profilo?esito=password-cambiata");
     Ok(())
 }
@@ -166,7 +166,7 @@ pub async fn change_password(
 #[server(endpoint = "account/residence")]
 pub async fn redeem_census_code(code: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    shared::service::residence::redeem_code(&ctx, &code).await?;
+    shared::service::accounts::residence::redeem_code(&ctx, &code).await?;
     leptos_axum::redirect("/profilo?esito=residenza-verificata");
     Ok(())
 }
@@ -178,7 +178,7 @@ pub async fn delete_account(
     confirmation: String,
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    shared::service::accounts::delete_account(
+    shared::service::accounts::account::delete_account(
         &ctx,
         password.as_deref().unwrap_or(""),
         &confirmation,

@@ -2,7 +2,7 @@
 //! pages, and the participation requirements of a process.
 
 use leptos::prelude::*;
-use shared::model::account::{AdminUserPage, AuditPage, OutboxPage, ScopeChoice};
+use shared::model::accounts::{AdminUserPage, AuditPage, OutboxPage, ScopeChoice};
 
 use super::ApiError;
 
@@ -13,14 +13,14 @@ pub async fn list_users(
     dopo: Option<String>,
 ) -> Result<AdminUserPage, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::roles::list_users(&ctx, q.as_deref(), dopo.as_deref()).await?)
+    Ok(shared::service::accounts::roles::list_users(&ctx, q.as_deref(), dopo.as_deref()).await?)
 }
 
 /// Where a facilitator can be assigned.
 #[server(endpoint = "admin/scopes")]
 pub async fn scope_choices() -> Result<Vec<ScopeChoice>, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::roles::scope_choices(&ctx).await?)
+    Ok(shared::service::accounts::roles::scope_choices(&ctx).await?)
 }
 
 /// `back` with `esito=<outcome>` in its query (replacing any earlier outcome), so
@@ -50,7 +50,7 @@ pub async fn assign_role(
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let user_id = parse_id(&user_id, "user_id")?;
-    shared::service::roles::assign(&ctx, user_id, &role, scope.as_deref().unwrap_or("")).await?;
+    shared::service::accounts::roles::assign(&ctx, user_id, &role, scope.as_deref().unwrap_or("")).await?;
     let back = super::accounts::safe_local_path(torna.as_deref(), "/amministrazione/utenti");
     leptos_axum::redirect(&with_outcome(&back, "ruolo-assegnato"));
     Ok(())
@@ -61,7 +61,7 @@ pub async fn assign_role(
 pub async fn revoke_role(assignment_id: String, torna: Option<String>) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&assignment_id, "assignment_id")?;
-    shared::service::roles::revoke(&ctx, id).await?;
+    shared::service::accounts::roles::revoke(&ctx, id).await?;
     let back = super::accounts::safe_local_path(torna.as_deref(), "/amministrazione/utenti");
     leptos_axum::redirect(&with_outcome(&back, "ruolo-tolto"));
     Ok(())
@@ -71,28 +71,28 @@ pub async fn revoke_role(assignment_id: String, torna: Option<String>) -> Result
 #[server(endpoint = "admin/log")]
 pub async fn audit_log(dopo: Option<String>) -> Result<AuditPage, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::audit::list(&ctx, dopo.as_deref()).await?)
+    Ok(shared::service::common::audit::list(&ctx, dopo.as_deref()).await?)
 }
 
 /// The outbox.
 #[server(endpoint = "admin/outbox")]
 pub async fn outbox(dopo: Option<String>) -> Result<OutboxPage, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::outbox::list(&ctx, dopo.as_deref()).await?)
+    Ok(shared::service::common::outbox::list(&ctx, dopo.as_deref()).await?)
 }
 
 /// An editable page: its Markdown source and HTML, if an administrator wrote it.
 #[server(endpoint = "pages/get")]
 pub async fn site_page(slug: String, locale: String) -> Result<Option<(String, String)>, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::site_pages::get(&ctx, &slug, &locale).await?)
+    Ok(shared::service::common::site_pages::get(&ctx, &slug, &locale).await?)
 }
 
 /// Saves an editable page (empty restores the built-in text).
 #[server(endpoint = "pages/update")]
 pub async fn update_site_page(slug: String, locale: String, body: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    shared::service::site_pages::update(&ctx, &slug, &locale, &body).await?;
+    shared::service::common::site_pages::update(&ctx, &slug, &locale, &body).await?;
     leptos_axum::redirect(&format!(
         "/amministrazione/pagine/{slug}?lingua={locale}&esito=salvata"
     ));
@@ -111,7 +111,7 @@ pub async fn set_requirements(
         verified_to_propose: verified_to_propose.is_some(),
         verified_to_support: verified_to_support.is_some(),
     };
-    shared::service::processes::set_requirements(&ctx, &process, requirements).await?;
+    shared::service::processes::read::set_requirements(&ctx, &process, requirements).await?;
     leptos_axum::redirect(&format!("/processi/{process}?esito=requisiti-salvati"));
     Ok(())
 }

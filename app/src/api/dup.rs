@@ -12,7 +12,7 @@ use shared::model::dup::{
 
 use super::ApiError;
 #[cfg(feature = "ssr")]
-use shared::model::account::FieldProblem;
+use shared::model::common::FieldProblem;
 
 /// The draft form that carries an import's outcome to the edition page.
 pub fn import_draft_key(edition: &str) -> String {
@@ -53,7 +53,7 @@ fn edition_input(
 #[server(endpoint = "dup/editions")]
 pub async fn get_editions() -> Result<EditionList, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::dup::editions(&ctx).await?)
+    Ok(shared::service::dup::editions::editions(&ctx).await?)
 }
 
 /// Creates an empty edition, then opens it.
@@ -73,7 +73,7 @@ pub async fn create_edition(
         &ultimo_anno,
         semplificato.as_deref(),
     )?;
-    let id = shared::service::dup::create_edition(&ctx, &input).await?;
+    let id = shared::service::dup::editions::create_edition(&ctx, &input).await?;
     leptos_axum::redirect(&format!("/dup/{id}?esito=edizione-creata"));
     Ok(())
 }
@@ -97,7 +97,7 @@ pub async fn copy_edition(
         &ultimo_anno,
         semplificato.as_deref(),
     )?;
-    let id = shared::service::dup::copy_edition(&ctx, from, &input).await?;
+    let id = shared::service::dup::editions::copy_edition(&ctx, from, &input).await?;
     leptos_axum::redirect(&format!("/dup/{id}?esito=edizione-copiata"));
     Ok(())
 }
@@ -110,7 +110,7 @@ pub async fn attach_edition(process: String, edizione: String) -> Result<(), Api
         "" => None,
         raw => Some(parse_id(raw, "edizione")?),
     };
-    shared::service::dup::attach(&ctx, &process, edition).await?;
+    shared::service::dup::editions::attach(&ctx, &process, edition).await?;
     let back = edition.map_or_else(|| "/dup".to_owned(), |id| format!("/dup/{id}"));
     leptos_axum::redirect(&format!("{back}?esito=edizione-collegata"));
     Ok(())
@@ -122,12 +122,12 @@ pub async fn attach_edition(process: String, edizione: String) -> Result<(), Api
 pub async fn get_edition(id: String, importazione: bool) -> Result<EditionPage, ApiError> {
     let ctx = super::ssr::ctx()?;
     let edition = uuid::Uuid::try_parse(id.trim()).map_err(|_| ApiError::NotFound)?;
-    let detail = shared::service::dup::edition(&ctx, edition).await?;
+    let detail = shared::service::dup::editions::edition(&ctx, edition).await?;
     let (mut import, mut pasted) = (None, None);
     if importazione
         && ctx.actor.person().is_some()
         && let Some(draft) =
-            shared::service::drafts::take(&ctx, &import_draft_key(&edition.to_string())).await?
+            shared::service::common::drafts::take(&ctx, &import_draft_key(&edition.to_string())).await?
     {
         import = draft
             .get("esito")
@@ -146,7 +146,7 @@ pub async fn get_edition(id: String, importazione: bool) -> Result<EditionPage, 
 pub async fn get_objective(id: String) -> Result<ObjectiveDetail, ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = uuid::Uuid::try_parse(id.trim()).map_err(|_| ApiError::NotFound)?;
-    Ok(shared::service::dup::objective(&ctx, id).await?)
+    Ok(shared::service::dup::objectives::objective(&ctx, id).await?)
 }
 
 /// The objectives a proposal or project feeds (`elemento`: `proposta:<id>`
@@ -155,7 +155,7 @@ pub async fn get_objective(id: String) -> Result<ObjectiveDetail, ApiError> {
 pub async fn get_item_links(elemento: String) -> Result<ItemLinks, ApiError> {
     let ctx = super::ssr::ctx()?;
     let item = shared::model::dup::PlanItem::parse(&elemento).ok_or(ApiError::NotFound)?;
-    Ok(shared::service::dup_links::links_of(&ctx, item).await?)
+    Ok(shared::service::dup::links::links_of(&ctx, item).await?)
 }
 
 /// Back to the proposal's or project's objectives, with an outcome (and a
@@ -187,7 +187,7 @@ pub async fn link_objective(
         peso.as_deref().unwrap_or(""),
     )
     .map_err(|(field, problem)| ApiError::field(field, problem))?;
-    shared::service::dup_links::link(&ctx, item, &input).await?;
+    shared::service::dup::links::link(&ctx, item, &input).await?;
     back_to_item(item, "obiettivo-collegato");
     Ok(())
 }
@@ -199,7 +199,7 @@ pub async fn unlink_objective(elemento: String, collegamento: String) -> Result<
     let item = shared::model::dup::PlanItem::parse(&elemento)
         .ok_or_else(|| ApiError::field("elemento", FieldProblem::Malformed))?;
     let link = parse_id(&collegamento, "collegamento")?;
-    shared::service::dup_links::unlink(&ctx, link).await?;
+    shared::service::dup::links::unlink(&ctx, link).await?;
     back_to_item(item, "obiettivo-scollegato");
     Ok(())
 }
@@ -212,7 +212,7 @@ pub async fn get_coverage(
     piattaforma: Option<String>,
 ) -> Result<Coverage, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::dup_links::coverage(
+    Ok(shared::service::dup::links::coverage(
         &ctx,
         &process,
         zona.as_deref(),
@@ -225,7 +225,7 @@ pub async fn get_coverage(
 #[server(endpoint = "dup/monitoring")]
 pub async fn get_monitoring(process: String) -> Result<Monitoring, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::monitoring::overview(&ctx, &process).await?)
+    Ok(shared::service::dup::monitoring::overview(&ctx, &process).await?)
 }
 
 /// Records progress on an objective or project (`voce`); indicator actuals
@@ -244,7 +244,7 @@ pub async fn record_progress(
     valore: Option<Vec<String>>,
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    let target = shared::service::monitoring::Monitored::parse(&voce)
+    let target = shared::service::dup::monitoring::Monitored::parse(&voce)
         .ok_or_else(|| ApiError::field("voce", FieldProblem::Malformed))?;
     let (indicators, years, values) = (
         indicatore.unwrap_or_default(),
@@ -276,7 +276,7 @@ pub async fn record_progress(
         };
         ApiError::field(&field, problem)
     })?;
-    shared::service::monitoring::record(&ctx, &process, target, &input).await?;
+    shared::service::dup::monitoring::record(&ctx, &process, target, &input).await?;
     let nonce = chrono::Utc::now().timestamp_millis();
     leptos_axum::redirect(&format!(
         "/processi/{process}/monitoraggio?esito=avanzamento-registrato&v={nonce}"

@@ -3,8 +3,8 @@
 use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
-use shared::model::account::FieldProblem;
-use shared::model::participation::Refusal;
+use shared::model::common::FieldProblem;
+use shared::model::common::Refusal;
 
 /// Why a server function failed, as the user may know it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

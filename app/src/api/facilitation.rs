@@ -12,7 +12,7 @@ use shared::model::facilitation::{
 
 use super::ApiError;
 #[cfg(feature = "ssr")]
-use shared::model::account::FieldProblem;
+use shared::model::common::FieldProblem;
 
 #[cfg(feature = "ssr")]
 use super::ssr::parse_id;
@@ -73,7 +73,7 @@ pub async fn report_content(
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
-    shared::service::moderation::report(&ctx, &tipo, id, &motivo, nota.as_deref().unwrap_or(""))
+    shared::service::facilitation::moderation::report(&ctx, &tipo, id, &motivo, nota.as_deref().unwrap_or(""))
         .await?;
     back_to(ritorno.as_deref(), "/", "segnalazione-inviata");
     Ok(())
@@ -92,7 +92,7 @@ pub async fn moderate_content(
     let id = parse_id(&id, "id")?;
     let decision = shared::model::facilitation::ModerationDecision::parse(&decisione)
         .ok_or_else(|| ApiError::field("decisione", FieldProblem::NotRecognized))?;
-    shared::service::moderation::decide(&ctx, &tipo, id, decision, motivo.as_deref().unwrap_or(""))
+    shared::service::facilitation::moderation::decide(&ctx, &tipo, id, decision, motivo.as_deref().unwrap_or(""))
         .await?;
     back_to(ritorno.as_deref(), "/", "decisione-registrata");
     Ok(())
@@ -111,10 +111,10 @@ pub async fn block_person(
     let person = parse_id(&persona, "persona")?;
     let fallback = format!("/processi/{process}/moderazione");
     if blocca.as_deref() == Some("si") {
-        shared::service::moderation::block(&ctx, &process, person, &motivo).await?;
+        shared::service::facilitation::moderation::block(&ctx, &process, person, &motivo).await?;
         back_to(ritorno.as_deref(), &fallback, "persona-bloccata");
     } else {
-        shared::service::moderation::unblock(&ctx, &process, person, &motivo).await?;
+        shared::service::facilitation::moderation::unblock(&ctx, &process, person, &motivo).await?;
         back_to(ritorno.as_deref(), &fallback, "persona-sbloccata");
     }
     Ok(())
@@ -132,7 +132,7 @@ pub async fn set_moderation_settings(
         .trim()
         .parse::<i32>()
         .map_err(|_| ApiError::field("soglia", FieldProblem::Malformed))?;
-    shared::service::moderation::set_settings(
+    shared::service::facilitation::moderation::set_settings(
         &ctx,
         &process,
         premoderazione.as_deref() == Some("si"),
@@ -154,7 +154,7 @@ pub async fn get_moderation_queue(
     piattaforma: Option<String>,
 ) -> Result<ModerationQueue, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::moderation::queue(&ctx, &process, piattaforma.as_deref()).await?)
+    Ok(shared::service::facilitation::moderation::queue(&ctx, &process, piattaforma.as_deref()).await?)
 }
 
 /// The public moderation log of a process.
@@ -164,7 +164,7 @@ pub async fn get_moderation_log(
     prima: Option<String>,
 ) -> Result<ModerationLogPage, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::moderation::public_log(&ctx, &process, prima.as_deref()).await?)
+    Ok(shared::service::facilitation::moderation::public_log(&ctx, &process, prima.as_deref()).await?)
 }
 
 /// The facilitators' dashboard of a process (or one platform).
@@ -174,7 +174,7 @@ pub async fn get_dashboard(
     piattaforma: Option<String>,
 ) -> Result<Dashboard, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::dashboard::overview(&ctx, &process, piattaforma.as_deref()).await?)
+    Ok(shared::service::facilitation::dashboard::overview(&ctx, &process, piattaforma.as_deref()).await?)
 }
 
 /// Answers the chosen proposals at once.
@@ -187,7 +187,7 @@ pub async fn answer_proposals(
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let chosen = ids(proposte)?;
-    shared::service::authoring::answer_many(&ctx, &chosen, &stato, &risposta).await?;
+    shared::service::participation::authoring::answer_many(&ctx, &chosen, &stato, &risposta).await?;
     back_to(ritorno.as_deref(), "/", "risposte-pubblicate");
     Ok(())
 }
@@ -220,7 +220,7 @@ pub async fn merge_proposals(
     let ctx = super::ssr::ctx()?;
     let chosen = ids(proposte)?;
     let input = project_input(&titolo, &descrizione, partner.as_deref(), &accordo)?;
-    let id = shared::service::projects::merge(&ctx, &chosen, &input).await?;
+    let id = shared::service::facilitation::projects::merge(&ctx, &chosen, &input).await?;
     leptos_axum::redirect(&format!("/progetti/{id}?esito=progetto-creato"));
     Ok(())
 }
@@ -237,7 +237,7 @@ pub async fn edit_project(
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
     let input = project_input(&titolo, &descrizione, partner.as_deref(), &accordo)?;
-    shared::service::projects::edit(&ctx, id, &input).await?;
+    shared::service::facilitation::projects::edit(&ctx, id, &input).await?;
     leptos_axum::redirect(&format!("/progetti/{id}?esito=progetto-modificato"));
     Ok(())
 }
@@ -247,7 +247,7 @@ pub async fn edit_project(
 pub async fn undo_merge(id: String, motivo: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
-    shared::service::projects::undo(&ctx, id, &motivo).await?;
+    shared::service::facilitation::projects::undo(&ctx, id, &motivo).await?;
     leptos_axum::redirect(&format!("/progetti/{id}?esito=unione-annullata"));
     Ok(())
 }
@@ -257,22 +257,22 @@ pub async fn undo_merge(id: String, motivo: String) -> Result<(), ApiError> {
 pub async fn get_project(id: String) -> Result<ProjectDetail, ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = uuid::Uuid::try_parse(id.trim()).map_err(|_| ApiError::NotFound)?;
-    Ok(shared::service::projects::detail(&ctx, id).await?)
+    Ok(shared::service::facilitation::projects::detail(&ctx, id).await?)
 }
 
 /// The live projects of a process.
 #[server(endpoint = "projects/list")]
 pub async fn list_projects(process: String) -> Result<Vec<ProjectSummary>, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::projects::list(&ctx, &process).await?)
+    Ok(shared::service::facilitation::projects::list(&ctx, &process).await?)
 }
 
 /// What moving the process on would open and close.
 #[server(endpoint = "phases/preview")]
 pub async fn get_transition_preview(process: String) -> Result<TransitionPreview, ApiError> {
     let ctx = super::ssr::ctx()?;
-    let detail = shared::service::processes::detail(&ctx, &process).await?;
-    Ok(shared::service::phases::preview(&ctx, detail.summary.id).await?)
+    let detail = shared::service::processes::read::detail(&ctx, &process).await?;
+    Ok(shared::service::processes::phases::preview(&ctx, detail.summary.id).await?)
 }
 
 /// Staff record a person at the counter; the receipt shows the claim code once.
@@ -284,13 +284,13 @@ pub async fn record_visitor(
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let receipt =
-        shared::service::counter::record(&ctx, &nome, &documento, codice.as_deref().unwrap_or(""))
+        shared::service::facilitation::counter::record(&ctx, &nome, &documento, codice.as_deref().unwrap_or(""))
             .await?;
     // The receipt page shows the code once: with JavaScript from this answer,
     // without it from a draft only this staff member can take, once.
     let fields =
         std::collections::BTreeMap::from([("codice".to_owned(), receipt.claim_code.clone())]);
-    shared::service::drafts::save(&ctx, &receipt_form(receipt.record_id), &fields).await?;
+    shared::service::common::drafts::save(&ctx, &receipt_form(receipt.record_id), &fields).await?;
     leptos_axum::redirect(&format!(
         "/sportello/{}?esito=registrata",
         receipt.record_id
@@ -307,7 +307,7 @@ pub fn receipt_form(record: uuid::Uuid) -> String {
 #[server(endpoint = "counter/search")]
 pub async fn search_visitors(cerca: Option<String>) -> Result<Vec<CounterRecordDto>, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::counter::search(&ctx, cerca.as_deref().unwrap_or("")).await?)
+    Ok(shared::service::facilitation::counter::search(&ctx, cerca.as_deref().unwrap_or("")).await?)
 }
 
 /// One person recorded at the counter.
@@ -315,7 +315,7 @@ pub async fn search_visitors(cerca: Option<String>) -> Result<Vec<CounterRecordD
 pub async fn get_visitor(id: String) -> Result<CounterRecordDto, ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = uuid::Uuid::try_parse(id.trim()).map_err(|_| ApiError::NotFound)?;
-    Ok(shared::service::counter::detail(&ctx, id).await?)
+    Ok(shared::service::facilitation::counter::detail(&ctx, id).await?)
 }
 
 /// Staff write a proposal for a recorded person.
@@ -334,7 +334,7 @@ pub async fn propose_for_visitor(
     let zone = zona.as_deref().map(str::trim).filter(|z| !z.is_empty());
     let input = shared::model::participation::ProposalInput::parse(&titolo, &testo, zone, None)
         .map_err(|(field, problem)| ApiError::field(field, problem))?;
-    shared::service::counter::propose(&ctx, record, &process, &piattaforma, &input).await?;
+    shared::service::facilitation::counter::propose(&ctx, record, &process, &piattaforma, &input).await?;
     leptos_axum::redirect(&format!("/sportello/{record}?esito=proposta-registrata"));
     Ok(())
 }
@@ -348,7 +348,7 @@ pub async fn support_for_visitor(scheda: String, proposta: String) -> Result<(),
     let raw = proposta.trim().trim_end_matches('/');
     let raw = raw.rsplit('/').next().unwrap_or(raw);
     let proposal = parse_id(raw, "proposta")?;
-    shared::service::counter::support(&ctx, record, proposal).await?;
+    shared::service::facilitation::counter::support(&ctx, record, proposal).await?;
     leptos_axum::redirect(&format!("/sportello/{record}?esito=sostegno-registrato"));
     Ok(())
 }
@@ -357,7 +357,7 @@ pub async fn support_for_visitor(scheda: String, proposta: String) -> Result<(),
 #[server(endpoint = "counter/claim")]
 pub async fn claim_counter_record(codice: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    let outcome = shared::service::counter::claim(&ctx, &codice).await?;
+    let outcome = shared::service::facilitation::counter::claim(&ctx, &codice).await?;
     leptos_axum::redirect(&format!(
         "/profilo?esito=scheda-rivendicata&proposte={}&sostegni={}#sportello",
         outcome.proposals, outcome.supports
@@ -377,7 +377,7 @@ pub async fn get_process_editor(
     process: String,
 ) -> Result<shared::model::facilitation::ProcessEditor, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::editing::editor(&ctx, &process).await?)
+    Ok(shared::service::processes::editing::editor(&ctx, &process).await?)
 }
 
 /// An administrator creates a process.
@@ -400,7 +400,7 @@ pub async fn create_process(
         &descrizione,
     )
     .map_err(first_problem)?;
-    let slug = shared::service::editing::create_process(&ctx, &input).await?;
+    let slug = shared::service::processes::editing::create_process(&ctx, &input).await?;
     leptos_axum::redirect(&format!("/processi/{slug}/modifica?esito=salvata"));
     Ok(())
 }
@@ -425,7 +425,7 @@ pub async fn update_process(
         &descrizione,
     )
     .map_err(first_problem)?;
-    shared::service::editing::update_process(&ctx, &process, &input).await?;
+    shared::service::processes::editing::update_process(&ctx, &process, &input).await?;
     back_to(
         None,
         &format!("/processi/{process}/modifica#percorso"),
@@ -458,7 +458,7 @@ pub async fn save_phase(
         &fine,
     )
     .map_err(first_problem)?;
-    shared::service::editing::save_phase(&ctx, &process, phase, &input).await?;
+    shared::service::processes::editing::save_phase(&ctx, &process, phase, &input).await?;
     back_to(
         None,
         &format!("/processi/{process}/modifica#fasi"),
@@ -472,7 +472,7 @@ pub async fn save_phase(
 pub async fn delete_phase(process: String, fase: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let phase = parse_id(&fase, "fase")?;
-    shared::service::editing::delete_phase(&ctx, &process, phase).await?;
+    shared::service::processes::editing::delete_phase(&ctx, &process, phase).await?;
     back_to(
         None,
         &format!("/processi/{process}/modifica#fasi"),
@@ -495,13 +495,13 @@ pub async fn save_topic(
     direzione: Option<String>,
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    let kind = shared::service::editing::TopicKind::parse(&voce)
+    let kind = shared::service::processes::editing::TopicKind::parse(&voce)
         .ok_or_else(|| ApiError::field("voce", FieldProblem::NotRecognized))?;
     let topic = match id.as_deref().filter(|i| !i.is_empty()) {
         Some(raw) => Some(parse_id(raw, "id")?),
         None => None,
     };
-    let is_direction = kind == shared::service::editing::TopicKind::Direction;
+    let is_direction = kind == shared::service::processes::editing::TopicKind::Direction;
     let input = shared::model::facilitation::TopicInput::parse(
         is_direction,
         &chiave,
@@ -519,7 +519,7 @@ pub async fn save_topic(
         };
         ApiError::field(field, problem)
     })?;
-    shared::service::editing::save_topic(&ctx, &process, kind, topic, &input)
+    shared::service::processes::editing::save_topic(&ctx, &process, kind, topic, &input)
         .await
         .map_err(|error| match error {
             shared::service::ServiceError::InvalidInput { field, problem }
@@ -545,7 +545,7 @@ pub async fn assign_platform_facilitator(
     email: String,
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    shared::service::editing::assign_facilitator(&ctx, &process, &piattaforma, &email).await?;
+    shared::service::processes::editing::assign_facilitator(&ctx, &process, &piattaforma, &email).await?;
     back_to(
         None,
         &format!("/processi/{process}/modifica#facilitatori"),
@@ -559,7 +559,7 @@ pub async fn assign_platform_facilitator(
 pub async fn remove_platform_facilitator(process: String, id: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
-    shared::service::editing::remove_facilitator(&ctx, &process, id).await?;
+    shared::service::processes::editing::remove_facilitator(&ctx, &process, id).await?;
     back_to(
         None,
         &format!("/processi/{process}/modifica#facilitatori"),

@@ -30,7 +30,7 @@ pub mod ssr {
     use http::{HeaderValue, header};
     use leptos::prelude::use_context;
     use leptos_axum::ResponseOptions;
-    use shared::service::accounts::ClientInfo;
+    use shared::service::accounts::account::ClientInfo;
     use shared::service::{Actor, Ctx, Db};
 
     use super::{ApiError, SiteSettings};
@@ -39,7 +39,7 @@ pub mod ssr {
     /// An id from a form or URL; a malformed one names its field.
     pub fn parse_id(raw: &str, field: &str) -> Result<uuid::Uuid, ApiError> {
         uuid::Uuid::try_parse(raw.trim())
-            .map_err(|_| ApiError::field(field, shared::model::account::FieldProblem::Malformed))
+            .map_err(|_| ApiError::field(field, shared::model::common::FieldProblem::Malformed))
     }
 
     /// The service context of the current request: the signed-in person (the

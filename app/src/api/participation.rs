@@ -10,7 +10,7 @@ use shared::model::participation::{
 
 use super::ApiError;
 #[cfg(feature = "ssr")]
-use shared::model::account::FieldProblem;
+use shared::model::common::FieldProblem;
 
 #[cfg(feature = "ssr")]
 use super::ssr::parse_id;
@@ -50,7 +50,7 @@ async fn keep_on_error<T>(
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        if let Err(error) = shared::service::drafts::save(ctx, form, &fields).await {
+        if let Err(error) = shared::service::common::drafts::save(ctx, form, &fields).await {
             tracing::warn!(%error, "form draft not kept");
         }
     }
@@ -63,7 +63,7 @@ pub async fn take_form_draft(
     form: String,
 ) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::drafts::take(&ctx, &form)
+    Ok(shared::service::common::drafts::take(&ctx, &form)
         .await?
         .unwrap_or_default())
 }
@@ -81,7 +81,7 @@ pub async fn create_proposal(
     let ctx = super::ssr::ctx()?;
     let result = async {
         let input = input(&titolo, &testo, zona.as_deref(), direzione.as_deref())?;
-        Ok(shared::service::authoring::create(&ctx, &process, &piattaforma, &input).await?)
+        Ok(shared::service::participation::authoring::create(&ctx, &process, &piattaforma, &input).await?)
     }
     .await;
     let fields = [
@@ -109,7 +109,7 @@ pub async fn edit_proposal(
     let id = parse_id(&id, "id")?;
     let result = async {
         let input = input(&titolo, &testo, zona.as_deref(), direzione.as_deref())?;
-        Ok(shared::service::authoring::edit(&ctx, id, &input).await?)
+        Ok(shared::service::participation::authoring::edit(&ctx, id, &input).await?)
     }
     .await;
     let fields = [
@@ -128,7 +128,7 @@ pub async fn edit_proposal(
 pub async fn withdraw_proposal(id: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
-    shared::service::authoring::withdraw(&ctx, id).await?;
+    shared::service::participation::authoring::withdraw(&ctx, id).await?;
     to_proposal(id, "proposta-ritirata", "contenuto");
     Ok(())
 }
@@ -138,7 +138,7 @@ pub async fn withdraw_proposal(id: String) -> Result<(), ApiError> {
 pub async fn get_proposal_history(id: String) -> Result<ProposalHistory, ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = uuid::Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
-    Ok(shared::service::authoring::history(&ctx, id).await?)
+    Ok(shared::service::participation::authoring::history(&ctx, id).await?)
 }
 
 /// Proposals like the one being written.
@@ -148,7 +148,7 @@ pub async fn similar_proposals(
     text: String,
 ) -> Result<Vec<SimilarProposal>, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::authoring::similar(&ctx, &process, &text).await?)
+    Ok(shared::service::participation::authoring::similar(&ctx, &process, &text).await?)
 }
 
 /// Follows (`segui=si`) or stops following a proposal.
@@ -157,7 +157,7 @@ pub async fn follow_proposal(id: String, segui: Option<String>) -> Result<(), Ap
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
     let on = segui.as_deref() == Some("si");
-    shared::service::authoring::follow(&ctx, id, on).await?;
+    shared::service::participation::authoring::follow(&ctx, id, on).await?;
     to_proposal(id, if on { "seguita" } else { "non-seguita" }, "segui");
     Ok(())
 }
@@ -167,7 +167,7 @@ pub async fn follow_proposal(id: String, segui: Option<String>) -> Result<(), Ap
 pub async fn answer_proposal(id: String, stato: String, risposta: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
-    shared::service::authoring::answer(&ctx, id, &stato, &risposta).await?;
+    shared::service::participation::authoring::answer(&ctx, id, &stato, &risposta).await?;
     to_proposal(id, "risposta-pubblicata", "risposta");
     Ok(())
 }
@@ -177,7 +177,7 @@ pub async fn answer_proposal(id: String, stato: String, risposta: String) -> Res
 pub async fn give_support(id: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
-    shared::service::supports::give(&ctx, id).await?;
+    shared::service::participation::supports::give(&ctx, id).await?;
     to_proposal(id, "sostegno-dato", "sostegno");
     Ok(())
 }
@@ -187,7 +187,7 @@ pub async fn give_support(id: String) -> Result<(), ApiError> {
 pub async fn withdraw_support(id: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
-    shared::service::supports::withdraw(&ctx, id).await?;
+    shared::service::participation::supports::withdraw(&ctx, id).await?;
     to_proposal(id, "sostegno-ritirato", "sostegno");
     Ok(())
 }
@@ -196,7 +196,7 @@ pub async fn withdraw_support(id: String) -> Result<(), ApiError> {
 #[server(endpoint = "processes/results")]
 pub async fn get_results(process: String) -> Result<ProcessResults, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::supports::results(&ctx, &process).await?)
+    Ok(shared::service::participation::supports::results(&ctx, &process).await?)
 }
 
 /// One page of a proposal's comment threads.
@@ -207,7 +207,7 @@ pub async fn list_comments(
 ) -> Result<CommentPage, ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = uuid::Uuid::try_parse(&proposal).map_err(|_| ApiError::NotFound)?;
-    Ok(shared::service::comments::list(&ctx, id, commenti.as_deref()).await?)
+    Ok(shared::service::participation::comments::list(&ctx, id, commenti.as_deref()).await?)
 }
 
 /// Adds a comment or a reply.
@@ -224,7 +224,7 @@ pub async fn post_comment(
         Some(raw) => Some(parse_id(raw, "parent")?),
         None => None,
     };
-    let id = shared::service::comments::post(
+    let id = shared::service::participation::comments::post(
         &ctx,
         proposal,
         parent,
@@ -242,7 +242,7 @@ pub async fn edit_comment(proposal: String, id: String, commento: String) -> Res
     let ctx = super::ssr::ctx()?;
     let proposal = parse_id(&proposal, "proposal")?;
     let id = parse_id(&id, "id")?;
-    shared::service::comments::edit(&ctx, id, &commento).await?;
+    shared::service::participation::comments::edit(&ctx, id, &commento).await?;
     to_proposal(proposal, "commento-modificato", &format!("commento-{id}"));
     Ok(())
 }
@@ -253,7 +253,7 @@ pub async fn delete_comment(proposal: String, id: String) -> Result<(), ApiError
     let ctx = super::ssr::ctx()?;
     let proposal = parse_id(&proposal, "proposal")?;
     let id = parse_id(&id, "id")?;
-    shared::service::comments::delete(&ctx, id).await?;
+    shared::service::participation::comments::delete(&ctx, id).await?;
     to_proposal(proposal, "commento-eliminato", &format!("commento-{id}"));
     Ok(())
 }
@@ -266,7 +266,7 @@ pub async fn vote_comment(proposal: String, id: String, voto: String) -> Result<
     let id = parse_id(&id, "id")?;
     let vote = shared::model::participation::CommentVote::parse(&voto)
         .ok_or_else(|| ApiError::field("voto", FieldProblem::Malformed))?;
-    shared::service::comments::vote(&ctx, id, vote).await?;
+    shared::service::participation::comments::vote(&ctx, id, vote).await?;
     to_proposal(proposal, "voto-registrato", &format!("commento-{id}"));
     Ok(())
 }
@@ -277,11 +277,11 @@ pub async fn remove_image(proposal: String, id: String) -> Result<(), ApiError> 
     let ctx = super::ssr::ctx()?;
     let proposal = parse_id(&proposal, "proposal")?;
     let id = parse_id(&id, "id")?;
-    let store = use_context::<shared::service::attachments::FileStore>().ok_or_else(|| {
+    let store = use_context::<shared::service::participation::images::FileStore>().ok_or_else(|| {
         tracing::error!("file store missing from the request context");
         ApiError::Internal
     })?;
-    shared::service::attachments::remove(&ctx, &store, id).await?;
+    shared::service::participation::images::remove(&ctx, &store, id).await?;
     to_proposal(proposal, "immagine-rimossa", "immagini");
     Ok(())
 }
@@ -290,7 +290,7 @@ pub async fn remove_image(proposal: String, id: String) -> Result<(), ApiError> 
 #[server(endpoint = "notifications/list")]
 pub async fn list_notifications(dopo: Option<String>) -> Result<NotificationPage, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::notifications::list(&ctx, dopo.as_deref()).await?)
+    Ok(shared::service::notifications::inbox::list(&ctx, dopo.as_deref()).await?)
 }
 
 /// Marks every notification read (or one, with `id`).
@@ -301,7 +301,7 @@ pub async fn mark_notifications_read(id: Option<String>) -> Result<(), ApiError>
         Some(raw) => Some(parse_id(raw, "id")?),
         None => None,
     };
-    shared::service::notifications::mark_read(&ctx, only).await?;
+    shared::service::notifications::inbox::mark_read(&ctx, only).await?;
     leptos_axum::redirect("/notifiche?esito=lette");
     Ok(())
 }
@@ -310,7 +310,7 @@ pub async fn mark_notifications_read(id: Option<String>) -> Result<(), ApiError>
 #[server(endpoint = "notifications/digest")]
 pub async fn set_email_digest(riepilogo: Option<String>) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    shared::service::notifications::set_digest(&ctx, riepilogo.as_deref() == Some("si")).await?;
+    shared::service::notifications::inbox::set_digest(&ctx, riepilogo.as_deref() == Some("si")).await?;
     leptos_axum::redirect("/profilo?esito=salvata#riepilogo");
     Ok(())
 }
@@ -319,8 +319,8 @@ pub async fn set_email_digest(riepilogo: Option<String>) -> Result<(), ApiError>
 #[server(endpoint = "phases/advance")]
 pub async fn advance_phase(process: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    let detail = shared::service::processes::detail(&ctx, &process).await?;
-    shared::service::phases::advance(&ctx, detail.summary.id).await?;
+    let detail = shared::service::processes::read::detail(&ctx, &process).await?;
+    shared::service::processes::phases::advance(&ctx, detail.summary.id).await?;
     leptos_axum::redirect(&format!(
         "/processi/{}?esito=fase-avanzata#fasi",
         detail.summary.slug
@@ -346,7 +346,7 @@ pub async fn set_phase_settings(
                 .map_err(|_| ApiError::field("sostegni", FieldProblem::Malformed))?,
         ),
     };
-    shared::service::phases::set_settings(&ctx, phase, limit, visibili.as_deref() == Some("si"))
+    shared::service::processes::phases::set_settings(&ctx, phase, limit, visibili.as_deref() == Some("si"))
         .await?;
     let slug: String = process
         .chars()

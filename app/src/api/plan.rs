@@ -8,20 +8,20 @@ use shared::model::plan::{PlanComposer, PlanDiff, PlanOverview, PlanVersionView}
 
 use super::ApiError;
 #[cfg(feature = "ssr")]
-use shared::model::account::FieldProblem;
+use shared::model::common::FieldProblem;
 
 /// The plan page of a process.
 #[server(endpoint = "plan/overview")]
 pub async fn get_plan(process: String) -> Result<PlanOverview, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::plan::overview(&ctx, &process).await?)
+    Ok(shared::service::plan::versions::overview(&ctx, &process).await?)
 }
 
 /// One saved version.
 #[server(endpoint = "plan/version")]
 pub async fn get_plan_version(process: String, number: i32) -> Result<PlanVersionView, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::plan::version(&ctx, &process, number).await?)
+    Ok(shared::service::plan::versions::version(&ctx, &process, number).await?)
 }
 
 /// Two versions compared (`da`, `a` as typed in the page's GET form).
@@ -34,14 +34,14 @@ pub async fn compare_plan(process: String, da: String, a: String) -> Result<Plan
             .map_err(|_| ApiError::field(field, FieldProblem::Malformed))
     };
     let (from, to) = (number(&da, "da")?, number(&a, "a")?);
-    Ok(shared::service::plan::compare(&ctx, &process, from, to).await?)
+    Ok(shared::service::plan::versions::compare(&ctx, &process, from, to).await?)
 }
 
 /// The composition form's data.
 #[server(endpoint = "plan/composer")]
 pub async fn get_plan_composer(process: String) -> Result<PlanComposer, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::plan::composer(&ctx, &process).await?)
+    Ok(shared::service::plan::versions::composer(&ctx, &process).await?)
 }
 
 /// Saves a new version; the sections come as parallel lists `sezione[]`,
@@ -78,7 +78,7 @@ pub async fn save_plan(
         &sections,
     )
     .map_err(|(field, problem)| ApiError::field(&field, problem))?;
-    let number = shared::service::plan::save(&ctx, &process, &input).await?;
+    let number = shared::service::plan::versions::save(&ctx, &process, &input).await?;
     leptos_axum::redirect(&format!(
         "/processi/{process}/piano/versioni/{number}?esito=versione-salvata"
     ));
@@ -102,7 +102,7 @@ pub async fn approve_plan(
         &data_delibera,
     )
     .map_err(|(field, problem)| ApiError::field(&field, problem))?;
-    shared::service::plan::approve(&ctx, &process, &input).await?;
+    shared::service::plan::versions::approve(&ctx, &process, &input).await?;
     leptos_axum::redirect(&format!("/processi/{process}/piano?esito=piano-approvato"));
     Ok(())
 }

@@ -9,19 +9,19 @@ use super::ApiError;
 #[server(endpoint = "processes/list")]
 pub async fn list_processes() -> Result<Vec<ProcessSummary>, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::processes::list(&ctx).await?)
+    Ok(shared::service::processes::read::list(&ctx).await?)
 }
 
 /// One process with its phases, directions, platforms, zones and figures.
 #[server(endpoint = "processes/get")]
 pub async fn get_process(slug: String) -> Result<ProcessDetail, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::processes::detail(&ctx, &slug).await?)
+    Ok(shared::service::processes::read::detail(&ctx, &slug).await?)
 }
 
 /// One platform of a process, with its figures and top proposals.
 #[server(endpoint = "platforms/get")]
 pub async fn get_platform(process: String, platform: String) -> Result<PlatformDetail, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::processes::platform_detail(&ctx, &process, &platform).await?)
+    Ok(shared::service::participation::platforms::platform_detail(&ctx, &process, &platform).await?)
 }

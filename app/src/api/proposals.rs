@@ -17,8 +17,8 @@ pub async fn list_proposals(
     let fresh_seed = (uuid::Uuid::now_v7().as_u128() & u128::from(u32::MAX)) as u32;
     let query = params
         .parse(fresh_seed)
-        .map_err(|e| ApiError::field(&e.field, shared::model::account::FieldProblem::Malformed))?;
-    Ok(shared::service::proposals::list(&ctx, &process, &query).await?)
+        .map_err(|e| ApiError::field(&e.field, shared::model::common::FieldProblem::Malformed))?;
+    Ok(shared::service::participation::proposals::list(&ctx, &process, &query).await?)
 }
 
 /// One proposal.
@@ -26,5 +26,5 @@ pub async fn list_proposals(
 pub async fn get_proposal(id: String) -> Result<ProposalDetail, ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = uuid::Uuid::try_parse(&id).map_err(|_| ApiError::NotFound)?;
-    Ok(shared::service::proposals::detail(&ctx, id).await?)
+    Ok(shared::service::participation::proposals::detail(&ctx, id).await?)
 }

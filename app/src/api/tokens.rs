@@ -4,7 +4,7 @@
 //! JavaScript and never stored in clear on the server.
 
 use leptos::prelude::*;
-use shared::model::api::TokensView;
+use shared::model::accounts::TokensView;
 
 use super::ApiError;
 
@@ -16,7 +16,7 @@ pub const NEW_TOKEN_COOKIE: &str = "piazza_token_nuovo";
 pub async fn my_tokens() -> Result<TokensView, ApiError> {
     use http::{HeaderValue, header};
     let ctx = super::ssr::ctx()?;
-    let tokens = shared::service::tokens::list(&ctx).await?;
+    let tokens = shared::service::accounts::tokens::list(&ctx).await?;
     let parts = use_context::<http::request::Parts>();
     let secret = parts
         .as_ref()
@@ -30,7 +30,7 @@ pub async fn my_tokens() -> Result<TokensView, ApiError> {
             .iter()
             .find(|t| secret.starts_with(&t.prefix))
             .cloned()
-            .map(|token| shared::model::api::NewToken { token, secret });
+            .map(|token| shared::model::accounts::NewToken { token, secret });
         let settings = super::ssr::settings()?;
         let clear = format!(
             "{NEW_TOKEN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
@@ -57,9 +57,9 @@ pub async fn my_tokens() -> Result<TokensView, ApiError> {
 pub async fn create_token(nome_token: String, ambito: String) -> Result<(), ApiError> {
     use http::{HeaderValue, header};
     let ctx = super::ssr::ctx()?;
-    let input = shared::model::api::TokenInput::parse(&nome_token, &ambito)
+    let input = shared::model::accounts::TokenInput::parse(&nome_token, &ambito)
         .map_err(|(field, problem)| ApiError::field(field, problem))?;
-    let created = shared::service::tokens::create(&ctx, &input).await?;
+    let created = shared::service::accounts::tokens::create(&ctx, &input).await?;
     let settings = super::ssr::settings()?;
     let cookie = format!(
         "{NEW_TOKEN_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=600{}",
@@ -84,7 +84,7 @@ pub async fn create_token(nome_token: String, ambito: String) -> Result<(), ApiE
 pub async fn revoke_token(token: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = super::ssr::parse_id(&token, "token")?;
-    shared::service::tokens::revoke(&ctx, id).await?;
+    shared::service::accounts::tokens::revoke(&ctx, id).await?;
     leptos_axum::redirect("/profilo?esito=token-revocato#token-api");
     Ok(())
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
-use shared::model::account::FieldProblem;
+use shared::model::common::FieldProblem;
 
 use crate::api::ApiError;
 use crate::i18n::{tu_string, use_i18n};

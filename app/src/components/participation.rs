@@ -2,9 +2,8 @@
 //! bar chart drawn on the server (SVG) with its data table.
 
 use leptos::prelude::*;
-use shared::model::participation::{
-    Availability, EditLock, ParticipationAction, Refusal, ResultRow,
-};
+use shared::model::common::{Availability, EditLock, ParticipationAction, Refusal};
+use shared::model::participation::ResultRow;
 
 use super::labels::proposal_state;
 use crate::format;

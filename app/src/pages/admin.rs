@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::model::Role;
-use shared::model::account::{AdminUserPage, AdminUserRow, AuditPage, OutboxPage, ScopeChoice};
+use shared::model::accounts::{AdminUserPage, AdminUserRow, AuditPage, OutboxPage, ScopeChoice};
 
 use crate::SessionContext;
 use crate::api::ApiError;

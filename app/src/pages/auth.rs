@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use shared::model::account::{DEMO_PASSWORD, NewPassword};
+use shared::model::accounts::{DEMO_PASSWORD, NewPassword};
 
 use crate::api::accounts::{
     ConfirmEmail, Register, RequestPasswordReset, ResetPassword, SignIn, demo_accounts,

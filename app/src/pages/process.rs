@@ -20,7 +20,7 @@ use crate::format;
 use crate::i18n::{t_string, tu_string, use_i18n};
 use shared::model::ParticipationRequirements;
 use shared::model::facilitation::TransitionPreview;
-use shared::model::participation::ParticipationAction;
+use shared::model::common::ParticipationAction;
 use shared::model::{PhaseKind, PhaseTimeline};
 
 /// The process page.

@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use shared::model::account::{AccountOverview, NewPassword};
-use shared::model::api::{TOKEN_NAME_MAX, TokenScope, TokensView};
+use shared::model::accounts::{AccountOverview, NewPassword};
+use shared::model::accounts::{TOKEN_NAME_MAX, TokenScope, TokensView};
 
 use crate::api::accounts::{
     ChangePassword, DeleteAccount, RedeemCensusCode, SignOutEverywhere, my_account,

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use shared::model::participation::{Availability, SimilarProposal};
+use shared::model::common::Availability;
+use shared::model::participation::SimilarProposal;
 use shared::model::{ProcessDetail, ProposalDetail};
 
 use crate::api::participation::{

@@ -4,7 +4,7 @@
 use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use shared::service::entity::{proposal, support, user};
-use shared::service::{Actor, Ctx, residence};
+use shared::service::{Actor, Ctx, accounts::residence};
 
 use crate::helpers::{last_mail_to, sign_in_demo, spawn_app, token_in};
 
@@ -243,7 +243,7 @@ async fn wrong_passwords_look_alike_and_are_rate_limited() {
             "/api/account/sign-in",
             &[
                 ("email", "citizen@demo.piazza.invalid"),
-                ("password", shared::model::account::DEMO_PASSWORD),
+                ("password", shared::model::accounts::DEMO_PASSWORD),
             ],
             None,
         )
@@ -271,7 +271,7 @@ async fn sign_in_failures_are_limited_per_address_too() {
             "/api/account/sign-in",
             &[
                 ("email", "citizen@demo.piazza.invalid"),
-                ("password", shared::model::account::DEMO_PASSWORD),
+                ("password", shared::model::accounts::DEMO_PASSWORD),
             ],
             None,
             [10, 9, 9, 9],
@@ -414,7 +414,7 @@ async fn signing_in_again_rotates_the_session() {
             "/api/account/sign-in",
             &[
                 ("email", email),
-                ("password", shared::model::account::DEMO_PASSWORD),
+                ("password", shared::model::accounts::DEMO_PASSWORD),
             ],
             Some(&before),
         )
@@ -565,7 +565,7 @@ async fn people_download_and_delete_their_data() {
         .post_form(
             "/api/account/delete",
             &[
-                ("password", shared::model::account::DEMO_PASSWORD),
+                ("password", shared::model::accounts::DEMO_PASSWORD),
                 ("confirmation", "forse"),
             ],
             Some(&cookie),
@@ -576,7 +576,7 @@ async fn people_download_and_delete_their_data() {
         .post_form(
             "/api/account/delete",
             &[
-                ("password", shared::model::account::DEMO_PASSWORD),
+                ("password", shared::model::accounts::DEMO_PASSWORD),
                 ("confirmation", "ELIMINA"),
             ],
             Some(&cookie),
@@ -622,7 +622,7 @@ async fn people_download_and_delete_their_data() {
             "/api/account/sign-in",
             &[
                 ("email", email),
-                ("password", shared::model::account::DEMO_PASSWORD),
+                ("password", shared::model::accounts::DEMO_PASSWORD),
             ],
             None,
         )

@@ -12,15 +12,16 @@ use axum::body::Body;
 use http::Request;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
-use server::api::messages::Lang;
-use server::api::problem::Kind;
+use server::rest::messages::Lang;
+use server::rest::problem::Kind;
 use shared::model::ProposalState;
-use shared::model::api::TokenInput;
+use shared::model::accounts::TokenInput;
 use shared::model::dup::{LinkInput, PlanItem};
-use shared::model::facilitation::{ProjectInput, Visibility};
+use shared::model::facilitation::ProjectInput;
+use shared::model::common::Visibility;
 use shared::model::participation::ProposalInput;
 use shared::service::entity::{dup_objective, process, proposal};
-use shared::service::{authoring, comments, dup_links, projects, tokens};
+use shared::service::{participation::authoring, participation::comments, dup::links, facilitation::projects, accounts::tokens};
 use uuid::Uuid;
 
 use crate::helpers::{Answer, TestApp, ctx, person, spawn_app_with};
@@ -282,7 +283,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         .expect("the administrator merges two proposals");
     let link_input = LinkInput::parse(&objective.to_string(), "Serve l'obiettivo.", "3")
         .expect("valid link input");
-    let link = dup_links::link(&admin, PlanItem::Project(project), &link_input)
+    let link = links::link(&admin, PlanItem::Project(project), &link_input)
         .await
         .expect("the administrator links the project");
 
@@ -297,7 +298,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         .await
         .expect("the administrator comments");
     // A saved version of the plan.
-    let plan_version = shared::service::plan::save(
+    let plan_version = shared::service::plan::versions::save(
         &admin,
         PINEROLO,
         &shared::model::plan::PlanInput::parse(TEXT, "", "", &[]).expect("valid plan input"),
@@ -1191,7 +1192,7 @@ async fn every_route_in_the_source_is_registered_with_its_documentation() {
             annotated += line.matches("#[utoipa::path(").count();
         }
     }
-    let document = serde_json::to_value(server::api::openapi()).unwrap();
+    let document = serde_json::to_value(server::rest::openapi()).unwrap();
     assert_eq!(
         annotated,
         operations(&document).len(),

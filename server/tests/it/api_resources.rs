@@ -11,10 +11,10 @@ use http::{Method, Request};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
-use shared::model::api::TokenInput;
+use shared::model::accounts::TokenInput;
 use shared::model::facilitation::ProjectInput;
 use shared::service::entity::{dup_objective, phase, proposal};
-use shared::service::{Person, projects, tokens};
+use shared::service::{Person, facilitation::projects, accounts::tokens};
 use uuid::Uuid;
 
 use crate::helpers::{

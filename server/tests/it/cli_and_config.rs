@@ -1,9 +1,9 @@
 //! Demo loading is idempotent; `create-admin` assigns the role once.
 
 use sea_orm::{EntityTrait, PaginatorTrait};
-use shared::model::account::{DisplayName, EmailAddress};
+use shared::model::accounts::{DisplayName, EmailAddress};
 use shared::service::entity::{dup_mission, process, proposal, role_assignment, support, user};
-use shared::service::{Actor, Ctx, ServiceError, accounts, demo};
+use shared::service::{Actor, Ctx, ServiceError, accounts::account, seed::demo};
 
 use crate::helpers::{spawn_app, spawn_empty_app};
 
@@ -58,7 +58,7 @@ async fn only_the_system_loads_demo_data_or_creates_admins() {
     let email = EmailAddress::parse("sindaca@comune.example.it").unwrap();
     let name = DisplayName::parse("Sindaca").unwrap();
     assert!(matches!(
-        accounts::create_admin(&anonymous, &email, &name, "http://x").await,
+        account::create_admin(&anonymous, &email, &name, "http://x").await,
         Err(ServiceError::Forbidden)
     ));
 }
@@ -69,7 +69,7 @@ async fn create_admin_is_idempotent() {
     let system = Ctx::new(app.db.clone(), Actor::System);
     let email = EmailAddress::parse("Segreteria@Comune.Example.it").unwrap();
     let name = DisplayName::parse("Segreteria generale").unwrap();
-    let first = accounts::create_admin(&system, &email, &name, "https://piazza.example")
+    let first = account::create_admin(&system, &email, &name, "https://piazza.example")
         .await
         .unwrap();
     assert!(first.created);
@@ -80,7 +80,7 @@ async fn create_admin_is_idempotent() {
         link.starts_with("https://piazza.example/reimposta-password?token="),
         "{link}"
     );
-    let again = accounts::create_admin(&system, &email, &name, "https://piazza.example")
+    let again = account::create_admin(&system, &email, &name, "https://piazza.example")
         .await
         .unwrap();
     assert_eq!((again.id, again.created), (id, false));

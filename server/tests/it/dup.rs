@@ -5,25 +5,27 @@
 //! suggestions; the coverage of a plan counted by hand; progress recorded
 //! during monitoring, with notifications to followers.
 
+use shared::service::dup::objectives;
 use axum::body::Body;
 use chrono::NaiveDate;
 use http::{Request, StatusCode};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Value};
 use shared::model::ProposalState;
-use shared::model::account::FieldProblem;
+use shared::model::common::FieldProblem;
 use shared::model::dup::{
     DupFormat, EditionInput, ImportOutcome, ImportProblem, ImportResult, IndicatorYear, LinkInput,
     ObjectiveLevel, PlanItem, ProgressInput, ProgressStatus, ResourceYear,
 };
 use shared::model::facilitation::ProjectInput;
-use shared::model::participation::{NotificationKind, ProposalInput, Refusal};
-use shared::model::process::NamedRef;
+use shared::model::participation::{NotificationKind, ProposalInput};
+use shared::model::common::Refusal;
+use shared::model::common::NamedRef;
 use shared::service::entity::{
     dup_edition, dup_indicator, dup_link, dup_objective, dup_progress, notification, proposal,
 };
-use shared::service::monitoring::Monitored;
+use shared::service::dup::monitoring::Monitored;
 use shared::service::{
-    Ctx, Person, ServiceError, authoring, dup, dup_links, monitoring, phases, projects, supports,
+    Ctx, Person, ServiceError, participation::authoring, dup::editions, dup::links, dup::monitoring, processes::phases, facilitation::projects, participation::supports,
 };
 use uuid::Uuid;
 
@@ -122,7 +124,7 @@ fn edition_input(title: &str, simplified: bool) -> EditionInput {
 
 /// A new empty edition, made by the administrator.
 async fn new_edition(app: &TestApp, title: &str, simplified: bool) -> Uuid {
-    dup::create_edition(&admin(app).await, &edition_input(title, simplified))
+    editions::create_edition(&admin(app).await, &edition_input(title, simplified))
         .await
         .unwrap()
 }
@@ -219,7 +221,7 @@ async fn links_in(app: &TestApp, edition: Uuid) -> i64 {
 
 /// An edition's export as anybody downloads it.
 async fn export(app: &TestApp, edition: Uuid, format: DupFormat) -> String {
-    dup::export(&anonymous(app), edition, format)
+    editions::export(&anonymous(app), edition, format)
         .await
         .unwrap()
         .2
@@ -288,7 +290,7 @@ async fn a_good_csv_builds_the_tree_with_resources_and_indicators() {
     let id = new_edition(&app, "DUP 2026–2028", false).await;
     assert_eq!(rows(&app, id).await, Rows::default());
 
-    let outcome = imported(dup::import(&admin, id, &format!("{HEADER}{GOOD}")).await);
+    let outcome = imported(editions::import(&admin, id, &format!("{HEADER}{GOOD}")).await);
     assert_eq!(
         outcome,
         ImportOutcome {
@@ -309,9 +311,9 @@ async fn a_good_csv_builds_the_tree_with_resources_and_indicators() {
     );
 
     // The list of editions.
-    let list = dup::editions(&anon).await.unwrap();
+    let list = editions::editions(&anon).await.unwrap();
     assert!(!list.can_manage);
-    assert!(dup::editions(&admin).await.unwrap().can_manage);
+    assert!(editions::editions(&admin).await.unwrap().can_manage);
     let summary = list
         .editions
         .iter()
@@ -331,9 +333,9 @@ async fn a_good_csv_builds_the_tree_with_resources_and_indicators() {
     assert!(summary.processes.is_empty());
 
     // The tree: missions with something in them, in order.
-    let detail = dup::edition(&anon, id).await.unwrap();
+    let detail = editions::edition(&anon, id).await.unwrap();
     assert!(!detail.can_manage);
-    assert!(dup::edition(&admin, id).await.unwrap().can_manage);
+    assert!(editions::edition(&admin, id).await.unwrap().can_manage);
     assert_eq!(detail.summary.objective_count, 5);
     let missions: Vec<(&str, &str)> = detail
         .missions
@@ -389,7 +391,7 @@ async fn a_good_csv_builds_the_tree_with_resources_and_indicators() {
     assert_eq!(social.programmes[0].objectives[0].code, "SeO-12.01.1");
 
     // The objective page: resources to the cent, indicators per year.
-    let page = dup::objective(&anon, bus.id).await.unwrap();
+    let page = objectives::objective(&anon, bus.id).await.unwrap();
     assert_eq!(page.objective.code, "SeO-10.02.1");
     assert_eq!(page.objective.mission_code, "10");
     assert_eq!(page.edition.key, id.to_string());
@@ -478,7 +480,7 @@ async fn a_good_csv_builds_the_tree_with_resources_and_indicators() {
 
     // Seven cents stay seven cents; an indicator with only an actual value.
     let nursery = objective(&app, id, "SeO-12.01.1").await;
-    let page = dup::objective(&anon, nursery.id).await.unwrap();
+    let page = objectives::objective(&anon, nursery.id).await.unwrap();
     assert_eq!(
         page.resources,
         vec![ResourceYear {
@@ -499,7 +501,7 @@ async fn a_good_csv_builds_the_tree_with_resources_and_indicators() {
 
     // The strategic objective lists its operational ones in code order.
     let strategic = objective(&app, id, "SeS-10.1").await;
-    let page = dup::objective(&anon, strategic.id).await.unwrap();
+    let page = objectives::objective(&anon, strategic.id).await.unwrap();
     assert_eq!(page.objective.level, ObjectiveLevel::Strategic);
     assert_eq!(
         page.children
@@ -542,7 +544,7 @@ risorse,,,,SeO-99.1,,,,2026,100,,,,
 valore,,,,IND-99,,,,2026,,,,5,
 "
     );
-    let problems = rejected(dup::import(&admin, id, &bad).await);
+    let problems = rejected(editions::import(&admin, id, &bad).await);
     assert_eq!(
         lines_and_messages(&problems),
         vec![
@@ -565,7 +567,7 @@ valore,,,,IND-99,,,,2026,,,,5,
     assert_eq!(rows(&app, id).await, Rows::default());
 
     // Over an edition with content: a bad line keeps the good changes out.
-    imported(dup::import(&admin, id, &format!("{HEADER}{GOOD}")).await);
+    imported(editions::import(&admin, id, &format!("{HEADER}{GOOD}")).await);
     let before = rows(&app, id).await;
     let csv_before = export(&app, id, DupFormat::Csv).await;
     let edited = format!(
@@ -576,7 +578,7 @@ valore,,,,IND-99,,,,2026,,,,5,
             "Un titolo che non deve arrivare",
         )
     );
-    let problems = rejected(dup::import(&admin, id, &edited).await);
+    let problems = rejected(editions::import(&admin, id, &edited).await);
     assert_eq!(
         lines_and_messages(&problems),
         vec![(Some(21), "Importo «12.34.5» non è un numero.")]
@@ -597,7 +599,7 @@ obiettivo_strategico,SeS-10.9,10,,,Treni più frequenti,,,,,,,,
 obiettivo_operativo,SeS-10.1,10,03,SeS-10.9,Un codice strategico usato come operativo,,,,,,,,
 "
     );
-    let problems = rejected(dup::import(&admin, id, &level_change).await);
+    let problems = rejected(editions::import(&admin, id, &level_change).await);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].line, None);
     assert_eq!(problems[0].place, "codice SeS-10.1");
@@ -618,7 +620,7 @@ obiettivo_operativo,SeS-10.1,10,03,SeS-10.9,Un codice strategico usato come oper
     );
 
     // Missing columns, an empty file.
-    let problems = rejected(dup::import(&admin, id, "tipo,codice\nprogramma,01\n").await);
+    let problems = rejected(editions::import(&admin, id, "tipo,codice\nprogramma,01\n").await);
     assert_eq!(problems[0].line, Some(1));
     assert!(
         problems[0]
@@ -628,11 +630,11 @@ obiettivo_operativo,SeS-10.1,10,03,SeS-10.9,Un codice strategico usato come oper
         problems[0].message
     );
     assert_eq!(
-        field_of(dup::import(&admin, id, "  \n").await),
+        field_of(editions::import(&admin, id, "  \n").await),
         ("file".to_owned(), FieldProblem::Empty)
     );
     assert!(matches!(
-        dup::import(&admin, Uuid::now_v7(), &format!("{HEADER}{GOOD}")).await,
+        editions::import(&admin, Uuid::now_v7(), &format!("{HEADER}{GOOD}")).await,
         Err(ServiceError::NotFound(_))
     ));
     assert_eq!(rows(&app, id).await, before);
@@ -650,7 +652,7 @@ async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() 
     let milano_rows = rows(&app, milano).await;
     assert!(milano_rows.objectives > 10 && milano_rows.indicators > 3);
 
-    let (name, media, csv) = dup::export(&anonymous(&app), milano, DupFormat::Csv)
+    let (name, media, csv) = editions::export(&anonymous(&app), milano, DupFormat::Csv)
         .await
         .unwrap();
     assert_eq!(name, "dup-2016-2018.csv");
@@ -661,7 +663,7 @@ async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() 
         csv.contains("\nrisorse,,,,SeO-10.02.1,,,,2016,1500000,,,,\n"),
         "{csv}"
     );
-    let (name, media, json) = dup::export(&anonymous(&app), milano, DupFormat::Json)
+    let (name, media, json) = editions::export(&anonymous(&app), milano, DupFormat::Json)
         .await
         .unwrap();
     assert_eq!(name, "dup-2016-2018.json");
@@ -670,7 +672,7 @@ async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() 
 
     // CSV → a new edition → CSV: the same text.
     let from_csv = new_edition(&app, "Copia CSV", false).await;
-    let outcome = imported(dup::import(&admin, from_csv, &csv).await);
+    let outcome = imported(editions::import(&admin, from_csv, &csv).await);
     assert_eq!(
         outcome,
         ImportOutcome {
@@ -685,7 +687,7 @@ async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() 
 
     // JSON → a new edition → JSON: the same text.
     let from_json = new_edition(&app, "Copia JSON", false).await;
-    let outcome = imported(dup::import(&admin, from_json, &json).await);
+    let outcome = imported(editions::import(&admin, from_json, &json).await);
     assert_eq!(outcome.created, milano_rows.items());
     assert_eq!(rows(&app, from_json).await, milano_rows);
     assert_eq!(export(&app, from_json, DupFormat::Json).await, json);
@@ -693,18 +695,18 @@ async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() 
 
     // The small fixture too, with its cents and decimals.
     let small = new_edition(&app, "Piccolo", false).await;
-    imported(dup::import(&admin, small, &format!("{HEADER}{GOOD}")).await);
+    imported(editions::import(&admin, small, &format!("{HEADER}{GOOD}")).await);
     let small_csv = export(&app, small, DupFormat::Csv).await;
     let small_json = export(&app, small, DupFormat::Json).await;
     let again = new_edition(&app, "Piccolo di nuovo", false).await;
-    imported(dup::import(&admin, again, &small_csv).await);
+    imported(editions::import(&admin, again, &small_csv).await);
     assert_eq!(export(&app, again, DupFormat::Csv).await, small_csv);
     let again_json = new_edition(&app, "Piccolo in JSON", false).await;
-    imported(dup::import(&admin, again_json, &small_json).await);
+    imported(editions::import(&admin, again_json, &small_json).await);
     assert_eq!(export(&app, again_json, DupFormat::Json).await, small_json);
     let bus = objective(&app, again_json, "SeO-10.02.1").await;
     assert_eq!(
-        dup::objective(&anonymous(&app), bus.id)
+        objectives::objective(&anonymous(&app), bus.id)
             .await
             .unwrap()
             .resources[0]
@@ -716,7 +718,7 @@ async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() 
     let links_before = links_in(&app, milano).await;
     assert!(links_before > 0, "the demo links accepted proposals");
     for text in [&csv, &json] {
-        let outcome = imported(dup::import(&admin, milano, text).await);
+        let outcome = imported(editions::import(&admin, milano, text).await);
         assert_eq!(
             outcome,
             ImportOutcome {
@@ -753,7 +755,7 @@ async fn reimporting_an_edited_file_updates_in_place() {
     let old = "Biglietto unico e interscambi alle stazioni";
     let new = "Biglietto unico e interscambi con parcheggi alle stazioni";
     assert_eq!(csv.matches(old).count(), 1);
-    let outcome = imported(dup::import(&admin, milano, &csv.replace(old, new)).await);
+    let outcome = imported(editions::import(&admin, milano, &csv.replace(old, new)).await);
     assert_eq!(
         outcome,
         ImportOutcome {
@@ -790,7 +792,7 @@ async fn reimporting_an_edited_file_updates_in_place() {
     let target_line = "valore,,,,IND-10.02.1-A,,,,2018,,,,720,";
     assert_eq!(csv.matches(target_line).count(), 1, "{csv}");
     let outcome = imported(
-        dup::import(
+        editions::import(
             &admin,
             milano,
             &csv.replace(target_line, "valore,,,,IND-10.02.1-A,,,,2018,,,,730,"),
@@ -807,7 +809,7 @@ async fn reimporting_an_edited_file_updates_in_place() {
 
     // Items missing from the file are kept.
     let partial = format!("{HEADER}programma,02,10,,,Trasporto pubblico locale,,,,,,,,\n");
-    let outcome = imported(dup::import(&admin, milano, &partial).await);
+    let outcome = imported(editions::import(&admin, milano, &partial).await);
     assert_eq!(
         outcome,
         ImportOutcome {
@@ -843,7 +845,7 @@ async fn edits_reported_as_updates_are_written() {
         assert_eq!(edited.matches(old).count(), 1, "{old}");
         edited = edited.replace(old, new);
     }
-    let outcome = imported(dup::import(&admin, milano, &edited).await);
+    let outcome = imported(editions::import(&admin, milano, &edited).await);
     assert_eq!((outcome.created, outcome.updated), (0, 2));
 
     let transport = objective(&app, milano, "SeO-10.02.1").await;
@@ -869,7 +871,7 @@ async fn edits_reported_as_updates_are_written() {
     );
     assert_eq!(export(&app, milano, DupFormat::Csv).await, edited);
     // Imported again, the edited file changes nothing more.
-    let outcome = imported(dup::import(&admin, milano, &edited).await);
+    let outcome = imported(editions::import(&admin, milano, &edited).await);
     assert_eq!((outcome.created, outcome.updated), (0, 0));
 }
 
@@ -880,11 +882,11 @@ async fn a_change_of_resources_is_reported_as_an_update() {
     let app = spawn_app().await;
     let admin = admin(&app).await;
     let id = new_edition(&app, "Risorse", false).await;
-    imported(dup::import(&admin, id, &format!("{HEADER}{GOOD}")).await);
+    imported(editions::import(&admin, id, &format!("{HEADER}{GOOD}")).await);
     let changed = GOOD.replace("2027,900000", "2027,950000");
-    let outcome = imported(dup::import(&admin, id, &format!("{HEADER}{changed}")).await);
+    let outcome = imported(editions::import(&admin, id, &format!("{HEADER}{changed}")).await);
     let bus = objective(&app, id, "SeO-10.02.1").await;
-    let page = dup::objective(&anonymous(&app), bus.id).await.unwrap();
+    let page = objectives::objective(&anonymous(&app), bus.id).await.unwrap();
     assert_eq!(
         page.resources[1].cents, 95_000_000,
         "the amount was written"
@@ -919,9 +921,9 @@ async fn a_simplified_dup_has_operational_objectives_only() {
     let anon = anonymous(&app);
     let simple = new_edition(&app, "DUP semplificato 2026–2028", true).await;
 
-    let outcome = imported(dup::import(&admin, simple, &format!("{HEADER}{SIMPLE}")).await);
+    let outcome = imported(editions::import(&admin, simple, &format!("{HEADER}{SIMPLE}")).await);
     assert_eq!(outcome.created, 3);
-    let detail = dup::edition(&anon, simple).await.unwrap();
+    let detail = editions::edition(&anon, simple).await.unwrap();
     assert!(detail.summary.simplified);
     assert_eq!(detail.missions.len(), 1);
     assert!(detail.missions[0].strategic.is_empty());
@@ -930,7 +932,7 @@ async fn a_simplified_dup_has_operational_objectives_only() {
         (node.code.as_str(), node.parent_code.clone()),
         ("SeO-1", None)
     );
-    let page = dup::objective(&anon, node.id).await.unwrap();
+    let page = objectives::objective(&anon, node.id).await.unwrap();
     assert_eq!(page.parent, None);
     assert_eq!(page.resources[0].cents, 1_500_000);
     let before = rows(&app, simple).await;
@@ -940,7 +942,7 @@ async fn a_simplified_dup_has_operational_objectives_only() {
         "{HEADER}{SIMPLE}obiettivo_strategico,SeS-10.1,10,,,Una città che si muove,,,,,,,,\n\
          obiettivo_operativo,SeO-2,10,02,SeS-10.1,Con un padre,,,,,,,,\n"
     );
-    let problems = rejected(dup::import(&admin, simple, &with_strategic).await);
+    let problems = rejected(editions::import(&admin, simple, &with_strategic).await);
     assert_eq!(
         lines_and_messages(&problems),
         vec![
@@ -953,7 +955,7 @@ async fn a_simplified_dup_has_operational_objectives_only() {
 
     // An ordinary edition wants the strategic objective.
     let ordinary = new_edition(&app, "DUP ordinario", false).await;
-    let problems = rejected(dup::import(&admin, ordinary, &format!("{HEADER}{SIMPLE}")).await);
+    let problems = rejected(editions::import(&admin, ordinary, &format!("{HEADER}{SIMPLE}")).await);
     assert_eq!(
         lines_and_messages(&problems),
         // What hangs from the refused objective is not reported again.
@@ -963,12 +965,12 @@ async fn a_simplified_dup_has_operational_objectives_only() {
 
     // A simplified edition is never copied into an ordinary one...
     assert_eq!(
-        field_of(dup::copy_edition(&admin, simple, &edition_input("Ordinaria", false)).await).0,
+        field_of(editions::copy_edition(&admin, simple, &edition_input("Ordinaria", false)).await).0,
         "semplificato"
     );
     // ...but an ordinary one may become simplified: strategic objectives go.
     let milano = edition_of(&app, MILANO).await;
-    let copy = dup::copy_edition(&admin, milano, &edition_input("Semplificata", true))
+    let copy = editions::copy_edition(&admin, milano, &edition_input("Semplificata", true))
         .await
         .unwrap();
     let operational = count_sql(
@@ -978,7 +980,7 @@ async fn a_simplified_dup_has_operational_objectives_only() {
     )
     .await;
     assert_eq!(rows(&app, copy).await.objectives, operational);
-    let detail = dup::edition(&anon, copy).await.unwrap();
+    let detail = editions::edition(&anon, copy).await.unwrap();
     assert!(detail.missions.iter().all(|m| m.strategic.is_empty()));
     assert!(
         detail
@@ -1001,7 +1003,7 @@ async fn json_problems_say_the_line_or_the_item() {
 
     let broken = "{\n  \"formato\": \"piazza-dup/1\",\n  \"programmi\": [\n    \
                   {\"missione\": \"10\" \"codice\": \"02\", \"titolo\": \"Trasporto\"}\n  ]\n}\n";
-    let problems = rejected(dup::import(&admin, id, broken).await);
+    let problems = rejected(editions::import(&admin, id, broken).await);
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].line, Some(4));
     assert!(
@@ -1025,7 +1027,7 @@ async fn json_problems_say_the_line_or_the_item() {
     ], "indicatori": [
         {"codice": "IND-1", "obiettivo": "SeO-9", "nome": "Passeggeri"}
     ]}"#;
-    let problems = rejected(dup::import(&admin, id, unknown_mission).await);
+    let problems = rejected(editions::import(&admin, id, unknown_mission).await);
     let places: Vec<(Option<u64>, &str, &str)> = problems
         .iter()
         .map(|p| (p.line, p.place.as_str(), p.message.as_str()))
@@ -1049,14 +1051,14 @@ async fn json_problems_say_the_line_or_the_item() {
     assert_eq!(rows(&app, id).await, Rows::default());
 
     let problems =
-        rejected(dup::import(&admin, id, r#"{"formato": "piazza-dup/1", "altro": []}"#).await);
+        rejected(editions::import(&admin, id, r#"{"formato": "piazza-dup/1", "altro": []}"#).await);
     assert!(problems[0].message.contains("«altro»"), "{problems:?}");
     assert!(
         problems[0]
             .message
             .starts_with("Campo mancante, sconosciuto o di tipo sbagliato")
     );
-    let problems = rejected(dup::import(&admin, id, r#"{"formato": "piazza-dup/2"}"#).await);
+    let problems = rejected(editions::import(&admin, id, r#"{"formato": "piazza-dup/2"}"#).await);
     assert_eq!(
         (problems[0].place.as_str(), problems[0].message.as_str()),
         (
@@ -1074,11 +1076,11 @@ async fn json_problems_say_the_line_or_the_item() {
         )
         .replace(r#", {"anno": 2027, "euro": -5}"#, "")
         .replace("SeO-9", "SeO-10.02.1");
-    let outcome = imported(dup::import(&admin, id, &good).await);
+    let outcome = imported(editions::import(&admin, id, &good).await);
     assert_eq!(outcome.created, 4);
     let bus = objective(&app, id, "SeO-10.02.1").await;
     assert_eq!(
-        dup::objective(&anonymous(&app), bus.id)
+        objectives::objective(&anonymous(&app), bus.id)
             .await
             .unwrap()
             .resources,
@@ -1109,7 +1111,7 @@ async fn a_copied_edition_has_the_same_tree_and_no_links() {
         false,
     )
     .unwrap();
-    let copy = dup::copy_edition(&admin, milano, &input).await.unwrap();
+    let copy = editions::copy_edition(&admin, milano, &input).await.unwrap();
     assert_ne!(copy, milano);
     assert_eq!(rows(&app, copy).await, source_rows);
     for format in [DupFormat::Csv, DupFormat::Json] {
@@ -1126,7 +1128,7 @@ async fn a_copied_edition_has_the_same_tree_and_no_links() {
         .unwrap();
     assert_eq!(stored.copied_from, Some(milano));
     assert_eq!((stored.first_year, stored.last_year), (2019, 2021));
-    let (name, _, _) = dup::export(&anonymous(&app), copy, DupFormat::Csv)
+    let (name, _, _) = editions::export(&anonymous(&app), copy, DupFormat::Csv)
         .await
         .unwrap();
     assert_eq!(name, "dup-2019-2021.csv");
@@ -1135,14 +1137,14 @@ async fn a_copied_edition_has_the_same_tree_and_no_links() {
     let copied = objective(&app, copy, "SeO-10.02.1").await;
     assert_ne!(original.id, copied.id);
     assert_eq!(
-        dup::objective(&anonymous(&app), copied.id)
+        objectives::objective(&anonymous(&app), copied.id)
             .await
             .unwrap()
             .links,
         vec![]
     );
     // The source is attached to Milano; the copy to nothing yet.
-    let list = dup::editions(&anonymous(&app)).await.unwrap();
+    let list = editions::editions(&anonymous(&app)).await.unwrap();
     let listed = |id: Uuid| list.editions.iter().find(|e| e.id == id).unwrap().clone();
     assert_eq!(listed(milano).processes[0].key, MILANO);
     assert!(listed(copy).processes.is_empty());
@@ -1180,7 +1182,7 @@ async fn only_the_right_people_manage_link_and_record() {
 
     // Editions: administrators only.
     denied(
-        dup::import(&anon, milano, &csv).await,
+        editions::import(&anon, milano, &csv).await,
         false,
         "anonymous import",
     );
@@ -1190,12 +1192,12 @@ async fn only_the_right_people_manage_link_and_record() {
         (&council, "council"),
         (&pinerolo_facilitator, "facilitator"),
     ] {
-        denied(dup::import(who, milano, &csv).await, true, name);
-        denied(dup::create_edition(who, &input).await, true, name);
-        denied(dup::copy_edition(who, milano, &input).await, true, name);
+        denied(editions::import(who, milano, &csv).await, true, name);
+        denied(editions::create_edition(who, &input).await, true, name);
+        denied(editions::copy_edition(who, milano, &input).await, true, name);
     }
     denied(
-        dup::create_edition(&anon, &input).await,
+        editions::create_edition(&anon, &input).await,
         false,
         "anonymous create",
     );
@@ -1206,25 +1208,25 @@ async fn only_the_right_people_manage_link_and_record() {
     );
     // Everybody reads and exports.
     for who in [&anon, &citizen, &council] {
-        dup::edition(who, milano).await.unwrap();
-        dup::export(who, milano, DupFormat::Json).await.unwrap();
-        dup_links::coverage(who, MILANO, None, None).await.unwrap();
+        editions::edition(who, milano).await.unwrap();
+        editions::export(who, milano, DupFormat::Json).await.unwrap();
+        links::coverage(who, MILANO, None, None).await.unwrap();
         monitoring::overview(who, MILANO).await.unwrap();
     }
 
     // Attaching: facilitators of that process.
     denied(
-        dup::attach(&pinerolo_facilitator, MILANO, None).await,
+        editions::attach(&pinerolo_facilitator, MILANO, None).await,
         true,
         "a Pinerolo facilitator attaching Milano",
     );
     denied(
-        dup::attach(&citizen, PINEROLO, None).await,
+        editions::attach(&citizen, PINEROLO, None).await,
         true,
         "citizen attach",
     );
     denied(
-        dup::attach(&anon, PINEROLO, None).await,
+        editions::attach(&anon, PINEROLO, None).await,
         false,
         "anonymous attach",
     );
@@ -1236,49 +1238,49 @@ async fn only_the_right_people_manage_link_and_record() {
     let item = PlanItem::Proposal(ticket.id);
     let why = link_input(transport.id, "Lo stesso obiettivo.", "3");
     denied(
-        dup_links::link(&anon, item, &why).await,
+        links::link(&anon, item, &why).await,
         false,
         "anonymous link",
     );
     denied(
-        dup_links::link(&citizen, item, &why).await,
+        links::link(&citizen, item, &why).await,
         true,
         "citizen link",
     );
     denied(
-        dup_links::link(&ambiente, item, &why).await,
+        links::link(&ambiente, item, &why).await,
         true,
         "the Ambiente facilitator linking a Trasporti proposal",
     );
     denied(
-        dup_links::link(&pinerolo_facilitator, item, &why).await,
+        links::link(&pinerolo_facilitator, item, &why).await,
         true,
         "a Pinerolo facilitator linking a Milano proposal",
     );
-    let seen = dup_links::links_of(&ambiente, item).await.unwrap();
+    let seen = links::links_of(&ambiente, item).await.unwrap();
     assert!(!seen.can_link && seen.suggestions.is_empty() && seen.choices.is_empty());
-    assert!(!dup_links::links_of(&anon, item).await.unwrap().can_link);
+    assert!(!links::links_of(&anon, item).await.unwrap().can_link);
     let demo_link = seen.links[0].id;
     denied(
-        dup_links::unlink(&ambiente, demo_link).await,
+        links::unlink(&ambiente, demo_link).await,
         true,
         "the Ambiente facilitator unlinking",
     );
     denied(
-        dup_links::unlink(&citizen, demo_link).await,
+        links::unlink(&citizen, demo_link).await,
         true,
         "citizen unlink",
     );
     // The Ambiente facilitator links within Ambiente.
     let parks = proposal_titled(&app, MILANO, "Mettere in rete i PLIS").await;
     assert!(
-        dup_links::links_of(&ambiente, PlanItem::Proposal(parks.id))
+        links::links_of(&ambiente, PlanItem::Proposal(parks.id))
             .await
             .unwrap()
             .can_link
     );
     let parks_objective = objective(&app, milano, "SeO-09.02.1").await;
-    dup_links::link(
+    links::link(
         &ambiente,
         PlanItem::Proposal(parks.id),
         &link_input(parks_objective.id, "I PLIS sono la rete dei parchi.", ""),
@@ -1367,7 +1369,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
     let item = PlanItem::Project(project);
 
     // Before: nothing linked; the facilitator may link and gets choices.
-    let seen = dup_links::links_of(&anon, item).await.unwrap();
+    let seen = links::links_of(&anon, item).await.unwrap();
     assert!(seen.links.is_empty() && !seen.can_link);
     assert_eq!(
         seen.edition,
@@ -1376,7 +1378,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
             name: "Città metropolitana di Milano – DUP 2016–2018".into(),
         })
     );
-    let own = dup_links::links_of(&ctx(&app, &facilitator), item)
+    let own = links::links_of(&ctx(&app, &facilitator), item)
         .await
         .unwrap();
     assert!(own.can_link);
@@ -1390,7 +1392,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
         "best first"
     );
 
-    let first = dup_links::link(
+    let first = links::link(
         &ctx(&app, &facilitator),
         item,
         &link_input(
@@ -1401,7 +1403,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
     )
     .await
     .unwrap();
-    let second = dup_links::link(
+    let second = links::link(
         &ctx(&app, &facilitator),
         item,
         &link_input(
@@ -1419,7 +1421,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
         .unwrap()
         .distinct_supporters;
     assert!(supporters.is_some_and(|n| n > 0));
-    let seen = dup_links::links_of(&anon, item).await.unwrap();
+    let seen = links::links_of(&anon, item).await.unwrap();
     let mut links = seen.links.clone();
     links.sort_by(|a, b| a.objective.code.cmp(&b.objective.code));
     let shown: Vec<_> = links
@@ -1460,7 +1462,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
         ]
     );
     // Suggestions leave out what is already linked.
-    let own = dup_links::links_of(&ctx(&app, &facilitator), item)
+    let own = links::links_of(&ctx(&app, &facilitator), item)
         .await
         .unwrap();
     assert!(
@@ -1469,9 +1471,9 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
             .all(|s| s.objective.id != transport.id && s.objective.id != cycling.id)
     );
     // The objective's page and the tree show the link.
-    let page = dup::objective(&anon, transport.id).await.unwrap();
+    let page = objectives::objective(&anon, transport.id).await.unwrap();
     assert!(page.links.iter().any(|l| l.id == first && l.item == item));
-    let tree = dup::edition(&anon, milano).await.unwrap();
+    let tree = editions::edition(&anon, milano).await.unwrap();
     let node = tree
         .missions
         .iter()
@@ -1481,7 +1483,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
     assert_eq!(node.link_count, page.links.len() as i64);
 
     // Linking again changes the rationale and weight: still one link.
-    let again = dup_links::link(
+    let again = links::link(
         &ctx(&app, &facilitator),
         item,
         &link_input(transport.id, "Il progetto porta passeggeri ai treni.", "5"),
@@ -1506,7 +1508,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
     let elsewhere = objective(&app, pinerolo, "SeO-01.08.1").await;
     assert_eq!(
         field_of(
-            dup_links::link(
+            links::link(
                 &ctx(&app, &facilitator),
                 item,
                 &link_input(elsewhere.id, "Un altro ente.", ""),
@@ -1520,7 +1522,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
     assert_eq!(withdrawn.state, ProposalState::Withdrawn.as_str());
     assert_eq!(
         refusal(
-            dup_links::link(
+            links::link(
                 &ctx(&app, &facilitator),
                 PlanItem::Proposal(withdrawn.id),
                 &link_input(transport.id, "Treni per Malpensa.", ""),
@@ -1541,10 +1543,10 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
     );
 
     // Unlinking.
-    dup_links::unlink(&ctx(&app, &facilitator), second)
+    links::unlink(&ctx(&app, &facilitator), second)
         .await
         .unwrap();
-    let seen = dup_links::links_of(&anon, item).await.unwrap();
+    let seen = links::links_of(&anon, item).await.unwrap();
     assert_eq!(
         seen.links
             .iter()
@@ -1553,7 +1555,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
         vec!["SeO-10.02.1"]
     );
     assert!(matches!(
-        dup_links::unlink(&ctx(&app, &facilitator), second).await,
+        links::unlink(&ctx(&app, &facilitator), second).await,
         Err(ServiceError::NotFound(_))
     ));
 }
@@ -1576,7 +1578,7 @@ async fn the_closest_objective_is_suggested_first() {
     let item = PlanItem::Proposal(ticket.id);
 
     // The demo linked it by text similarity, on nobody's behalf.
-    let seen = dup_links::links_of(&facilitator, item).await.unwrap();
+    let seen = links::links_of(&facilitator, item).await.unwrap();
     assert_eq!(seen.links.len(), 1);
     let demo = &seen.links[0];
     assert_eq!(demo.objective.code, "SeO-10.02.1");
@@ -1590,15 +1592,15 @@ async fn the_closest_objective_is_suggested_first() {
     );
 
     // Unlinked, the transport objective is the first suggestion.
-    dup_links::unlink(&facilitator, demo.id).await.unwrap();
-    let seen = dup_links::links_of(&facilitator, item).await.unwrap();
+    links::unlink(&facilitator, demo.id).await.unwrap();
+    let seen = links::links_of(&facilitator, item).await.unwrap();
     assert!(seen.links.is_empty());
     let best = &seen.suggestions[0];
     assert_eq!(best.objective.code, "SeO-10.02.1");
     assert_eq!(best.objective.level, ObjectiveLevel::Operational);
     assert!(seen.suggestions[1..].iter().all(|s| s.score < best.score));
     // Anybody else sees no suggestions.
-    let public = dup_links::links_of(&anonymous(&app), item).await.unwrap();
+    let public = links::links_of(&anonymous(&app), item).await.unwrap();
     assert!(public.suggestions.is_empty() && public.choices.is_empty());
 }
 
@@ -1629,14 +1631,14 @@ async fn coverage_fixture() -> Fixture {
     let old_edition = edition_of(&app, PINEROLO).await;
     let edition = new_edition(&app, "Copertura", true).await;
     imported(
-        dup::import(
+        editions::import(
             &admin(&app).await,
             edition,
             &format!("{HEADER}{COVERAGE_DUP}"),
         )
         .await,
     );
-    dup::attach(&ctx(&app, &facilitator), PINEROLO, Some(edition))
+    editions::attach(&ctx(&app, &facilitator), PINEROLO, Some(edition))
         .await
         .unwrap();
     assert_eq!(edition_of(&app, PINEROLO).await, edition);
@@ -1673,7 +1675,7 @@ impl Fixture {
     }
 
     async fn link(&self, item: PlanItem, objective: Uuid) -> Uuid {
-        dup_links::link(
+        links::link(
             &ctx(&self.app, &self.facilitator),
             item,
             &link_input(objective, "Collegata a mano per la prova.", "3"),
@@ -1769,7 +1771,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
         .await
         .unwrap();
 
-    let coverage = dup_links::coverage(&anon, PINEROLO, None, None)
+    let coverage = links::coverage(&anon, PINEROLO, None, None)
         .await
         .unwrap();
     assert_eq!(
@@ -1797,7 +1799,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
     // Two proposals on A, both supported by X, one also by Y.
     fx.link(PlanItem::Proposal(p1), a).await;
     fx.link(PlanItem::Proposal(p2), a).await;
-    let coverage = dup_links::coverage(&anon, PINEROLO, None, None)
+    let coverage = links::coverage(&anon, PINEROLO, None, None)
         .await
         .unwrap();
     assert_eq!(
@@ -1813,7 +1815,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
     )
     .await
     .unwrap();
-    let unlinked = dup_links::coverage(&anon, PINEROLO, None, None)
+    let unlinked = links::coverage(&anon, PINEROLO, None, None)
         .await
         .unwrap()
         .unlinked;
@@ -1826,7 +1828,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
     // P2 feeds B too.
     fx.link(PlanItem::Proposal(p2), b).await;
 
-    let coverage = dup_links::coverage(&anon, PINEROLO, None, None)
+    let coverage = links::coverage(&anon, PINEROLO, None, None)
         .await
         .unwrap();
     assert_eq!(
@@ -1856,7 +1858,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
 
     // One zone: P1 is in the centre, P2 on the hill; the project counts in
     // the centre through P3, with the supporters of its originals there.
-    let centre = dup_links::coverage(&anon, PINEROLO, Some("centro"), None)
+    let centre = links::coverage(&anon, PINEROLO, Some("centro"), None)
         .await
         .unwrap();
     assert_eq!(centre.zone.as_deref(), Some("centro"));
@@ -1870,7 +1872,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
         centre.unlinked.iter().map(|u| u.item).collect::<Vec<_>>(),
         vec![PlanItem::Proposal(p5)]
     );
-    let hill = dup_links::coverage(&anon, PINEROLO, Some("collina"), None)
+    let hill = links::coverage(&anon, PINEROLO, Some("collina"), None)
         .await
         .unwrap();
     assert_eq!(
@@ -1879,7 +1881,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
     );
     assert_eq!(missions(&hill)[0], ("01".to_owned(), 2, 1));
     assert!(hill.unlinked.is_empty());
-    let plain = dup_links::coverage(&anon, PINEROLO, Some("frazioni-pianura"), None)
+    let plain = links::coverage(&anon, PINEROLO, Some("frazioni-pianura"), None)
         .await
         .unwrap();
     assert_eq!(
@@ -1888,7 +1890,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
     );
 
     // One platform.
-    let online = dup_links::coverage(&anon, PINEROLO, None, Some("servizi-online"))
+    let online = links::coverage(&anon, PINEROLO, None, Some("servizi-online"))
         .await
         .unwrap();
     assert_eq!(online.platform.as_deref(), Some("servizi-online"));
@@ -1900,7 +1902,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
         online.unlinked.iter().map(|u| u.item).collect::<Vec<_>>(),
         vec![PlanItem::Proposal(p5)]
     );
-    let inclusion = dup_links::coverage(&anon, PINEROLO, None, Some("inclusione-digitale"))
+    let inclusion = links::coverage(&anon, PINEROLO, None, Some("inclusione-digitale"))
         .await
         .unwrap();
     assert_eq!(
@@ -1910,7 +1912,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
     assert_eq!(missions(&inclusion)[0], ("01".to_owned(), 1, 1));
     assert!(inclusion.unlinked.is_empty());
     // Both filters together.
-    let both = dup_links::coverage(
+    let both = links::coverage(
         &anon,
         PINEROLO,
         Some("collina"),
@@ -1924,11 +1926,11 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
     );
     // Unknown filters name the field.
     assert_eq!(
-        field_of(dup_links::coverage(&anon, PINEROLO, Some("luna"), None).await).0,
+        field_of(links::coverage(&anon, PINEROLO, Some("luna"), None).await).0,
         "zona"
     );
     assert_eq!(
-        field_of(dup_links::coverage(&anon, PINEROLO, None, Some("marte")).await).0,
+        field_of(links::coverage(&anon, PINEROLO, None, Some("marte")).await).0,
         "piattaforma"
     );
 
@@ -1967,16 +1969,16 @@ async fn links_to_another_edition_do_not_count_in_coverage() {
     fx.link(PlanItem::Proposal(p1), a).await;
 
     // Q is linked while the old edition (same mission 01) is attached.
-    dup::attach(&ctx(app, &fx.facilitator), PINEROLO, Some(fx.old_edition))
+    editions::attach(&ctx(app, &fx.facilitator), PINEROLO, Some(fx.old_edition))
         .await
         .unwrap();
     let old = objective(app, fx.old_edition, "SeO-01.08.1").await;
     fx.link(PlanItem::Proposal(q), old.id).await;
-    dup::attach(&ctx(app, &fx.facilitator), PINEROLO, Some(fx.edition))
+    editions::attach(&ctx(app, &fx.facilitator), PINEROLO, Some(fx.edition))
         .await
         .unwrap();
 
-    let coverage = dup_links::coverage(&anon, PINEROLO, None, None)
+    let coverage = links::coverage(&anon, PINEROLO, None, None)
         .await
         .unwrap();
     assert_eq!(
@@ -2005,7 +2007,7 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
     let passengers = indicator(&app, milano, "IND-10.02.1-A").await;
     let ticket = proposal_titled(&app, MILANO, "Un biglietto unico").await;
     assert!(
-        dup_links::links_of(&anon, PlanItem::Proposal(ticket.id))
+        links::links_of(&anon, PlanItem::Proposal(ticket.id))
             .await
             .unwrap()
             .links
@@ -2154,7 +2156,7 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
         overview.timeline[1].item_title,
         "SeO-10.02.1 Biglietto unico e interscambi alle stazioni"
     );
-    let page = dup::objective(&anon, transport.id).await.unwrap();
+    let page = objectives::objective(&anon, transport.id).await.unwrap();
     assert_eq!(
         page.progress.iter().map(|p| p.id).collect::<Vec<_>>(),
         vec![second, first]
@@ -2495,7 +2497,7 @@ async fn strategic_objectives_roll_up_their_operational_objectives() {
     let app = spawn_app().await;
     let anon = anonymous(&app);
     let edition = edition_of(&app, MILANO).await;
-    let coverage = dup_links::coverage(&anon, MILANO, None, None)
+    let coverage = links::coverage(&anon, MILANO, None, None)
         .await
         .unwrap();
     let rows: Vec<_> = coverage
@@ -2539,11 +2541,11 @@ async fn coverage_hides_supporters_while_the_voting_phase_hides_counts() {
     let app = spawn_app().await;
     let alessandria = "piano-strategico-alessandria-2030";
     let milano_edition = edition_of(&app, MILANO).await;
-    dup::attach(&admin(&app).await, alessandria, Some(milano_edition))
+    editions::attach(&admin(&app).await, alessandria, Some(milano_edition))
         .await
         .unwrap();
     let anon = anonymous(&app);
-    let visible = dup_links::coverage(&anon, alessandria, None, None)
+    let visible = links::coverage(&anon, alessandria, None, None)
         .await
         .unwrap();
     assert!(visible.missions.iter().all(|m| m.supporters.is_some()));
@@ -2554,7 +2556,7 @@ async fn coverage_hides_supporters_while_the_voting_phase_hides_counts() {
         )
         .await
         .unwrap();
-    let hidden = dup_links::coverage(&anon, alessandria, None, None)
+    let hidden = links::coverage(&anon, alessandria, None, None)
         .await
         .unwrap();
     assert!(!hidden.missions.is_empty());

@@ -6,13 +6,13 @@ use axum::body::Body;
 use chrono::{Duration, Utc};
 use http::{Request, StatusCode};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use shared::model::account::FieldProblem;
+use shared::model::common::FieldProblem;
 use shared::model::facilitation::{PhaseInput, ProcessInput, TopicInput};
-use shared::model::participation::Availability;
+use shared::model::common::Availability;
 use shared::model::{PhaseKind, PhaseTimeline, ProposalState, Role, RoleGrant};
-use shared::service::editing::{self, TopicKind};
+use shared::service::processes::editing::{self, TopicKind};
 use shared::service::entity::{process, proposal, report, role_assignment, user};
-use shared::service::{Ctx, Person, ServiceError, authoring, processes};
+use shared::service::{Ctx, Person, ServiceError, participation::authoring, processes::read};
 use uuid::Uuid;
 
 use crate::helpers::{
@@ -399,7 +399,7 @@ async fn phases_are_added_at_the_end_without_overlaps_and_started_ones_keep_thei
     assert_eq!(editor.phases[1].title, "Raccolta delle idee");
     assert_eq!(editor.phases[1].description_md, "Scrivete le vostre idee.");
     assert_eq!(editor.phases[2].kind, PhaseKind::Information);
-    let detail = processes::detail(&anonymous(&app), PINEROLO).await.unwrap();
+    let detail = read::detail(&anonymous(&app), PINEROLO).await.unwrap();
     assert_eq!(detail.summary.timeline, PhaseTimeline::Running(1));
 }
 
@@ -437,7 +437,7 @@ async fn only_upcoming_phases_are_deleted_and_the_current_phase_stays() {
     assert_eq!(editor.phases[0].id, past.id);
     assert_eq!(editor.phases[1].id, running.id);
     assert!(!editor.phases[1].upcoming);
-    let detail = processes::detail(&anonymous(&app), PINEROLO).await.unwrap();
+    let detail = read::detail(&anonymous(&app), PINEROLO).await.unwrap();
     assert_eq!(detail.summary.timeline, PhaseTimeline::Running(1));
     assert_eq!(detail.summary.phases.len(), 6);
     assert_eq!(detail.summary.phases[1].title, running.title);
@@ -659,7 +659,7 @@ async fn directions_platforms_and_zones_are_added_renamed_and_checked() {
     );
 
     // The process page lists the new platform with its direction, and the zone.
-    let detail = processes::detail(&anonymous(&app), PINEROLO).await.unwrap();
+    let detail = read::detail(&anonymous(&app), PINEROLO).await.unwrap();
     let shown = detail
         .platforms
         .iter()

@@ -11,15 +11,12 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Value,
 };
-use shared::model::account::FieldProblem;
-use shared::model::facilitation::{
-    AgreementKind, ClaimOutcome, ModerationAction, ModerationDecision, ModerationLogEntry,
-    ProjectInput, ReportReason, TargetKind, Visibility,
-};
-use shared::model::participation::{
-    CommentDto, NotificationKind, ParticipationAction, ProposalInput, Refusal,
-};
-use shared::model::process::NamedRef;
+use shared::model::common::FieldProblem;
+use shared::model::facilitation::{AgreementKind, ClaimOutcome, ModerationAction, ModerationDecision, ModerationLogEntry, ProjectInput, ReportReason, TargetKind};
+use shared::model::common::Visibility;
+use shared::model::participation::{CommentDto, NotificationKind, ProposalInput};
+use shared::model::common::{ParticipationAction, Refusal};
+use shared::model::common::NamedRef;
 use shared::model::{
     PhaseKind, ProposalFilter, ProposalQuery, ProposalSort, ProposalState, Role, RoleGrant,
 };
@@ -28,8 +25,8 @@ use shared::service::entity::{
     proposal, report, role_assignment, support, user,
 };
 use shared::service::{
-    Ctx, Person, ServiceError, authoring, comments, counter, dashboard, moderation, notifications,
-    phases, processes, projects, proposals, supports,
+    Ctx, Person, ServiceError, participation::authoring, participation::comments, facilitation::counter, facilitation::dashboard, facilitation::moderation, notifications::inbox,
+    processes::phases, processes::read, facilitation::projects, participation::proposals, participation::supports,
 };
 use uuid::Uuid;
 
@@ -610,7 +607,7 @@ async fn pre_moderation_holds_new_proposals_until_approved() {
     assert!(process_row(&app, PINEROLO).await.pre_moderation);
     let author = fresh_person(&app, "Autore In Attesa").await;
     let other = fresh_person(&app, "Altra Cittadina").await;
-    let stats_before = processes::detail(&anon, PINEROLO).await.unwrap();
+    let stats_before = read::detail(&anon, PINEROLO).await.unwrap();
     let platform_count = |detail: &shared::model::ProcessDetail| {
         detail
             .platforms
@@ -648,7 +645,7 @@ async fn pre_moderation_holds_new_proposals_until_approved() {
     }
     assert!(!listed(&anon, PINEROLO).await.contains(&id));
     assert!(!listed(&ctx(&app, &author), PINEROLO).await.contains(&id));
-    let stats_now = processes::detail(&anon, PINEROLO).await.unwrap();
+    let stats_now = read::detail(&anon, PINEROLO).await.unwrap();
     assert_eq!(stats_now.stats.proposals, stats_before.stats.proposals);
     assert_eq!(platform_count(&stats_now), platform_count(&stats_before));
     assert!(matches!(
@@ -697,7 +694,7 @@ async fn pre_moderation_holds_new_proposals_until_approved() {
             .title,
         title
     );
-    let stats_after = processes::detail(&anon, PINEROLO).await.unwrap();
+    let stats_after = read::detail(&anon, PINEROLO).await.unwrap();
     assert_eq!(
         stats_after.stats.proposals,
         stats_before.stats.proposals + 1
@@ -1999,7 +1996,7 @@ async fn the_dashboard_totals_match_the_database() {
     )
     .await;
     assert_eq!(dash.proposals as i64, proposals_expected);
-    let stats = processes::detail(&anonymous(&app), PINEROLO).await.unwrap();
+    let stats = read::detail(&anonymous(&app), PINEROLO).await.unwrap();
     assert_eq!(dash.proposals, stats.stats.proposals);
     let comments_expected = count_sql(
         &app,
@@ -2525,7 +2522,7 @@ async fn the_dashboard_leaves_out_withdrawn_proposals_like_the_process_page() {
     let dash = dashboard::overview(&ctx(&app, &facilitator), ALESSANDRIA, None)
         .await
         .unwrap();
-    let stats = processes::detail(&anonymous(&app), ALESSANDRIA)
+    let stats = read::detail(&anonymous(&app), ALESSANDRIA)
         .await
         .unwrap()
         .stats;
@@ -2689,7 +2686,7 @@ async fn content_out_of_sight_leaks_nowhere_and_edits_wait_for_approval_again() 
     assert!(!log.contains(title), "{log}");
     assert!(log.contains("Contiene dati personali di terzi"));
     // Nor in the inbox of the commenter who follows nothing but was told before.
-    let inbox = notifications::list(&ctx(&app, &author), None)
+    let inbox = inbox::list(&ctx(&app, &author), None)
         .await
         .unwrap();
     assert!(

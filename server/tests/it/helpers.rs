@@ -14,7 +14,7 @@ use server::startup::leptos_options;
 use server::{AppState, open_database, router};
 use shared::model::{Role, RoleGrant};
 use shared::service::entity::{role_assignment, user};
-use shared::service::{Actor, Ctx, Db, Person, demo};
+use shared::service::{Actor, Ctx, Db, Person, seed::demo};
 use tower::ServiceExt;
 
 /// The origin test requests claim (the test configuration's base URL).
@@ -386,7 +386,7 @@ pub async fn sign_in_demo(app: &TestApp, email: &str) -> String {
             "/api/account/sign-in",
             &[
                 ("email", email),
-                ("password", shared::model::account::DEMO_PASSWORD),
+                ("password", shared::model::accounts::DEMO_PASSWORD),
             ],
             None,
         )
@@ -507,7 +507,7 @@ pub async fn count_sql(app: &TestApp, sql: &str, values: Vec<Value>) -> i64 {
 #[track_caller]
 pub fn field_of<T: std::fmt::Debug>(
     result: Result<T, shared::service::ServiceError>,
-) -> (String, shared::model::account::FieldProblem) {
+) -> (String, shared::model::common::FieldProblem) {
     match result {
         Err(shared::service::ServiceError::InvalidInput { field, problem }) => (field, problem),
         other => panic!("expected a field error, got {other:?}"),
@@ -518,7 +518,7 @@ pub fn field_of<T: std::fmt::Debug>(
 #[track_caller]
 pub fn refusal<T: std::fmt::Debug>(
     result: Result<T, shared::service::ServiceError>,
-) -> shared::model::participation::Refusal {
+) -> shared::model::common::Refusal {
     match result {
         Err(shared::service::ServiceError::Refused(refusal)) => refusal,
         other => panic!("expected a refusal, got {other:?}"),

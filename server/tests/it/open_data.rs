@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 use shared::model::dup::{LinkInput, PlanItem};
 use shared::model::facilitation::ProjectInput;
 use shared::service::entity::{comment, dup_link, proposal, user};
-use shared::service::open_data::{self, DATASETS, ExportError, MANIFEST, METADATA, TOTALS};
-use shared::service::{dup_links, projects};
+use shared::service::open_data::export::{self as open_data, DATASETS, ExportError, MANIFEST, METADATA, TOTALS};
+use shared::service::{dup::links, facilitation::projects};
 use uuid::Uuid;
 
 use crate::helpers::{
@@ -82,7 +82,7 @@ async fn prepare(app: &TestApp) -> (Uuid, [Uuid; 2], Uuid) {
         .into_iter()
         .find_map(|l| l.proposal_id.map(|_| l.objective_id))
         .expect("the demo links proposals to the DUP");
-    dup_links::link(
+    links::link(
         &ctx(app, &facilitator),
         PlanItem::Project(project),
         &LinkInput::parse(&objective.to_string(), "Serve l'obiettivo.", "3").expect("valid"),
@@ -226,7 +226,7 @@ async fn open_data_export_matches_the_database_and_verifies() {
         supporters
     );
     // The objective's supporters are the coverage's.
-    let coverage = dup_links::coverage(&anonymous(&app), MILANO, None, None)
+    let coverage = links::coverage(&anonymous(&app), MILANO, None, None)
         .await
         .unwrap();
     let mut compared = 0;

@@ -19,7 +19,7 @@ async fn home_lists_every_process_with_its_timeline() {
         )
         .await
         .expect("phase shortened");
-    shared::service::phases::advance_on_schedule(&Ctx::new(app.db.clone(), Actor::System))
+    shared::service::processes::phases::advance_on_schedule(&Ctx::new(app.db.clone(), Actor::System))
         .await
         .expect("phases follow their dates");
     let html = app.page("/").await;

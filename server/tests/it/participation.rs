@@ -10,18 +10,16 @@ use chrono::{Duration, NaiveDate, Utc};
 use http::{Request, StatusCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
-use shared::model::listing::ProposalListParams;
-use shared::model::participation::{
-    Availability, CommentDto, CommentVote, EditLock, NotificationKind, ParticipationAction,
-    PhaseOpening, ProposalInput, Refusal,
-};
+use shared::model::participation::listing::ProposalListParams;
+use shared::model::common::{Availability, EditLock, ParticipationAction, PhaseOpening, Refusal};
+use shared::model::participation::{CommentDto, CommentVote, NotificationKind, ProposalInput};
 use shared::model::{PhaseTimeline, ProposalState, Role};
 use shared::service::entity::{
     attachment, comment, follow, notification, phase, platform, process, proposal, support, user,
 };
 use shared::service::{
-    Actor, Ctx, Person, ServiceError, accounts, authoring, comments, notifications, phases,
-    proposals, supports,
+    Actor, Ctx, Person, ServiceError, accounts::account, participation::authoring, participation::comments, notifications::inbox, processes::phases,
+    participation::proposals, participation::supports,
 };
 use uuid::Uuid;
 
@@ -322,7 +320,7 @@ async fn only_process_facilitators_move_phases_and_what_opens_follows() {
     let app = spawn_app().await;
     let pinerolo = process_row(&app, PINEROLO).await;
     let alessandria = process_row(&app, ALESSANDRIA).await;
-    let today = shared::model::time::italian_date(Utc::now());
+    let today = shared::model::common::time::italian_date(Utc::now());
     let citizen = person(&app, "citizen@demo.piazza.invalid").await;
     let platform_only = person(
         &app,
@@ -430,7 +428,7 @@ async fn only_process_facilitators_move_phases_and_what_opens_follows() {
 #[tokio::test]
 async fn the_scheduler_moves_forward_on_dates_once_and_never_back() {
     let app = spawn_app().await;
-    let today = shared::model::time::italian_date(Utc::now());
+    let today = shared::model::common::time::italian_date(Utc::now());
     let pinerolo = process_row(&app, PINEROLO).await;
     let dates = phases_of(&app, pinerolo.id).await;
     // Nothing is due: nothing moves.
@@ -498,7 +496,7 @@ async fn the_scheduler_moves_forward_on_dates_once_and_never_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_scheduler_passes_move_once_and_notify_once() {
     let app = spawn_app().await;
-    let today = shared::model::time::italian_date(Utc::now());
+    let today = shared::model::common::time::italian_date(Utc::now());
     let pinerolo = process_row(&app, PINEROLO).await;
     let dates = phases_of(&app, pinerolo.id).await;
     let citizen = person(&app, "citizen@demo.piazza.invalid").await;
@@ -574,7 +572,7 @@ async fn concurrent_scheduler_passes_move_once_and_notify_once() {
             "round {round}: exactly one notification each: {per_person:?}"
         );
     }
-    let mine = notifications::list(&ctx(&app, &citizen), None)
+    let mine = inbox::list(&ctx(&app, &citizen), None)
         .await
         .unwrap();
     let phase_changes: Vec<_> = mine
@@ -1427,7 +1425,7 @@ async fn authors_hear_about_comments_and_answers() {
     )
     .await;
     let unread = async || {
-        accounts::session_info(&as_author)
+        account::session_info(&as_author)
             .await
             .unwrap()
             .unread_notifications
@@ -1467,7 +1465,7 @@ async fn authors_hear_about_comments_and_answers() {
     assert_eq!(proposal_row(&app, id).await.state, "accepted");
     assert_eq!(unread().await, before + 2);
 
-    let page = notifications::list(&as_author, None).await.unwrap();
+    let page = inbox::list(&as_author, None).await.unwrap();
     let about_it: Vec<_> = page
         .items
         .iter()
@@ -1482,7 +1480,7 @@ async fn authors_hear_about_comments_and_answers() {
     assert_eq!(page.unread, before + 2);
     // The commenter, who does not follow it, heard nothing of the answer.
     assert!(
-        notifications::list(&ctx(&app, &commenter), None)
+        inbox::list(&ctx(&app, &commenter), None)
             .await
             .unwrap()
             .items
@@ -1491,15 +1489,15 @@ async fn authors_hear_about_comments_and_answers() {
     );
 
     // Reading one, then all.
-    let one = notifications::mark_read(&as_author, Some(about_it[1].id))
+    let one = inbox::mark_read(&as_author, Some(about_it[1].id))
         .await
         .unwrap();
     assert_eq!(one, 1);
     assert_eq!(unread().await, before + 1);
-    let rest = notifications::mark_read(&as_author, None).await.unwrap();
+    let rest = inbox::mark_read(&as_author, None).await.unwrap();
     assert_eq!(rest, before + 1);
     assert_eq!(unread().await, 0);
-    assert_eq!(notifications::mark_read(&as_author, None).await.unwrap(), 0);
+    assert_eq!(inbox::mark_read(&as_author, None).await.unwrap(), 0);
     // Through the router: the page loads, and the header shows no count.
     let cookie = sign_in_demo(&app, "citizen-2@demo.piazza.invalid").await;
     let html = app.get_as("/notifiche", &cookie).await;
@@ -2555,10 +2553,10 @@ async fn an_upgraded_instance_gets_search_terms_at_start() {
         .await
         .unwrap();
     let system = Ctx::new(app.db.clone(), Actor::System);
-    let report = shared::service::upgrade::backfill(&system).await.unwrap();
+    let report = shared::service::seed::upgrade::backfill(&system).await.unwrap();
     assert_eq!(report.proposals_indexed, 1);
     assert_eq!(
-        shared::service::upgrade::backfill(&system).await.unwrap(),
+        shared::service::seed::upgrade::backfill(&system).await.unwrap(),
         Default::default(),
         "nothing left the second time"
     );

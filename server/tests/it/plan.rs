@@ -5,12 +5,12 @@
 
 use http::StatusCode;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use shared::model::account::FieldProblem;
+use shared::model::common::FieldProblem;
 use shared::model::facilitation::ProjectInput;
-use shared::model::participation::Refusal;
+use shared::model::common::Refusal;
 use shared::model::plan::{ApprovalInput, LineChange, PlanEntryKind, PlanInput, PlanVersionView};
 use shared::service::entity::{plan_approval, plan_version, proposal};
-use shared::service::{ServiceError, plan, plan_render, projects};
+use shared::service::{ServiceError, plan::versions, plan::render, facilitation::projects};
 use uuid::Uuid;
 
 use crate::helpers::{
@@ -98,17 +98,17 @@ async fn facilitators_save_versions_and_anyone_compares_them() {
 
     // Only the process's facilitators (and admins) compose.
     denied(
-        plan::composer(&anonymous(&app), MILANO).await,
+        versions::composer(&anonymous(&app), MILANO).await,
         false,
         "anonymous composer",
     );
     denied(
-        plan::composer(&citizen, MILANO).await,
+        versions::composer(&citizen, MILANO).await,
         true,
         "citizen composer",
     );
     denied(
-        plan::save(&citizen, MILANO, &input("x", &[], "")).await,
+        versions::save(&citizen, MILANO, &input("x", &[], "")).await,
         true,
         "citizen save",
     );
@@ -117,12 +117,12 @@ async fn facilitators_save_versions_and_anyone_compares_them() {
         &person(&app, "facilitator-pinerolo@demo.piazza.invalid").await,
     );
     denied(
-        plan::save(&other, MILANO, &input("x", &[], "")).await,
+        versions::save(&other, MILANO, &input("x", &[], "")).await,
         true,
         "another process's facilitator",
     );
 
-    let composer = plan::composer(&facilitator, MILANO).await.unwrap();
+    let composer = versions::composer(&facilitator, MILANO).await.unwrap();
     assert_eq!(composer.based_on, None);
     assert!(composer.sections.iter().any(|s| !s.is_platform));
     let platform = composer
@@ -140,7 +140,7 @@ async fn facilitators_save_versions_and_anyone_compares_them() {
         .expect("the platform's direction")
         .clone();
 
-    let first = plan::save(
+    let first = versions::save(
         &facilitator,
         MILANO,
         &input(
@@ -152,7 +152,7 @@ async fn facilitators_save_versions_and_anyone_compares_them() {
     .await
     .unwrap();
     assert_eq!(first, 1);
-    let v1 = plan::version(&anonymous(&app), MILANO, 1).await.unwrap();
+    let v1 = versions::version(&anonymous(&app), MILANO, 1).await.unwrap();
     assert_eq!(
         v1.document.sections[0].key, direction.key,
         "position 1 comes first"
@@ -246,7 +246,7 @@ async fn facilitators_save_versions_and_anyone_compares_them() {
     )
     .await
     .unwrap();
-    let second = plan::save(
+    let second = versions::save(
         &facilitator,
         MILANO,
         &input(
@@ -258,12 +258,12 @@ async fn facilitators_save_versions_and_anyone_compares_them() {
     .await
     .unwrap();
     assert_eq!(second, 2);
-    let v1_again = plan::version(&anonymous(&app), MILANO, 1).await.unwrap();
+    let v1_again = versions::version(&anonymous(&app), MILANO, 1).await.unwrap();
     assert_eq!(
         v1_again.document, v1.document,
         "a saved version never changes"
     );
-    let v2 = plan::version(&anonymous(&app), MILANO, 2).await.unwrap();
+    let v2 = versions::version(&anonymous(&app), MILANO, 2).await.unwrap();
     assert!(
         v2.document
             .entries()
@@ -271,12 +271,12 @@ async fn facilitators_save_versions_and_anyone_compares_them() {
     );
 
     // The composer starts from the newest version's texts.
-    let composer = plan::composer(&facilitator, MILANO).await.unwrap();
+    let composer = versions::composer(&facilitator, MILANO).await.unwrap();
     assert_eq!(composer.based_on, Some(2));
     assert!(composer.introduction_md.contains("tavoli territoriali"));
 
     // Compared: the introduction's line and the project's title changed.
-    let diff = plan::compare(&anonymous(&app), MILANO, 1, 2).await.unwrap();
+    let diff = versions::compare(&anonymous(&app), MILANO, 1, 2).await.unwrap();
     assert_eq!((diff.from.number, diff.to.number), (1, 2));
     assert_eq!(diff.versions, vec![1, 2]);
     let lines: Vec<_> = diff.hunks.iter().flat_map(|h| h.lines.iter()).collect();
@@ -297,14 +297,14 @@ async fn facilitators_save_versions_and_anyone_compares_them() {
             .count()
     );
     assert!(diff.removed >= 2);
-    let same = plan::compare(&anonymous(&app), MILANO, 2, 2).await.unwrap();
+    let same = versions::compare(&anonymous(&app), MILANO, 2, 2).await.unwrap();
     assert!(same.hunks.is_empty() && same.added == 0 && same.removed == 0);
     assert_eq!(
-        field_of(plan::compare(&anonymous(&app), MILANO, 1, 9).await),
+        field_of(versions::compare(&anonymous(&app), MILANO, 1, 9).await),
         ("a".to_owned(), FieldProblem::NotRecognized)
     );
     assert!(matches!(
-        plan::version(&anonymous(&app), MILANO, 9).await,
+        versions::version(&anonymous(&app), MILANO, 9).await,
         Err(ServiceError::NotFound(_))
     ));
 }
@@ -316,48 +316,48 @@ async fn the_council_approves_one_version_once_and_it_stays_frozen() {
     let council = ctx(&app, &person(&app, COUNCIL).await);
     let admin = ctx(&app, &person(&app, "admin@demo.piazza.invalid").await);
     for note in ["prima", "seconda"] {
-        plan::save(&facilitator, MILANO, &input("Introduzione.", &[], note))
+        versions::save(&facilitator, MILANO, &input("Introduzione.", &[], note))
             .await
             .unwrap();
     }
 
     // Milan is in its monitoring phase: the approval phase is over.
     assert_eq!(
-        refusal(plan::approve(&council, MILANO, &approval("2")).await),
+        refusal(versions::approve(&council, MILANO, &approval("2")).await),
         Refusal::ApprovalClosed
     );
-    let overview = plan::overview(&council, MILANO).await.unwrap();
+    let overview = versions::overview(&council, MILANO).await.unwrap();
     assert!(overview.approval_closed && !overview.can_approve);
 
     move_to_phase(&app, MILANO, "approval").await;
     // Only council members approve: not facilitators, not administrators.
     denied(
-        plan::approve(&facilitator, MILANO, &approval("2")).await,
+        versions::approve(&facilitator, MILANO, &approval("2")).await,
         true,
         "facilitator",
     );
     denied(
-        plan::approve(&admin, MILANO, &approval("2")).await,
+        versions::approve(&admin, MILANO, &approval("2")).await,
         true,
         "admin",
     );
     denied(
-        plan::approve(&anonymous(&app), MILANO, &approval("2")).await,
+        versions::approve(&anonymous(&app), MILANO, &approval("2")).await,
         false,
         "anonymous",
     );
     assert_eq!(
-        field_of(plan::approve(&council, MILANO, &approval("7")).await),
+        field_of(versions::approve(&council, MILANO, &approval("7")).await),
         ("versione".to_owned(), FieldProblem::NotRecognized)
     );
-    assert!(plan::overview(&council, MILANO).await.unwrap().can_approve);
+    assert!(versions::overview(&council, MILANO).await.unwrap().can_approve);
 
-    let approved = plan::approve(&council, MILANO, &approval("2"))
+    let approved = versions::approve(&council, MILANO, &approval("2"))
         .await
         .unwrap();
     assert_eq!(approved.version, 2);
     assert_eq!(
-        refusal(plan::approve(&council, MILANO, &approval("1")).await),
+        refusal(versions::approve(&council, MILANO, &approval("1")).await),
         Refusal::PlanAlreadyApproved { version: 2 }
     );
 
@@ -385,8 +385,8 @@ async fn the_council_approves_one_version_once_and_it_stays_frozen() {
     assert!(duplicate.is_err(), "a second approval row is refused");
 
     // A later save makes version 3; version 2 stays the approved one, unchanged.
-    let frozen: PlanVersionView = plan::version(&anonymous(&app), MILANO, 2).await.unwrap();
-    let third = plan::save(
+    let frozen: PlanVersionView = versions::version(&anonymous(&app), MILANO, 2).await.unwrap();
+    let third = versions::save(
         &facilitator,
         MILANO,
         &input("Introduzione riscritta.", &[], "dopo"),
@@ -394,10 +394,10 @@ async fn the_council_approves_one_version_once_and_it_stays_frozen() {
     .await
     .unwrap();
     assert_eq!(third, 3);
-    let still = plan::version(&anonymous(&app), MILANO, 2).await.unwrap();
+    let still = versions::version(&anonymous(&app), MILANO, 2).await.unwrap();
     assert_eq!(still.document, frozen.document);
     assert_eq!(still.approval.as_ref().map(|a| a.version), Some(2));
-    let overview = plan::overview(&anonymous(&app), MILANO).await.unwrap();
+    let overview = versions::overview(&anonymous(&app), MILANO).await.unwrap();
     assert_eq!(overview.versions.len(), 3);
     assert_eq!(overview.shown.as_ref().map(|v| v.summary.number), Some(2));
     assert!(
@@ -408,13 +408,13 @@ async fn the_council_approves_one_version_once_and_it_stays_frozen() {
             .map(|v| v.number)
             .eq([2])
     );
-    let composer = plan::composer(&facilitator, MILANO).await.unwrap();
+    let composer = versions::composer(&facilitator, MILANO).await.unwrap();
     assert_eq!(composer.approved_version, Some(2));
-    let council_view = plan::overview(&council, MILANO).await.unwrap();
+    let council_view = versions::overview(&council, MILANO).await.unwrap();
     assert!(!council_view.can_approve && !council_view.approval_closed);
 
     // The approval is in the Markdown and on the page.
-    let markdown = plan_render::markdown(&still.document, still.approval.as_ref());
+    let markdown = render::markdown(&still.document, still.approval.as_ref());
     assert!(
         markdown.contains("approvata dal Consiglio con delibera n. 45/2016 del 12 maggio 2016")
             || markdown.contains("delibera n. 45/2016 del 12 maggio 2016")
@@ -428,7 +428,7 @@ async fn the_exports_carry_every_entry_and_objective() {
     let app = spawn_app().await;
     let facilitator = ctx(&app, &person(&app, FACILITATOR).await);
     merge_two(&app).await;
-    plan::save(
+    versions::save(
         &facilitator,
         MILANO,
         &input(
@@ -439,7 +439,7 @@ async fn the_exports_carry_every_entry_and_objective() {
     )
     .await
     .unwrap();
-    let version = plan::version(&anonymous(&app), MILANO, 1).await.unwrap();
+    let version = versions::version(&anonymous(&app), MILANO, 1).await.unwrap();
     assert!(
         version.document.entries().any(|e| !e.objectives.is_empty()),
         "the demo links objectives"
@@ -712,10 +712,10 @@ async fn the_pdf_and_the_odt_carry_every_entry_and_objective() {
     let app = spawn_app().await;
     let facilitator = ctx(&app, &person(&app, FACILITATOR).await);
     merge_two(&app).await;
-    plan::save(&facilitator, MILANO, &input(EVERY_KIND, &[], "tutto"))
+    versions::save(&facilitator, MILANO, &input(EVERY_KIND, &[], "tutto"))
         .await
         .unwrap();
-    let version = plan::version(&anonymous(&app), MILANO, 1).await.unwrap();
+    let version = versions::version(&anonymous(&app), MILANO, 1).await.unwrap();
     assert!(
         version
             .document
@@ -742,7 +742,7 @@ async fn the_pdf_and_the_odt_carry_every_entry_and_objective() {
     assert_eq!(info_field(&info, "Tagged:"), "yes", "{info}");
     assert_eq!(
         info_field(&info, "Title:"),
-        plan_render::title(&version.document),
+        render::title(&version.document),
         "{info}"
     );
 
@@ -820,7 +820,7 @@ async fn the_open_data_zip_downloads_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(zip.bytes.clone())).unwrap();
     archive.extract(dir.path()).unwrap();
-    let report = shared::service::open_data::verify(dir.path());
+    let report = shared::service::open_data::export::verify(dir.path());
     assert!(report.is_ok(), "{report}");
     assert!(dir.path().join("MANIFEST.sha256").is_file());
 

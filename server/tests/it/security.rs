@@ -139,7 +139,7 @@ async fn the_header_shows_who_is_signed_in_and_demo_mode() {
     );
     let sign_in = app.page("/accedi").await;
     assert!(
-        sign_in.contains(shared::model::account::DEMO_PASSWORD),
+        sign_in.contains(shared::model::accounts::DEMO_PASSWORD),
         "demo accounts listed"
     );
 }

@@ -3,9 +3,9 @@
 //! revoked only by their owner, never usable once revoked.
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use shared::model::api::{TokenInput, TokenScope};
+use shared::model::accounts::{TokenInput, TokenScope};
 use shared::service::entity::api_token;
-use shared::service::{ServiceError, tokens};
+use shared::service::{ServiceError, accounts::tokens};
 
 use crate::helpers::{anonymous, ctx, fresh_person, spawn_empty_app};
 
@@ -89,13 +89,13 @@ async fn only_signed_in_people_hold_tokens_and_at_most_twenty() {
         Err(ServiceError::Unauthenticated)
     ));
     let owner = fresh_person(&app, "Molti token").await;
-    for _ in 0..shared::model::api::MAX_TOKENS {
+    for _ in 0..shared::model::accounts::MAX_TOKENS {
         tokens::create(&ctx(&app, &owner), &input).await.unwrap();
     }
     match tokens::create(&ctx(&app, &owner), &input).await {
-        Err(ServiceError::Refused(shared::model::participation::Refusal::TooManyTokens {
+        Err(ServiceError::Refused(shared::model::common::Refusal::TooManyTokens {
             max,
-        })) => assert_eq!(u64::from(max), shared::model::api::MAX_TOKENS),
+        })) => assert_eq!(u64::from(max), shared::model::accounts::MAX_TOKENS),
         other => panic!("the 21st token is refused, got {other:?}"),
     }
 }

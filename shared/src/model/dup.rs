@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::account::FieldProblem;
-use super::process::NamedRef;
+use crate::model::common::FieldProblem;
+use crate::model::common::NamedRef;
 
 stored_names! {
     /// The level of an objective.
@@ -634,7 +634,7 @@ pub struct Monitoring {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::model::*;
 
     #[test]
     fn numbers_read_and_write_the_italian_way() {

@@ -7,52 +7,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::account::FieldProblem;
-use super::participation::ParticipationAction;
-use super::process::NamedRef;
-use super::proposal::ProposalCard;
-
-/// Declares a closed set of stored names (Italian, stable in the database,
-/// the forms and the open data) with `as_str`, `parse` and `ALL`.
-macro_rules! stored_names {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
-        pub enum $name { $($(#[$vdoc])* $variant),+ }
-
-        impl $name {
-            /// Every value, in the order forms list them.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stored name.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// Reads a stored name.
-            pub fn parse(text: &str) -> Option<Self> {
-                match text { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-stored_names! {
-    /// Who can see a proposal or comment.
-    Visibility {
-        /// Everyone.
-        Visible = "visibile",
-        /// Waiting for a moderator's approval (pre-moderation).
-        Pending = "in_attesa",
-        /// Reported by enough people: hidden until a moderator decides.
-        Reported = "segnalata",
-        /// Hidden by a moderator.
-        Hidden = "nascosta",
-        /// Its author is blocked in the process.
-        Blocked = "bloccata",
-    }
-}
+use crate::model::common::NamedRef;
+use crate::model::common::ParticipationAction;
+use crate::model::common::{FieldProblem, Visibility};
+use crate::model::participation::ProposalCard;
 
 stored_names! {
     /// Why someone reports a contribution.

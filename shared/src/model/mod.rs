@@ -1,26 +1,25 @@
 //! DTOs, parsing newtypes, enums and pure rules. No IO; compiles to wasm.
+//!
+//! Files are features with the same names as the service layer's folders,
+//! from the bottom up: [`common`], [`accounts`], [`processes`],
+//! [`participation`], [`facilitation`], [`dup`], [`plan`].
 
-pub mod account;
 #[macro_use]
-pub mod facilitation;
-pub mod api;
+pub mod common;
+pub mod accounts;
 pub mod dup;
-pub mod listing;
+pub mod facilitation;
 pub mod participation;
-pub mod phase;
 pub mod plan;
-pub mod process;
-pub mod proposal;
-pub mod role;
-pub mod time;
+pub mod processes;
 
-pub use listing::{
+pub use accounts::{Role, RoleGrant, RoleView};
+pub use common::ProposalState;
+pub use participation::listing::{
     ListingError, ProposalCursor, ProposalFilter, ProposalListParams, ProposalQuery, ProposalSort,
 };
-pub use phase::{PhaseCursor, PhaseKind, PhaseStatus, PhaseTimeline};
-pub use process::{
-    DirectionDto, ParticipationRequirements, PhaseDto, PlatformDetail, PlatformDto, ProcessDetail,
-    ProcessStats, ProcessSummary, ZoneDto,
+pub use participation::{PlatformDetail, ProposalCard, ProposalDetail, ProposalPage};
+pub use processes::{
+    DirectionDto, ParticipationRequirements, PhaseCursor, PhaseDto, PhaseKind, PhaseStatus,
+    PhaseTimeline, PlatformDto, ProcessDetail, ProcessStats, ProcessSummary, ZoneDto,
 };
-pub use proposal::{ProposalCard, ProposalDetail, ProposalPage, ProposalState};
-pub use role::{Role, RoleGrant, RoleView};

@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::account::FieldProblem;
-use super::participation::parse_text;
-use super::process::NamedRef;
+use crate::model::common::FieldProblem;
+use crate::model::common::NamedRef;
+use crate::model::participation::parse_text;
 
 /// Limits of the introduction and the closing text (Markdown characters).
 pub const PLAN_TEXT: (usize, usize) = (0, 20_000);
@@ -446,7 +446,7 @@ pub struct PlanDiff {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::model::*;
 
     fn section(key: &str, position: &str, text: &str) -> (String, String, String) {
         (key.into(), position.into(), text.into())

@@ -1,0 +1,34 @@
+//! The answer for a refused or failed plain route.
+
+use axum::extract::{DefaultBodyLimit, Extension, Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use http::{StatusCode, header};
+use serde::Deserialize;
+use shared::model::common::FieldProblem;
+use shared::service::{Actor, Ctx, ServiceError, accounts::account, participation::images, common::drafts, dup::editions, accounts::residence};
+use app::api::accounts::safe_local_path;
+use crate::state::AppState;
+
+/// The answer for a refused or failed plain route.
+pub(crate) fn refusal(error: ServiceError, sign_in_back_to: &str) -> Response {
+    match error {
+        ServiceError::Unauthenticated => {
+            Redirect::to(&format!("/accedi?torna={sign_in_back_to}")).into_response()
+        }
+        ServiceError::Forbidden => (
+            StatusCode::FORBIDDEN,
+            "Non hai i permessi per questa operazione. / You are not allowed to do this.",
+        )
+            .into_response(),
+        other => {
+            tracing::error!(error = %other, "request failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Si è verificato un problema. / Something went wrong.",
+            )
+                .into_response()
+        }
+    }
+}

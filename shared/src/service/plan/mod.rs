@@ -1,0 +1,10 @@
+//! The final plan: saved [`versions`] and their approval, the plan as typed
+//! [`blocks`], [`render`]ed as Markdown and HTML, laid out as [`odt`] and
+//! [`pdf`], and written to a file by [`export`].
+
+pub mod blocks;
+pub mod export;
+pub mod odt;
+pub mod pdf;
+pub mod render;
+pub mod versions;
