@@ -10,9 +10,9 @@ use shared::model::common::FieldProblem;
 use shared::service::{Actor, Ctx, accounts::account, seed::demo};
 
 use crate::config::Config;
-use crate::state::AppState;
-use crate::startup::{leptos_options, open_database, router};
 use crate::export::PlanFileArgs;
+use crate::startup::{leptos_options, open_database, router};
+use crate::state::AppState;
 use crate::telemetry;
 
 /// Piazza: participatory strategic planning for Italian municipalities.

@@ -7,8 +7,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use shared::service::plan::export::{self as plan_export, PlanFormat};
 use shared::service::{Actor, Ctx, Db, ServiceError, open_data::export as open_data};
 
-
-
 /// Exports the process `slug` into `out` with a progress line on stderr
 /// (hidden when stderr is not a terminal), then prints what was written.
 /// Open data is public: the export runs as someone not signed in.

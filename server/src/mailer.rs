@@ -7,7 +7,7 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use shared::service::common::outbox::{Mail, MailTransport};
-use shared::service::{Actor, Ctx, Db, common::outbox, accounts::sessions};
+use shared::service::{Actor, Ctx, Db, accounts::sessions, common::outbox};
 
 use crate::config::Config;
 

@@ -1,6 +1,5 @@
 //! Opening the database and building the router.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -103,7 +102,8 @@ pub fn router(state: AppState) -> Router {
             base_url: state.config.base_url.clone(),
             secure_cookies: state.config.secure_cookies(),
         };
-        let files = shared::service::participation::images::FileStore::new(&state.config.upload_dir);
+        let files =
+            shared::service::participation::images::FileStore::new(&state.config.upload_dir);
         move || {
             provide_context(db.clone());
             provide_context(settings.clone());

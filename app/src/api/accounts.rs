@@ -100,8 +100,13 @@ pub async fn register(
         password,
         accept_privacy: accept_privacy.is_some(),
     };
-    shared::service::accounts::account::register(&ctx, &form, &super::ssr::client(), &settings.base_url)
-        .await?;
+    shared::service::accounts::account::register(
+        &ctx,
+        &form,
+        &super::ssr::client(),
+        &settings.base_url,
+    )
+    .await?;
     leptos_axum::redirect("/registrati/inviata");
     Ok(())
 }
@@ -111,7 +116,8 @@ pub async fn register(
 pub async fn confirm_email(token: String) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let session =
-        shared::service::accounts::account::confirm_email(&ctx, &token, &super::ssr::client()).await?;
+        shared::service::accounts::account::confirm_email(&ctx, &token, &super::ssr::client())
+            .await?;
     start_session(session)?;
     leptos_axum::redirect("/profilo?esito=benvenuto");
     Ok(())
@@ -157,7 +163,8 @@ pub async fn change_password(
     new_password: String,
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    shared::service::accounts::account::change_password(&ctx, &current_password, &new_password).await?;
+    shared::service::accounts::account::change_password(&ctx, &current_password, &new_password)
+        .await?;
     leptos_axum::redirect("/profilo?esito=password-cambiata");
     Ok(())
 }

@@ -50,7 +50,8 @@ pub async fn assign_role(
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let user_id = parse_id(&user_id, "user_id")?;
-    shared::service::accounts::roles::assign(&ctx, user_id, &role, scope.as_deref().unwrap_or("")).await?;
+    shared::service::accounts::roles::assign(&ctx, user_id, &role, scope.as_deref().unwrap_or(""))
+        .await?;
     let back = super::accounts::safe_local_path(torna.as_deref(), "/amministrazione/utenti");
     leptos_axum::redirect(&with_outcome(&back, "ruolo-assegnato"));
     Ok(())

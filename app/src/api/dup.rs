@@ -127,7 +127,8 @@ pub async fn get_edition(id: String, importazione: bool) -> Result<EditionPage, 
     if importazione
         && ctx.actor.person().is_some()
         && let Some(draft) =
-            shared::service::common::drafts::take(&ctx, &import_draft_key(&edition.to_string())).await?
+            shared::service::common::drafts::take(&ctx, &import_draft_key(&edition.to_string()))
+                .await?
     {
         import = draft
             .get("esito")

@@ -73,8 +73,14 @@ pub async fn report_content(
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
-    shared::service::facilitation::moderation::report(&ctx, &tipo, id, &motivo, nota.as_deref().unwrap_or(""))
-        .await?;
+    shared::service::facilitation::moderation::report(
+        &ctx,
+        &tipo,
+        id,
+        &motivo,
+        nota.as_deref().unwrap_or(""),
+    )
+    .await?;
     back_to(ritorno.as_deref(), "/", "segnalazione-inviata");
     Ok(())
 }
@@ -92,8 +98,14 @@ pub async fn moderate_content(
     let id = parse_id(&id, "id")?;
     let decision = shared::model::facilitation::ModerationDecision::parse(&decisione)
         .ok_or_else(|| ApiError::field("decisione", FieldProblem::NotRecognized))?;
-    shared::service::facilitation::moderation::decide(&ctx, &tipo, id, decision, motivo.as_deref().unwrap_or(""))
-        .await?;
+    shared::service::facilitation::moderation::decide(
+        &ctx,
+        &tipo,
+        id,
+        decision,
+        motivo.as_deref().unwrap_or(""),
+    )
+    .await?;
     back_to(ritorno.as_deref(), "/", "decisione-registrata");
     Ok(())
 }
@@ -154,7 +166,10 @@ pub async fn get_moderation_queue(
     piattaforma: Option<String>,
 ) -> Result<ModerationQueue, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::facilitation::moderation::queue(&ctx, &process, piattaforma.as_deref()).await?)
+    Ok(
+        shared::service::facilitation::moderation::queue(&ctx, &process, piattaforma.as_deref())
+            .await?,
+    )
 }
 
 /// The public moderation log of a process.
@@ -164,7 +179,10 @@ pub async fn get_moderation_log(
     prima: Option<String>,
 ) -> Result<ModerationLogPage, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::facilitation::moderation::public_log(&ctx, &process, prima.as_deref()).await?)
+    Ok(
+        shared::service::facilitation::moderation::public_log(&ctx, &process, prima.as_deref())
+            .await?,
+    )
 }
 
 /// The facilitators' dashboard of a process (or one platform).
@@ -174,7 +192,10 @@ pub async fn get_dashboard(
     piattaforma: Option<String>,
 ) -> Result<Dashboard, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::facilitation::dashboard::overview(&ctx, &process, piattaforma.as_deref()).await?)
+    Ok(
+        shared::service::facilitation::dashboard::overview(&ctx, &process, piattaforma.as_deref())
+            .await?,
+    )
 }
 
 /// Answers the chosen proposals at once.
@@ -187,7 +208,8 @@ pub async fn answer_proposals(
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let chosen = ids(proposte)?;
-    shared::service::participation::authoring::answer_many(&ctx, &chosen, &stato, &risposta).await?;
+    shared::service::participation::authoring::answer_many(&ctx, &chosen, &stato, &risposta)
+        .await?;
     back_to(ritorno.as_deref(), "/", "risposte-pubblicate");
     Ok(())
 }
@@ -283,9 +305,13 @@ pub async fn record_visitor(
     codice: Option<String>,
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    let receipt =
-        shared::service::facilitation::counter::record(&ctx, &nome, &documento, codice.as_deref().unwrap_or(""))
-            .await?;
+    let receipt = shared::service::facilitation::counter::record(
+        &ctx,
+        &nome,
+        &documento,
+        codice.as_deref().unwrap_or(""),
+    )
+    .await?;
     // The receipt page shows the code once: with JavaScript from this answer,
     // without it from a draft only this staff member can take, once.
     let fields =
@@ -307,7 +333,10 @@ pub fn receipt_form(record: uuid::Uuid) -> String {
 #[server(endpoint = "counter/search")]
 pub async fn search_visitors(cerca: Option<String>) -> Result<Vec<CounterRecordDto>, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::facilitation::counter::search(&ctx, cerca.as_deref().unwrap_or("")).await?)
+    Ok(
+        shared::service::facilitation::counter::search(&ctx, cerca.as_deref().unwrap_or(""))
+            .await?,
+    )
 }
 
 /// One person recorded at the counter.
@@ -334,7 +363,8 @@ pub async fn propose_for_visitor(
     let zone = zona.as_deref().map(str::trim).filter(|z| !z.is_empty());
     let input = shared::model::participation::ProposalInput::parse(&titolo, &testo, zone, None)
         .map_err(|(field, problem)| ApiError::field(field, problem))?;
-    shared::service::facilitation::counter::propose(&ctx, record, &process, &piattaforma, &input).await?;
+    shared::service::facilitation::counter::propose(&ctx, record, &process, &piattaforma, &input)
+        .await?;
     leptos_axum::redirect(&format!("/sportello/{record}?esito=proposta-registrata"));
     Ok(())
 }
@@ -545,7 +575,8 @@ pub async fn assign_platform_facilitator(
     email: String,
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    shared::service::processes::editing::assign_facilitator(&ctx, &process, &piattaforma, &email).await?;
+    shared::service::processes::editing::assign_facilitator(&ctx, &process, &piattaforma, &email)
+        .await?;
     back_to(
         None,
         &format!("/processi/{process}/modifica#facilitatori"),

@@ -81,7 +81,10 @@ pub async fn create_proposal(
     let ctx = super::ssr::ctx()?;
     let result = async {
         let input = input(&titolo, &testo, zona.as_deref(), direzione.as_deref())?;
-        Ok(shared::service::participation::authoring::create(&ctx, &process, &piattaforma, &input).await?)
+        Ok(
+            shared::service::participation::authoring::create(&ctx, &process, &piattaforma, &input)
+                .await?,
+        )
     }
     .await;
     let fields = [
@@ -277,10 +280,11 @@ pub async fn remove_image(proposal: String, id: String) -> Result<(), ApiError> 
     let ctx = super::ssr::ctx()?;
     let proposal = parse_id(&proposal, "proposal")?;
     let id = parse_id(&id, "id")?;
-    let store = use_context::<shared::service::participation::images::FileStore>().ok_or_else(|| {
-        tracing::error!("file store missing from the request context");
-        ApiError::Internal
-    })?;
+    let store =
+        use_context::<shared::service::participation::images::FileStore>().ok_or_else(|| {
+            tracing::error!("file store missing from the request context");
+            ApiError::Internal
+        })?;
     shared::service::participation::images::remove(&ctx, &store, id).await?;
     to_proposal(proposal, "immagine-rimossa", "immagini");
     Ok(())
@@ -310,7 +314,8 @@ pub async fn mark_notifications_read(id: Option<String>) -> Result<(), ApiError>
 #[server(endpoint = "notifications/digest")]
 pub async fn set_email_digest(riepilogo: Option<String>) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
-    shared::service::notifications::inbox::set_digest(&ctx, riepilogo.as_deref() == Some("si")).await?;
+    shared::service::notifications::inbox::set_digest(&ctx, riepilogo.as_deref() == Some("si"))
+        .await?;
     leptos_axum::redirect("/profilo?esito=salvata#riepilogo");
     Ok(())
 }
@@ -346,8 +351,13 @@ pub async fn set_phase_settings(
                 .map_err(|_| ApiError::field("sostegni", FieldProblem::Malformed))?,
         ),
     };
-    shared::service::processes::phases::set_settings(&ctx, phase, limit, visibili.as_deref() == Some("si"))
-        .await?;
+    shared::service::processes::phases::set_settings(
+        &ctx,
+        phase,
+        limit,
+        visibili.as_deref() == Some("si"),
+    )
+    .await?;
     let slug: String = process
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')

@@ -23,5 +23,8 @@ pub async fn get_process(slug: String) -> Result<ProcessDetail, ApiError> {
 #[server(endpoint = "platforms/get")]
 pub async fn get_platform(process: String, platform: String) -> Result<PlatformDetail, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(shared::service::participation::platforms::platform_detail(&ctx, &process, &platform).await?)
+    Ok(
+        shared::service::participation::platforms::platform_detail(&ctx, &process, &platform)
+            .await?,
+    )
 }

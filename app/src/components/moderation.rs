@@ -3,8 +3,8 @@
 //! without JavaScript (the server redirects back to `back`).
 
 use leptos::prelude::*;
-use shared::model::facilitation::{ReportReason, TargetKind};
 use shared::model::common::Visibility;
+use shared::model::facilitation::{ReportReason, TargetKind};
 
 use crate::api::facilitation::{ModerateContent, ReportContent};
 use crate::components::forms::{FormAlert, action_error};

@@ -19,8 +19,8 @@ use crate::components::timeline::Timeline;
 use crate::format;
 use crate::i18n::{t_string, tu_string, use_i18n};
 use shared::model::ParticipationRequirements;
-use shared::model::facilitation::TransitionPreview;
 use shared::model::common::ParticipationAction;
+use shared::model::facilitation::TransitionPreview;
 use shared::model::{PhaseKind, PhaseTimeline};
 
 /// The process page.

@@ -8,8 +8,10 @@ use crate::pages::dup::PlanLinks;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 use shared::model::ProposalDetail;
-use shared::model::participation::{ANSWER_STATES, Alignment, CommentDto, CommentPage, MAX_COMMENT_DEPTH};
 use shared::model::common::Availability;
+use shared::model::participation::{
+    ANSWER_STATES, Alignment, CommentDto, CommentPage, MAX_COMMENT_DEPTH,
+};
 
 use crate::api::participation::{
     AnswerProposal, DeleteComment, EditComment, FollowProposal, GiveSupport, PostComment,
@@ -24,8 +26,8 @@ use crate::components::moderation::{ModerateForm, ReportForm, VisibilityNote};
 use crate::components::participation::ClosedNote;
 use crate::format;
 use crate::i18n::{t_string, tu_string, use_i18n};
-use shared::model::facilitation::TargetKind;
 use shared::model::common::Visibility;
+use shared::model::facilitation::TargetKind;
 
 /// The proposal page.
 #[component]

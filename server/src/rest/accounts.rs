@@ -9,9 +9,9 @@ use shared::service::{Actor, ServiceError, accounts::account, notifications::inb
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::common::{SignedInProblems, WriteProblems, ctx};
 use super::extract::{ApiJson, ApiQuery};
 use super::problem::Problem;
-use super::common::{SignedInProblems, WriteProblems, ctx};
 use crate::state::AppState;
 
 /// The signed-in caller, with their roles.

@@ -1,7 +1,6 @@
 //! The DUP (editions and objectives), the links from proposals and projects
 //! to its objectives, and the monitoring of progress.
 
-use shared::service::dup::objectives;
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::response::Response;
@@ -10,14 +9,15 @@ use serde::Deserialize;
 use shared::model::dup::{
     EditionDetail, EditionList, ItemLinks, LinkInput, Monitoring, ObjectiveDetail, PlanItem,
 };
+use shared::service::dup::objectives;
 use shared::service::{Actor, dup::editions, dup::links, dup::monitoring};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::extract::{ApiJson, ApiPath};
-use super::problem::Problem;
-use super::participation::CreatedId;
 use super::common::{Created, ReadProblems, WriteProblems, ctx, field_problem};
+use super::extract::{ApiJson, ApiPath};
+use super::participation::CreatedId;
+use super::problem::Problem;
 use crate::state::AppState;
 
 /// The DUP editions, newest first.

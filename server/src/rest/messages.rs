@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 use http::{HeaderMap, header};
 use serde_json::Value;
 use shared::model::common::FieldProblem;
-use shared::model::common::{EditLock, ParticipationAction, Refusal};
 use shared::model::common::ProposalState;
+use shared::model::common::{EditLock, ParticipationAction, Refusal};
 
 /// The language of an answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,10 +11,10 @@ pub mod etag;
 pub mod extract;
 pub mod gate;
 pub mod messages;
+pub mod participation;
 pub mod plan;
 pub mod problem;
 pub mod processes;
-pub mod participation;
 pub mod projects;
 
 use std::sync::Arc;
@@ -22,11 +22,8 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Router};
 use http::{HeaderValue, Method, StatusCode, header};
-use serde::Serialize;
-use shared::model::common::FieldProblem;
-use shared::service::{Actor, Ctx};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -114,9 +111,18 @@ fn documented_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(participation::list, participation::create))
         .routes(routes!(participation::detail, participation::update))
         .routes(routes!(participation::withdraw))
-        .routes(routes!(participation::support, participation::withdraw_support))
-        .routes(routes!(participation::comments, participation::post_comment))
-        .routes(routes!(participation::edit_comment, participation::delete_comment))
+        .routes(routes!(
+            participation::support,
+            participation::withdraw_support
+        ))
+        .routes(routes!(
+            participation::comments,
+            participation::post_comment
+        ))
+        .routes(routes!(
+            participation::edit_comment,
+            participation::delete_comment
+        ))
         .routes(routes!(projects::projects))
         .routes(routes!(projects::project))
         .routes(routes!(dup::editions))

@@ -10,13 +10,16 @@ use serde::{Deserialize, Serialize};
 use shared::model::participation::listing::ProposalListParams;
 use shared::model::participation::{CommentPage, ProposalInput, SupportOutcome};
 use shared::model::participation::{ProposalDetail, ProposalPage};
-use shared::service::{Actor, ServiceError, participation::authoring, participation::comments, participation::proposals, participation::supports};
+use shared::service::{
+    Actor, ServiceError, participation::authoring, participation::comments,
+    participation::proposals, participation::supports,
+};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::common::{Created, ReadProblems, WriteProblems, ctx, field_problem};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::problem::Problem;
-use super::common::{Created, ReadProblems, WriteProblems, ctx, field_problem};
 use crate::state::AppState;
 
 /// A page of proposals: the same filters, search, order and cursor as the
@@ -41,7 +44,9 @@ pub async fn list(
         next.seme = page.seed.map(|s| s.to_string());
         // While the vote hides the counts the list came newest first, not by
         // supports: so do its next pages (as on the site's list).
-        if page.counts_hidden && query.sort == shared::model::participation::listing::ProposalSort::MostSupported {
+        if page.counts_hidden
+            && query.sort == shared::model::participation::listing::ProposalSort::MostSupported
+        {
             next.ordine = Some("recenti".into());
         }
         let query = serde_urlencoded(&next);

@@ -12,9 +12,9 @@ use shared::model::plan::{
 use shared::service::{Actor, plan::versions};
 use utoipa::{IntoParams, ToSchema};
 
+use super::common::{Created, ReadProblems, WriteProblems, ctx, field_problem};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::problem::Problem;
-use super::common::{Created, ReadProblems, WriteProblems, ctx, field_problem};
 use crate::state::AppState;
 
 /// The plan of a process: its versions, newest first, the approval, and
@@ -27,7 +27,9 @@ pub async fn overview(
     Extension(actor): Extension<Actor>,
     ApiPath(process): ApiPath<String>,
 ) -> Result<Json<PlanOverview>, Problem> {
-    Ok(Json(versions::overview(&ctx(&state, actor), &process).await?))
+    Ok(Json(
+        versions::overview(&ctx(&state, actor), &process).await?,
+    ))
 }
 
 /// One saved version, whole: the document as it read when saved (also as

@@ -5,15 +5,17 @@ use axum::Json;
 use axum::extract::{Extension, State};
 use serde::Serialize;
 use shared::model::dup::Coverage;
-use shared::model::participation::ProcessResults;
-use shared::model::processes::{DirectionDto, PhaseDto, PlatformDto, ProcessDetail, ProcessStats, ProcessSummary, ZoneDto};
 use shared::model::participation::PlatformDetail;
-use shared::service::{Actor, dup::links, processes::read, participation::supports};
+use shared::model::participation::ProcessResults;
+use shared::model::processes::{
+    DirectionDto, PhaseDto, PlatformDto, ProcessDetail, ProcessStats, ProcessSummary, ZoneDto,
+};
+use shared::service::{Actor, dup::links, participation::supports, processes::read};
 use utoipa::{IntoParams, ToSchema};
 
+use super::common::{ReadProblems, ctx};
 use super::extract::{ApiPath, ApiQuery};
 use super::problem::Problem;
-use super::common::{ReadProblems, ctx};
 use crate::state::AppState;
 
 /// Every process, newest first.
@@ -36,9 +38,7 @@ pub async fn detail(
     Extension(actor): Extension<Actor>,
     ApiPath(process): ApiPath<String>,
 ) -> Result<Json<ProcessDetail>, Problem> {
-    Ok(Json(
-        read::detail(&ctx(&state, actor), &process).await?,
-    ))
+    Ok(Json(read::detail(&ctx(&state, actor), &process).await?))
 }
 
 /// The phases of a process, in order, with their status today.
@@ -78,7 +78,12 @@ pub async fn platform(
     ApiPath((process, platform)): ApiPath<(String, String)>,
 ) -> Result<Json<PlatformDetail>, Problem> {
     Ok(Json(
-        shared::service::participation::platforms::platform_detail(&ctx(&state, actor), &process, &platform).await?,
+        shared::service::participation::platforms::platform_detail(
+            &ctx(&state, actor),
+            &process,
+            &platform,
+        )
+        .await?,
     ))
 }
 

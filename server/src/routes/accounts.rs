@@ -1,17 +1,13 @@
 //! The account routes that are plain HTTP: the data download and the
 //! census upload (a file).
 
-use axum::extract::{DefaultBodyLimit, Extension, Multipart, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use http::{StatusCode, header};
-use serde::Deserialize;
-use shared::model::common::FieldProblem;
-use shared::service::{Actor, Ctx, ServiceError, accounts::account, participation::images, common::drafts, dup::editions, accounts::residence};
-use app::api::accounts::safe_local_path;
 use super::refusal::refusal;
 use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Extension, Multipart, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::header;
+use shared::service::{Actor, Ctx, ServiceError, accounts::account, accounts::residence};
 
 /// `GET /profilo/dati`: everything the person wrote and did, as a JSON file.
 pub(crate) async fn download_my_data(

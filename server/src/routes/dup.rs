@@ -1,16 +1,12 @@
 //! A DUP edition's import (a file upload) and export (CSV or JSON).
 
-use axum::extract::{DefaultBodyLimit, Extension, Multipart, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use http::{StatusCode, header};
-use serde::Deserialize;
-use shared::model::common::FieldProblem;
-use shared::service::{Actor, Ctx, ServiceError, accounts::account, participation::images, common::drafts, dup::editions, accounts::residence};
-use app::api::accounts::safe_local_path;
 use super::refusal::refusal;
 use crate::state::AppState;
+use axum::extract::{Extension, Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{StatusCode, header};
+use shared::model::common::FieldProblem;
+use shared::service::{Actor, Ctx, ServiceError, common::drafts, dup::editions};
 
 /// Most problems of a refused import carried back to the page.
 const IMPORT_PROBLEMS_SHOWN: usize = 200;

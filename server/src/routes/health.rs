@@ -1,15 +1,11 @@
 //! Health and readiness checks, and the language switch.
 
-use axum::extract::{DefaultBodyLimit, Extension, Multipart, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use crate::state::AppState;
+use app::api::accounts::safe_local_path;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use http::{StatusCode, header};
 use serde::Deserialize;
-use shared::model::common::FieldProblem;
-use shared::service::{Actor, Ctx, ServiceError, accounts::account, participation::images, common::drafts, dup::editions, accounts::residence};
-use app::api::accounts::safe_local_path;
-use crate::state::AppState;
 
 /// Liveness: the process answers.
 pub(crate) async fn healthz() -> &'static str {
@@ -64,6 +60,6 @@ pub(crate) async fn set_language(
 }
 
 #[derive(Deserialize)]
-struct Back {
+pub(crate) struct Back {
     torna: Option<String>,
 }

@@ -10,16 +10,10 @@ mod participation;
 mod plan;
 mod refusal;
 
-use axum::extract::{DefaultBodyLimit, Extension, Multipart, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use http::{StatusCode, header};
-use serde::Deserialize;
-use shared::model::common::FieldProblem;
-use shared::service::{Actor, Ctx, ServiceError, accounts::account, participation::images, common::drafts, dup::editions, accounts::residence};
-
-use app::api::accounts::safe_local_path;
+use shared::service::{accounts::residence, dup::editions};
 
 use crate::state::AppState;
 
@@ -41,17 +35,16 @@ pub fn plain_routes() -> Router<AppState> {
         .route("/proposte/{id}/eventi", get(participation::support_events))
         .route(
             "/dup/{id}/importa",
-            post(dup::import_dup).layer(DefaultBodyLimit::max(editions::MAX_IMPORT_BYTES + 64 * 1024)),
+            post(dup::import_dup).layer(DefaultBodyLimit::max(
+                editions::MAX_IMPORT_BYTES + 64 * 1024,
+            )),
         )
         .route("/dup/{id}/{file}", get(dup::export_dup))
         .route(
             "/processi/{slug}/piano/versioni/{n}/{file}",
             get(plan::plan_file),
         )
-        .route(
-            "/processi/{slug}/dati-aperti.zip",
-            get(plan::open_data_zip),
-        )
+        .route("/processi/{slug}/dati-aperti.zip", get(plan::open_data_zip))
         .route(
             "/amministrazione/residenza",
             post(accounts::upload_census).layer(DefaultBodyLimit::max(

@@ -1,17 +1,13 @@
 //! Proposal images (upload as a file, serving) and the live support count
 //! stream.
 
-use axum::extract::{DefaultBodyLimit, Extension, Multipart, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use http::{StatusCode, header};
-use serde::Deserialize;
-use shared::model::common::FieldProblem;
-use shared::service::{Actor, Ctx, ServiceError, accounts::account, participation::images, common::drafts, dup::editions, accounts::residence};
-use app::api::accounts::safe_local_path;
 use super::refusal::refusal;
 use crate::state::AppState;
+use axum::extract::{Extension, Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{StatusCode, header};
+use shared::model::common::FieldProblem;
+use shared::service::{Actor, Ctx, ServiceError, participation::images};
 
 /// `POST /proposte/{id}/immagini` (multipart: `immagine`, `descrizione`):
 /// the author attaches an image, then back to the proposal.

@@ -1,15 +1,8 @@
 //! The answer for a refused or failed plain route.
 
-use axum::extract::{DefaultBodyLimit, Extension, Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use http::{StatusCode, header};
-use serde::Deserialize;
-use shared::model::common::FieldProblem;
-use shared::service::{Actor, Ctx, ServiceError, accounts::account, participation::images, common::drafts, dup::editions, accounts::residence};
-use app::api::accounts::safe_local_path;
-use crate::state::AppState;
+use http::StatusCode;
+use shared::service::ServiceError;
 
 /// The answer for a refused or failed plain route.
 pub(crate) fn refusal(error: ServiceError, sign_in_back_to: &str) -> Response {

@@ -16,12 +16,15 @@ use server::rest::messages::Lang;
 use server::rest::problem::Kind;
 use shared::model::ProposalState;
 use shared::model::accounts::TokenInput;
+use shared::model::common::Visibility;
 use shared::model::dup::{LinkInput, PlanItem};
 use shared::model::facilitation::ProjectInput;
-use shared::model::common::Visibility;
 use shared::model::participation::ProposalInput;
 use shared::service::entity::{dup_objective, process, proposal};
-use shared::service::{participation::authoring, participation::comments, dup::links, facilitation::projects, accounts::tokens};
+use shared::service::{
+    accounts::tokens, dup::links, facilitation::projects, participation::authoring,
+    participation::comments,
+};
 use uuid::Uuid;
 
 use crate::helpers::{Answer, TestApp, ctx, person, spawn_app_with};

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use shared::model::accounts::TokenInput;
 use shared::model::facilitation::ProjectInput;
 use shared::service::entity::{dup_objective, phase, proposal};
-use shared::service::{Person, facilitation::projects, accounts::tokens};
+use shared::service::{Person, accounts::tokens, facilitation::projects};
 use uuid::Uuid;
 
 use crate::helpers::{

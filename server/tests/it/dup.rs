@@ -5,27 +5,28 @@
 //! suggestions; the coverage of a plan counted by hand; progress recorded
 //! during monitoring, with notifications to followers.
 
-use shared::service::dup::objectives;
 use axum::body::Body;
 use chrono::NaiveDate;
 use http::{Request, StatusCode};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Value};
 use shared::model::ProposalState;
 use shared::model::common::FieldProblem;
+use shared::model::common::NamedRef;
+use shared::model::common::Refusal;
 use shared::model::dup::{
     DupFormat, EditionInput, ImportOutcome, ImportProblem, ImportResult, IndicatorYear, LinkInput,
     ObjectiveLevel, PlanItem, ProgressInput, ProgressStatus, ResourceYear,
 };
 use shared::model::facilitation::ProjectInput;
 use shared::model::participation::{NotificationKind, ProposalInput};
-use shared::model::common::Refusal;
-use shared::model::common::NamedRef;
+use shared::service::dup::monitoring::Monitored;
+use shared::service::dup::objectives;
 use shared::service::entity::{
     dup_edition, dup_indicator, dup_link, dup_objective, dup_progress, notification, proposal,
 };
-use shared::service::dup::monitoring::Monitored;
 use shared::service::{
-    Ctx, Person, ServiceError, participation::authoring, dup::editions, dup::links, dup::monitoring, processes::phases, facilitation::projects, participation::supports,
+    Ctx, Person, ServiceError, dup::editions, dup::links, dup::monitoring, facilitation::projects,
+    participation::authoring, participation::supports, processes::phases,
 };
 use uuid::Uuid;
 
@@ -886,7 +887,9 @@ async fn a_change_of_resources_is_reported_as_an_update() {
     let changed = GOOD.replace("2027,900000", "2027,950000");
     let outcome = imported(editions::import(&admin, id, &format!("{HEADER}{changed}")).await);
     let bus = objective(&app, id, "SeO-10.02.1").await;
-    let page = objectives::objective(&anonymous(&app), bus.id).await.unwrap();
+    let page = objectives::objective(&anonymous(&app), bus.id)
+        .await
+        .unwrap();
     assert_eq!(
         page.resources[1].cents, 95_000_000,
         "the amount was written"
@@ -965,7 +968,8 @@ async fn a_simplified_dup_has_operational_objectives_only() {
 
     // A simplified edition is never copied into an ordinary one...
     assert_eq!(
-        field_of(editions::copy_edition(&admin, simple, &edition_input("Ordinaria", false)).await).0,
+        field_of(editions::copy_edition(&admin, simple, &edition_input("Ordinaria", false)).await)
+            .0,
         "semplificato"
     );
     // ...but an ordinary one may become simplified: strategic objectives go.
@@ -1111,7 +1115,9 @@ async fn a_copied_edition_has_the_same_tree_and_no_links() {
         false,
     )
     .unwrap();
-    let copy = editions::copy_edition(&admin, milano, &input).await.unwrap();
+    let copy = editions::copy_edition(&admin, milano, &input)
+        .await
+        .unwrap();
     assert_ne!(copy, milano);
     assert_eq!(rows(&app, copy).await, source_rows);
     for format in [DupFormat::Csv, DupFormat::Json] {
@@ -1194,7 +1200,11 @@ async fn only_the_right_people_manage_link_and_record() {
     ] {
         denied(editions::import(who, milano, &csv).await, true, name);
         denied(editions::create_edition(who, &input).await, true, name);
-        denied(editions::copy_edition(who, milano, &input).await, true, name);
+        denied(
+            editions::copy_edition(who, milano, &input).await,
+            true,
+            name,
+        );
     }
     denied(
         editions::create_edition(&anon, &input).await,
@@ -1209,7 +1219,9 @@ async fn only_the_right_people_manage_link_and_record() {
     // Everybody reads and exports.
     for who in [&anon, &citizen, &council] {
         editions::edition(who, milano).await.unwrap();
-        editions::export(who, milano, DupFormat::Json).await.unwrap();
+        editions::export(who, milano, DupFormat::Json)
+            .await
+            .unwrap();
         links::coverage(who, MILANO, None, None).await.unwrap();
         monitoring::overview(who, MILANO).await.unwrap();
     }
@@ -1771,9 +1783,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
         .await
         .unwrap();
 
-    let coverage = links::coverage(&anon, PINEROLO, None, None)
-        .await
-        .unwrap();
+    let coverage = links::coverage(&anon, PINEROLO, None, None).await.unwrap();
     assert_eq!(
         coverage.edition.as_ref().map(|e| e.key.clone()),
         Some(fx.edition.to_string())
@@ -1799,9 +1809,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
     // Two proposals on A, both supported by X, one also by Y.
     fx.link(PlanItem::Proposal(p1), a).await;
     fx.link(PlanItem::Proposal(p2), a).await;
-    let coverage = links::coverage(&anon, PINEROLO, None, None)
-        .await
-        .unwrap();
+    let coverage = links::coverage(&anon, PINEROLO, None, None).await.unwrap();
     assert_eq!(
         figures(&coverage),
         vec![row("A", 2, 0, 2), row("B", 0, 0, 0), row("C", 0, 0, 0)]
@@ -1828,9 +1836,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
     // P2 feeds B too.
     fx.link(PlanItem::Proposal(p2), b).await;
 
-    let coverage = links::coverage(&anon, PINEROLO, None, None)
-        .await
-        .unwrap();
+    let coverage = links::coverage(&anon, PINEROLO, None, None).await.unwrap();
     assert_eq!(
         figures(&coverage),
         vec![row("A", 2, 1, 2), row("B", 1, 0, 1), row("C", 0, 0, 0)]
@@ -1978,9 +1984,7 @@ async fn links_to_another_edition_do_not_count_in_coverage() {
         .await
         .unwrap();
 
-    let coverage = links::coverage(&anon, PINEROLO, None, None)
-        .await
-        .unwrap();
+    let coverage = links::coverage(&anon, PINEROLO, None, None).await.unwrap();
     assert_eq!(
         figures(&coverage),
         vec![row("A", 1, 0, 1), row("B", 0, 0, 0), row("C", 0, 0, 0)]
@@ -2497,9 +2501,7 @@ async fn strategic_objectives_roll_up_their_operational_objectives() {
     let app = spawn_app().await;
     let anon = anonymous(&app);
     let edition = edition_of(&app, MILANO).await;
-    let coverage = links::coverage(&anon, MILANO, None, None)
-        .await
-        .unwrap();
+    let coverage = links::coverage(&anon, MILANO, None, None).await.unwrap();
     let rows: Vec<_> = coverage
         .missions
         .iter()

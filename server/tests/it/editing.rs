@@ -6,12 +6,12 @@ use axum::body::Body;
 use chrono::{Duration, Utc};
 use http::{Request, StatusCode};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use shared::model::common::Availability;
 use shared::model::common::FieldProblem;
 use shared::model::facilitation::{PhaseInput, ProcessInput, TopicInput};
-use shared::model::common::Availability;
 use shared::model::{PhaseKind, PhaseTimeline, ProposalState, Role, RoleGrant};
-use shared::service::processes::editing::{self, TopicKind};
 use shared::service::entity::{process, proposal, report, role_assignment, user};
+use shared::service::processes::editing::{self, TopicKind};
 use shared::service::{Ctx, Person, ServiceError, participation::authoring, processes::read};
 use uuid::Uuid;
 

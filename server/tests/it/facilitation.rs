@@ -12,11 +12,14 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Value,
 };
 use shared::model::common::FieldProblem;
-use shared::model::facilitation::{AgreementKind, ClaimOutcome, ModerationAction, ModerationDecision, ModerationLogEntry, ProjectInput, ReportReason, TargetKind};
-use shared::model::common::Visibility;
-use shared::model::participation::{CommentDto, NotificationKind, ProposalInput};
-use shared::model::common::{ParticipationAction, Refusal};
 use shared::model::common::NamedRef;
+use shared::model::common::Visibility;
+use shared::model::common::{ParticipationAction, Refusal};
+use shared::model::facilitation::{
+    AgreementKind, ClaimOutcome, ModerationAction, ModerationDecision, ModerationLogEntry,
+    ProjectInput, ReportReason, TargetKind,
+};
+use shared::model::participation::{CommentDto, NotificationKind, ProposalInput};
 use shared::model::{
     PhaseKind, ProposalFilter, ProposalQuery, ProposalSort, ProposalState, Role, RoleGrant,
 };
@@ -25,8 +28,10 @@ use shared::service::entity::{
     proposal, report, role_assignment, support, user,
 };
 use shared::service::{
-    Ctx, Person, ServiceError, participation::authoring, participation::comments, facilitation::counter, facilitation::dashboard, facilitation::moderation, notifications::inbox,
-    processes::phases, processes::read, facilitation::projects, participation::proposals, participation::supports,
+    Ctx, Person, ServiceError, facilitation::counter, facilitation::dashboard,
+    facilitation::moderation, facilitation::projects, notifications::inbox,
+    participation::authoring, participation::comments, participation::proposals,
+    participation::supports, processes::phases, processes::read,
 };
 use uuid::Uuid;
 
@@ -2686,9 +2691,7 @@ async fn content_out_of_sight_leaks_nowhere_and_edits_wait_for_approval_again() 
     assert!(!log.contains(title), "{log}");
     assert!(log.contains("Contiene dati personali di terzi"));
     // Nor in the inbox of the commenter who follows nothing but was told before.
-    let inbox = inbox::list(&ctx(&app, &author), None)
-        .await
-        .unwrap();
+    let inbox = inbox::list(&ctx(&app, &author), None).await.unwrap();
     assert!(
         !serde_json::to_string(&inbox).unwrap().contains(title),
         "notifications name a hidden proposal neutrally"

@@ -19,9 +19,12 @@ async fn home_lists_every_process_with_its_timeline() {
         )
         .await
         .expect("phase shortened");
-    shared::service::processes::phases::advance_on_schedule(&Ctx::new(app.db.clone(), Actor::System))
-        .await
-        .expect("phases follow their dates");
+    shared::service::processes::phases::advance_on_schedule(&Ctx::new(
+        app.db.clone(),
+        Actor::System,
+    ))
+    .await
+    .expect("phases follow their dates");
     let html = app.page("/").await;
     assert!(html.contains("<html lang=\"it\""), "Italian by default");
     for title in [

@@ -10,16 +10,17 @@ use chrono::{Duration, NaiveDate, Utc};
 use http::{Request, StatusCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
-use shared::model::participation::listing::ProposalListParams;
 use shared::model::common::{Availability, EditLock, ParticipationAction, PhaseOpening, Refusal};
+use shared::model::participation::listing::ProposalListParams;
 use shared::model::participation::{CommentDto, CommentVote, NotificationKind, ProposalInput};
 use shared::model::{PhaseTimeline, ProposalState, Role};
 use shared::service::entity::{
     attachment, comment, follow, notification, phase, platform, process, proposal, support, user,
 };
 use shared::service::{
-    Actor, Ctx, Person, ServiceError, accounts::account, participation::authoring, participation::comments, notifications::inbox, processes::phases,
-    participation::proposals, participation::supports,
+    Actor, Ctx, Person, ServiceError, accounts::account, notifications::inbox,
+    participation::authoring, participation::comments, participation::proposals,
+    participation::supports, processes::phases,
 };
 use uuid::Uuid;
 
@@ -572,9 +573,7 @@ async fn concurrent_scheduler_passes_move_once_and_notify_once() {
             "round {round}: exactly one notification each: {per_person:?}"
         );
     }
-    let mine = inbox::list(&ctx(&app, &citizen), None)
-        .await
-        .unwrap();
+    let mine = inbox::list(&ctx(&app, &citizen), None).await.unwrap();
     let phase_changes: Vec<_> = mine
         .items
         .iter()
@@ -2553,10 +2552,14 @@ async fn an_upgraded_instance_gets_search_terms_at_start() {
         .await
         .unwrap();
     let system = Ctx::new(app.db.clone(), Actor::System);
-    let report = shared::service::seed::upgrade::backfill(&system).await.unwrap();
+    let report = shared::service::seed::upgrade::backfill(&system)
+        .await
+        .unwrap();
     assert_eq!(report.proposals_indexed, 1);
     assert_eq!(
-        shared::service::seed::upgrade::backfill(&system).await.unwrap(),
+        shared::service::seed::upgrade::backfill(&system)
+            .await
+            .unwrap(),
         Default::default(),
         "nothing left the second time"
     );

@@ -6,11 +6,11 @@
 use http::StatusCode;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use shared::model::common::FieldProblem;
-use shared::model::facilitation::ProjectInput;
 use shared::model::common::Refusal;
+use shared::model::facilitation::ProjectInput;
 use shared::model::plan::{ApprovalInput, LineChange, PlanEntryKind, PlanInput, PlanVersionView};
 use shared::service::entity::{plan_approval, plan_version, proposal};
-use shared::service::{ServiceError, plan::versions, plan::render, facilitation::projects};
+use shared::service::{ServiceError, facilitation::projects, plan::render, plan::versions};
 use uuid::Uuid;
 
 use crate::helpers::{
@@ -152,7 +152,9 @@ async fn facilitators_save_versions_and_anyone_compares_them() {
     .await
     .unwrap();
     assert_eq!(first, 1);
-    let v1 = versions::version(&anonymous(&app), MILANO, 1).await.unwrap();
+    let v1 = versions::version(&anonymous(&app), MILANO, 1)
+        .await
+        .unwrap();
     assert_eq!(
         v1.document.sections[0].key, direction.key,
         "position 1 comes first"
@@ -258,12 +260,16 @@ async fn facilitators_save_versions_and_anyone_compares_them() {
     .await
     .unwrap();
     assert_eq!(second, 2);
-    let v1_again = versions::version(&anonymous(&app), MILANO, 1).await.unwrap();
+    let v1_again = versions::version(&anonymous(&app), MILANO, 1)
+        .await
+        .unwrap();
     assert_eq!(
         v1_again.document, v1.document,
         "a saved version never changes"
     );
-    let v2 = versions::version(&anonymous(&app), MILANO, 2).await.unwrap();
+    let v2 = versions::version(&anonymous(&app), MILANO, 2)
+        .await
+        .unwrap();
     assert!(
         v2.document
             .entries()
@@ -276,7 +282,9 @@ async fn facilitators_save_versions_and_anyone_compares_them() {
     assert!(composer.introduction_md.contains("tavoli territoriali"));
 
     // Compared: the introduction's line and the project's title changed.
-    let diff = versions::compare(&anonymous(&app), MILANO, 1, 2).await.unwrap();
+    let diff = versions::compare(&anonymous(&app), MILANO, 1, 2)
+        .await
+        .unwrap();
     assert_eq!((diff.from.number, diff.to.number), (1, 2));
     assert_eq!(diff.versions, vec![1, 2]);
     let lines: Vec<_> = diff.hunks.iter().flat_map(|h| h.lines.iter()).collect();
@@ -297,7 +305,9 @@ async fn facilitators_save_versions_and_anyone_compares_them() {
             .count()
     );
     assert!(diff.removed >= 2);
-    let same = versions::compare(&anonymous(&app), MILANO, 2, 2).await.unwrap();
+    let same = versions::compare(&anonymous(&app), MILANO, 2, 2)
+        .await
+        .unwrap();
     assert!(same.hunks.is_empty() && same.added == 0 && same.removed == 0);
     assert_eq!(
         field_of(versions::compare(&anonymous(&app), MILANO, 1, 9).await),
@@ -350,7 +360,12 @@ async fn the_council_approves_one_version_once_and_it_stays_frozen() {
         field_of(versions::approve(&council, MILANO, &approval("7")).await),
         ("versione".to_owned(), FieldProblem::NotRecognized)
     );
-    assert!(versions::overview(&council, MILANO).await.unwrap().can_approve);
+    assert!(
+        versions::overview(&council, MILANO)
+            .await
+            .unwrap()
+            .can_approve
+    );
 
     let approved = versions::approve(&council, MILANO, &approval("2"))
         .await
@@ -385,7 +400,9 @@ async fn the_council_approves_one_version_once_and_it_stays_frozen() {
     assert!(duplicate.is_err(), "a second approval row is refused");
 
     // A later save makes version 3; version 2 stays the approved one, unchanged.
-    let frozen: PlanVersionView = versions::version(&anonymous(&app), MILANO, 2).await.unwrap();
+    let frozen: PlanVersionView = versions::version(&anonymous(&app), MILANO, 2)
+        .await
+        .unwrap();
     let third = versions::save(
         &facilitator,
         MILANO,
@@ -394,7 +411,9 @@ async fn the_council_approves_one_version_once_and_it_stays_frozen() {
     .await
     .unwrap();
     assert_eq!(third, 3);
-    let still = versions::version(&anonymous(&app), MILANO, 2).await.unwrap();
+    let still = versions::version(&anonymous(&app), MILANO, 2)
+        .await
+        .unwrap();
     assert_eq!(still.document, frozen.document);
     assert_eq!(still.approval.as_ref().map(|a| a.version), Some(2));
     let overview = versions::overview(&anonymous(&app), MILANO).await.unwrap();
@@ -439,7 +458,9 @@ async fn the_exports_carry_every_entry_and_objective() {
     )
     .await
     .unwrap();
-    let version = versions::version(&anonymous(&app), MILANO, 1).await.unwrap();
+    let version = versions::version(&anonymous(&app), MILANO, 1)
+        .await
+        .unwrap();
     assert!(
         version.document.entries().any(|e| !e.objectives.is_empty()),
         "the demo links objectives"
@@ -715,7 +736,9 @@ async fn the_pdf_and_the_odt_carry_every_entry_and_objective() {
     versions::save(&facilitator, MILANO, &input(EVERY_KIND, &[], "tutto"))
         .await
         .unwrap();
-    let version = versions::version(&anonymous(&app), MILANO, 1).await.unwrap();
+    let version = versions::version(&anonymous(&app), MILANO, 1)
+        .await
+        .unwrap();
     assert!(
         version
             .document

@@ -93,9 +93,9 @@ async fn only_signed_in_people_hold_tokens_and_at_most_twenty() {
         tokens::create(&ctx(&app, &owner), &input).await.unwrap();
     }
     match tokens::create(&ctx(&app, &owner), &input).await {
-        Err(ServiceError::Refused(shared::model::common::Refusal::TooManyTokens {
-            max,
-        })) => assert_eq!(u64::from(max), shared::model::accounts::MAX_TOKENS),
+        Err(ServiceError::Refused(shared::model::common::Refusal::TooManyTokens { max })) => {
+            assert_eq!(u64::from(max), shared::model::accounts::MAX_TOKENS)
+        }
         other => panic!("the 21st token is refused, got {other:?}"),
     }
 }

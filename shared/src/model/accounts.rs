@@ -325,82 +325,6 @@ pub struct CensusUploadReport {
     pub invalid_count: u64,
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::model::*;
-
-    #[test]
-    fn emails_parse_as_people_type_them() {
-        assert_eq!(
-            EmailAddress::parse("  Anna.Rossi@Comune.Alessandria.IT ")
-                .unwrap()
-                .as_str(),
-            "Anna.Rossi@comune.alessandria.it"
-        );
-        for bad in [
-            "",
-            "anna",
-            "anna@",
-            "@comune.it",
-            "anna@comune",
-            "an na@comune.it",
-            "a@b@c.it",
-            "anna@comune..it",
-            "anna\u{0}@comune.it",
-        ] {
-            assert!(EmailAddress::parse(bad).is_err(), "{bad:?}");
-        }
-        assert_eq!(
-            EmailAddress::parse(&format!("{}@x.it", "a".repeat(260))),
-            Err(FieldProblem::TooLong { max: 254 })
-        );
-    }
-
-    #[test]
-    fn passwords_have_bounds_and_hide_in_debug() {
-        assert_eq!(NewPassword::parse(""), Err(FieldProblem::Empty));
-        assert_eq!(
-            NewPassword::parse("short"),
-            Err(FieldProblem::TooShort { min: 10 })
-        );
-        assert_eq!(
-            NewPassword::parse(&"x".repeat(129)),
-            Err(FieldProblem::TooLong { max: 128 })
-        );
-        let ok = NewPassword::parse(" lunga frase segreta ").unwrap();
-        assert_eq!(ok.expose(), " lunga frase segreta ");
-        assert_eq!(format!("{ok:?}"), "NewPassword(***)");
-    }
-
-    #[test]
-    fn census_codes_are_normalized() {
-        assert_eq!(
-            CensusCode::parse(" rss-mra 80a01 h501u ").unwrap().as_str(),
-            "RSSMRA80A01H501U"
-        );
-        assert_eq!(CensusCode::parse("  "), Err(FieldProblem::Empty));
-        assert_eq!(CensusCode::parse("abc"), Err(FieldProblem::Malformed));
-        assert_eq!(CensusCode::parse("àbcdefg"), Err(FieldProblem::Malformed));
-    }
-
-    #[test]
-    fn display_names_are_tidied_and_bounded() {
-        assert_eq!(
-            DisplayName::parse("  Anna   Rossi ").unwrap().as_str(),
-            "Anna Rossi"
-        );
-        assert_eq!(DisplayName::parse(""), Err(FieldProblem::Empty));
-        assert_eq!(
-            DisplayName::parse(&"x".repeat(81)),
-            Err(FieldProblem::TooLong { max: 80 })
-        );
-        assert_eq!(
-            DisplayName::parse("a\u{7}b"),
-            Err(FieldProblem::ControlCharacters)
-        );
-    }
-}
-
 /// A role an administrator assigns (or, for `Verified`, a census code grants).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
@@ -551,7 +475,78 @@ pub struct NewToken {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::*;
+    use super::*;
+
+    #[test]
+    fn emails_parse_as_people_type_them() {
+        assert_eq!(
+            EmailAddress::parse("  Anna.Rossi@Comune.Alessandria.IT ")
+                .unwrap()
+                .as_str(),
+            "Anna.Rossi@comune.alessandria.it"
+        );
+        for bad in [
+            "",
+            "anna",
+            "anna@",
+            "@comune.it",
+            "anna@comune",
+            "an na@comune.it",
+            "a@b@c.it",
+            "anna@comune..it",
+            "anna\u{0}@comune.it",
+        ] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            EmailAddress::parse(&format!("{}@x.it", "a".repeat(260))),
+            Err(FieldProblem::TooLong { max: 254 })
+        );
+    }
+
+    #[test]
+    fn passwords_have_bounds_and_hide_in_debug() {
+        assert_eq!(NewPassword::parse(""), Err(FieldProblem::Empty));
+        assert_eq!(
+            NewPassword::parse("short"),
+            Err(FieldProblem::TooShort { min: 10 })
+        );
+        assert_eq!(
+            NewPassword::parse(&"x".repeat(129)),
+            Err(FieldProblem::TooLong { max: 128 })
+        );
+        let ok = NewPassword::parse(" lunga frase segreta ").unwrap();
+        assert_eq!(ok.expose(), " lunga frase segreta ");
+        assert_eq!(format!("{ok:?}"), "NewPassword(***)");
+    }
+
+    #[test]
+    fn census_codes_are_normalized() {
+        assert_eq!(
+            CensusCode::parse(" rss-mra 80a01 h501u ").unwrap().as_str(),
+            "RSSMRA80A01H501U"
+        );
+        assert_eq!(CensusCode::parse("  "), Err(FieldProblem::Empty));
+        assert_eq!(CensusCode::parse("abc"), Err(FieldProblem::Malformed));
+        assert_eq!(CensusCode::parse("àbcdefg"), Err(FieldProblem::Malformed));
+    }
+
+    #[test]
+    fn display_names_are_tidied_and_bounded() {
+        assert_eq!(
+            DisplayName::parse("  Anna   Rossi ").unwrap().as_str(),
+            "Anna Rossi"
+        );
+        assert_eq!(DisplayName::parse(""), Err(FieldProblem::Empty));
+        assert_eq!(
+            DisplayName::parse(&"x".repeat(81)),
+            Err(FieldProblem::TooLong { max: 80 })
+        );
+        assert_eq!(
+            DisplayName::parse("a\u{7}b"),
+            Err(FieldProblem::ControlCharacters)
+        );
+    }
 
     #[test]
     fn the_form_names_the_wrong_field() {

@@ -634,7 +634,7 @@ pub struct Monitoring {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::*;
+    use super::*;
 
     #[test]
     fn numbers_read_and_write_the_italian_way() {

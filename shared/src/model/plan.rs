@@ -446,7 +446,7 @@ pub struct PlanDiff {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::*;
+    use super::*;
 
     fn section(key: &str, position: &str, text: &str) -> (String, String, String) {
         (key.into(), position.into(), text.into())

@@ -339,7 +339,7 @@ impl PhaseCursor {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::*;
+    use super::*;
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()

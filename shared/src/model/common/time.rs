@@ -42,7 +42,7 @@ pub fn italian_date(at: DateTime<Utc>) -> NaiveDate {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::*;
+    use super::*;
     use chrono::Timelike;
 
     #[test]

@@ -259,7 +259,7 @@ pub fn shuffle_coefficients(seed: u32) -> (i64, i64) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::*;
+    use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> ProposalListParams {
         let mut p = ProposalListParams::default();

@@ -438,72 +438,6 @@ pub struct SimilarProposal {
     pub platform: String,
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::model::*;
-
-    #[test]
-    fn titles_and_bodies_have_limits() {
-        assert_eq!(ProposalTitle::parse("  "), Err(FieldProblem::Empty));
-        assert_eq!(
-            ProposalTitle::parse("Corto"),
-            Err(FieldProblem::TooShort { min: 10 })
-        );
-        assert_eq!(
-            ProposalTitle::parse(&"a".repeat(151)),
-            Err(FieldProblem::TooLong { max: 150 })
-        );
-        assert_eq!(
-            ProposalTitle::parse("Titolo\ncon a capo"),
-            Err(FieldProblem::ControlCharacters)
-        );
-        assert!(ProposalTitle::parse("Più alberi in via Roma").is_ok());
-        let body = MarkdownText::proposal_body("# Titolo\r\n\r\n- uno\r\n- due e qualcosa di più")
-            .expect("valid body");
-        assert!(!body.as_str().contains('\r'));
-        assert_eq!(
-            MarkdownText::proposal_body("breve"),
-            Err(FieldProblem::TooShort { min: 30 })
-        );
-        assert_eq!(
-            MarkdownText::comment("ok\u{0007}"),
-            Err(FieldProblem::ControlCharacters)
-        );
-    }
-
-    #[test]
-    fn proposal_input_names_the_first_bad_field() {
-        let err = ProposalInput::parse("Titolo abbastanza lungo", "corto", None, None);
-        assert_eq!(err, Err(("testo", FieldProblem::TooShort { min: 30 })));
-        let ok = ProposalInput::parse(
-            "Titolo abbastanza lungo",
-            "Un testo che supera senz'altro i trenta caratteri.",
-            Some(" "),
-            Some("d1"),
-        )
-        .expect("valid");
-        assert_eq!(ok.zone, None);
-        assert_eq!(ok.direction.as_deref(), Some("d1"));
-    }
-
-    #[test]
-    fn vocabularies_round_trip() {
-        for a in Alignment::ALL {
-            assert_eq!(Alignment::parse(a.as_str()), Some(a));
-        }
-        assert_eq!(CommentVote::parse("su"), Some(CommentVote::Up));
-        assert_eq!(CommentVote::parse("up"), None);
-        for k in [
-            NotificationKind::NewComment,
-            NotificationKind::Answer,
-            NotificationKind::StateChange,
-            NotificationKind::PhaseChange,
-        ] {
-            assert_eq!(NotificationKind::parse(k.as_str()), Some(k));
-        }
-    }
-}
-
 /// A proposal in a list: enough to choose which one to open.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
@@ -582,20 +516,6 @@ pub struct ProposalDetail {
     pub assisted: bool,
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::model::*;
-
-    #[test]
-    fn states_round_trip_in_both_vocabularies() {
-        for state in ProposalState::ALL {
-            assert_eq!(ProposalState::parse(state.as_str()), Some(state));
-            assert_eq!(ProposalState::from_url_name(state.url_name()), Some(state));
-        }
-        assert_eq!(ProposalState::from_url_name("accepted"), None);
-    }
-}
-
 /// A platform page: the platform, its process, its figures and top proposals.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
@@ -605,4 +525,79 @@ pub struct PlatformDetail {
     pub stats: ProcessStats,
     pub zones: Vec<ZoneDto>,
     pub top_proposals: ProposalPage,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_and_bodies_have_limits() {
+        assert_eq!(ProposalTitle::parse("  "), Err(FieldProblem::Empty));
+        assert_eq!(
+            ProposalTitle::parse("Corto"),
+            Err(FieldProblem::TooShort { min: 10 })
+        );
+        assert_eq!(
+            ProposalTitle::parse(&"a".repeat(151)),
+            Err(FieldProblem::TooLong { max: 150 })
+        );
+        assert_eq!(
+            ProposalTitle::parse("Titolo\ncon a capo"),
+            Err(FieldProblem::ControlCharacters)
+        );
+        assert!(ProposalTitle::parse("Più alberi in via Roma").is_ok());
+        let body = MarkdownText::proposal_body("# Titolo\r\n\r\n- uno\r\n- due e qualcosa di più")
+            .expect("valid body");
+        assert!(!body.as_str().contains('\r'));
+        assert_eq!(
+            MarkdownText::proposal_body("breve"),
+            Err(FieldProblem::TooShort { min: 30 })
+        );
+        assert_eq!(
+            MarkdownText::comment("ok\u{0007}"),
+            Err(FieldProblem::ControlCharacters)
+        );
+    }
+
+    #[test]
+    fn proposal_input_names_the_first_bad_field() {
+        let err = ProposalInput::parse("Titolo abbastanza lungo", "corto", None, None);
+        assert_eq!(err, Err(("testo", FieldProblem::TooShort { min: 30 })));
+        let ok = ProposalInput::parse(
+            "Titolo abbastanza lungo",
+            "Un testo che supera senz'altro i trenta caratteri.",
+            Some(" "),
+            Some("d1"),
+        )
+        .expect("valid");
+        assert_eq!(ok.zone, None);
+        assert_eq!(ok.direction.as_deref(), Some("d1"));
+    }
+
+    #[test]
+    fn vocabularies_round_trip() {
+        for a in Alignment::ALL {
+            assert_eq!(Alignment::parse(a.as_str()), Some(a));
+        }
+        assert_eq!(CommentVote::parse("su"), Some(CommentVote::Up));
+        assert_eq!(CommentVote::parse("up"), None);
+        for k in [
+            NotificationKind::NewComment,
+            NotificationKind::Answer,
+            NotificationKind::StateChange,
+            NotificationKind::PhaseChange,
+        ] {
+            assert_eq!(NotificationKind::parse(k.as_str()), Some(k));
+        }
+    }
+
+    #[test]
+    fn states_round_trip_in_both_vocabularies() {
+        for state in ProposalState::ALL {
+            assert_eq!(ProposalState::parse(state.as_str()), Some(state));
+            assert_eq!(ProposalState::from_url_name(state.url_name()), Some(state));
+        }
+        assert_eq!(ProposalState::from_url_name("accepted"), None);
+    }
 }

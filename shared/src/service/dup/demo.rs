@@ -13,8 +13,6 @@ use crate::service::dup::tree::{find_edition, linkable_missions};
 use crate::service::entity::{dup_link, dup_objective, process, proposal};
 use crate::service::{Ctx, ServiceError};
 
-/// Largest file an import accepts (bytes).
-
 /// A DUP edition of the demo data, attached to its process.
 pub(crate) struct DemoEdition {
     pub process_slug: &'static str,

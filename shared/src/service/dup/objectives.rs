@@ -14,8 +14,6 @@ use crate::service::dup::tree::{
 use crate::service::entity::{dup_link, dup_mission, dup_objective, dup_programme, dup_progress};
 use crate::service::{Ctx, ServiceError, common::markdown};
 
-/// Largest file an import accepts (bytes).
-
 /// An objective's page: where it sits in the tree, resources, indicators,
 /// the proposals and projects linked to it, and its progress.
 pub async fn objective(ctx: &Ctx, objective_id: Uuid) -> Result<ObjectiveDetail, ServiceError> {

@@ -26,8 +26,6 @@ use crate::service::{
     Ctx, ServiceError, common::markdown, facilitation::projects, processes::phases,
 };
 
-/// Largest file an import accepts (bytes).
-
 pub(crate) async fn find_edition(
     db: &impl ConnectionTrait,
     id: Uuid,

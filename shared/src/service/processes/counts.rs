@@ -108,7 +108,7 @@ impl<V: Clone> Kept<V> {
 
 #[cfg(test)]
 mod tests {
-    use crate::service::*;
+    use super::*;
 
     #[test]
     fn only_slow_counts_are_kept_and_only_for_a_while() {

@@ -13,12 +13,9 @@ use super::structure::{NodeId, Parent, SlotId, Structure};
 use super::text::{Face, Fonts, GlyphRun, Inline, LinePieces, Rgb, line_width, runs_of_line};
 use crate::service::plan::blocks::{Align, Block, PlanBlocks, Run};
 
-mod chart;
+pub(super) mod chart;
 mod front;
 mod table;
-
-#[cfg(test)]
-pub(super) use chart::chart_alt;
 
 /// A4, in points.
 pub(super) const PAGE_WIDTH: f32 = 595.28;

@@ -497,7 +497,7 @@ fn a_chart_says_its_figures_in_words() {
         },
     ];
     assert_eq!(
-        super::layout::chart_alt("Sostegni per zona", "sostegni", &bars),
+        super::layout::chart::chart_alt("Sostegni per zona", "sostegni", &bars),
         "Grafico a barre orizzontali «Sostegni per zona»: Centro storico, 1.500 sostegni; Sant’Anna, 9 sostegni."
     );
 }
