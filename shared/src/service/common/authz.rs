@@ -10,141 +10,171 @@ use crate::model::Role;
 use crate::service::common::context::Person;
 use crate::service::{Actor, Ctx, ServiceError};
 
-/// Every operation of the service layer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Operation {
+/// Declares every operation once, with who may run it and the service
+/// function that runs it: the enum, [`Operation::ALL`],
+/// [`Operation::function`] and the audience all come from this one table.
+macro_rules! operations {
+    ($($(#[$doc:meta])* $name:ident: $audience:ident, $function:literal;)+) => {
+        /// Every operation of the service layer.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Operation {
+            $($(#[$doc])* $name,)+
+        }
+
+        impl Operation {
+            /// Every operation, for the tests and the documentation.
+            pub const ALL: [Operation; [$(stringify!($name)),+].len()] = [$(Operation::$name,)+];
+
+            /// The service function that runs it, as its path under
+            /// `service` (`feature::module::function`).
+            pub fn function(self) -> &'static str {
+                match self {
+                    $(Operation::$name => $function,)+
+                }
+            }
+
+            fn audience(self) -> Audience {
+                match self {
+                    $(Operation::$name => Audience::$audience,)+
+                }
+            }
+        }
+    };
+}
+
+operations! {
     // Reading what is public.
-    ListProcesses,
-    ViewProcess,
-    ViewPlatform,
-    ListProposals,
-    ViewProposal,
-    ViewSitePage,
-    ViewSessionInfo,
-    ListDemoAccounts,
+    ListProcesses: Everyone, "processes::read::list";
+    ViewProcess: Everyone, "processes::read::detail";
+    ViewPlatform: Everyone, "participation::platforms::platform_detail";
+    ListProposals: Everyone, "participation::proposals::list";
+    ViewProposal: Everyone, "participation::proposals::detail";
+    ViewSitePage: Everyone, "common::site_pages::get";
+    ViewSessionInfo: Everyone, "accounts::account::session_info";
+    ListDemoAccounts: Everyone, "accounts::account::demo_accounts";
     // Getting in.
-    Register,
-    ConfirmEmail,
-    SignIn,
-    RequestPasswordReset,
-    ResetPassword,
+    Register: Everyone, "accounts::account::register";
+    ConfirmEmail: Everyone, "accounts::account::confirm_email";
+    SignIn: Everyone, "accounts::account::sign_in";
+    RequestPasswordReset: Everyone, "accounts::account::request_password_reset";
+    ResetPassword: Everyone, "accounts::account::reset_password";
     // One's own account.
-    ViewOwnAccount,
-    SignOut,
-    SignOutEverywhere,
-    ChangePassword,
-    ExportOwnData,
-    DeleteOwnAccount,
-    RedeemCensusCode,
+    ViewOwnAccount: SignedIn, "accounts::account::overview";
+    SignOut: SignedIn, "accounts::account::sign_out";
+    SignOutEverywhere: SignedIn, "accounts::account::sign_out_everywhere";
+    ChangePassword: SignedIn, "accounts::account::change_password";
+    ExportOwnData: SignedIn, "accounts::account::export_data";
+    DeleteOwnAccount: SignedIn, "accounts::account::delete_account";
+    RedeemCensusCode: SignedIn, "accounts::residence::redeem_code";
     // Reading participation.
-    ViewResults,
-    ListComments,
-    ViewProposalHistory,
-    SuggestSimilar,
-    ViewImage,
+    ViewResults: Everyone, "participation::supports::results";
+    ListComments: Everyone, "participation::comments::list";
+    ViewProposalHistory: Everyone, "participation::authoring::history";
+    SuggestSimilar: Everyone, "participation::authoring::similar";
+    ViewImage: Everyone, "participation::images::get";
     // Taking part.
-    CreateProposal,
-    EditProposal,
-    WithdrawProposal,
-    FollowProposal,
-    UploadImage,
-    RemoveImage,
-    PostComment,
-    EditComment,
-    DeleteComment,
-    VoteComment,
-    GiveSupport,
-    WithdrawSupport,
-    ListNotifications,
-    MarkNotificationsRead,
-    SetEmailDigest,
-    SaveFormDraft,
-    TakeFormDraft,
+    CreateProposal: SignedIn, "participation::authoring::create";
+    EditProposal: SignedIn, "participation::authoring::edit";
+    WithdrawProposal: SignedIn, "participation::authoring::withdraw";
+    FollowProposal: SignedIn, "participation::authoring::follow";
+    UploadImage: SignedIn, "participation::images::upload";
+    RemoveImage: SignedIn, "participation::images::remove";
+    PostComment: SignedIn, "participation::comments::post";
+    EditComment: SignedIn, "participation::comments::edit";
+    DeleteComment: SignedIn, "participation::comments::delete";
+    VoteComment: SignedIn, "participation::comments::vote";
+    GiveSupport: SignedIn, "participation::supports::give";
+    WithdrawSupport: SignedIn, "participation::supports::withdraw";
+    ListNotifications: SignedIn, "notifications::inbox::list";
+    MarkNotificationsRead: SignedIn, "notifications::inbox::mark_read";
+    SetEmailDigest: SignedIn, "notifications::inbox::set_digest";
+    SaveFormDraft: SignedIn, "common::drafts::save";
+    TakeFormDraft: Everyone, "common::drafts::take";
     // Running a process.
-    SetProcessRequirements,
-    AnswerProposal,
-    AdvancePhase,
-    SetPhaseSettings,
+    SetProcessRequirements: ProcessFacilitators, "processes::read::set_requirements";
+    AnswerProposal: PlatformFacilitators, "participation::authoring::answer";
+    AdvancePhase: ProcessFacilitators, "processes::phases::advance";
+    SetPhaseSettings: ProcessFacilitators, "processes::phases::set_settings";
 
     // Administration.
-    ListUsers,
-    ListRoleScopes,
-    AssignRole,
-    RevokeRole,
-    ViewAuditLog,
-    ViewOutbox,
-    UploadCensusCodes,
-    EditSitePage,
+    ListUsers: Admins, "accounts::roles::list_users";
+    ListRoleScopes: Admins, "accounts::roles::scope_choices";
+    AssignRole: Admins, "accounts::roles::assign";
+    RevokeRole: Admins, "accounts::roles::revoke";
+    ViewAuditLog: Admins, "common::audit::list";
+    ViewOutbox: Admins, "common::outbox::list";
+    UploadCensusCodes: Admins, "accounts::residence::upload_census";
+    EditSitePage: Admins, "common::site_pages::update";
     // The server itself.
-    LoadDemoData,
-    CreateAdmin,
-    DeliverMail,
-    AdvancePhasesOnSchedule,
-    SendDigests,
-    Backfill,
+    LoadDemoData: ServerOnly, "seed::demo::load";
+    CreateAdmin: ServerOnly, "accounts::account::create_admin";
+    DeliverMail: ServerOnly, "common::outbox::deliver_pending";
+    AdvancePhasesOnSchedule: ServerOnly, "processes::phases::advance_on_schedule";
+    SendDigests: ServerOnly, "notifications::inbox::send_digests";
+    Backfill: ServerOnly, "seed::upgrade::backfill";
     // Facilitation, moderation and the counter.
-    ReportContent,
-    ModerateContent,
-    ViewModerationQueue,
-    BlockPerson,
-    UnblockPerson,
-    SetModerationSettings,
-    ViewModerationLog,
-    MergeProposals,
-    EditProject,
-    UndoMerge,
-    ViewProject,
-    ListProjects,
-    AnswerProposals,
-    ViewDashboard,
-    PreviewTransition,
-    RecordVisitor,
-    SearchVisitors,
-    ViewVisitor,
-    ProposeForVisitor,
-    SupportForVisitor,
-    ClaimCounterRecord,
+    ReportContent: SignedIn, "facilitation::moderation::report";
+    ModerateContent: PlatformFacilitators, "facilitation::moderation::decide";
+    ViewModerationQueue: PlatformFacilitators, "facilitation::moderation::queue";
+    BlockPerson: ProcessFacilitators, "facilitation::moderation::block";
+    UnblockPerson: ProcessFacilitators, "facilitation::moderation::unblock";
+    SetModerationSettings: ProcessFacilitators, "facilitation::moderation::set_settings";
+    ViewModerationLog: Everyone, "facilitation::moderation::public_log";
+    MergeProposals: PlatformFacilitators, "facilitation::projects::merge";
+    EditProject: PlatformFacilitators, "facilitation::projects::edit";
+    UndoMerge: PlatformFacilitators, "facilitation::projects::undo";
+    ViewProject: Everyone, "facilitation::projects::detail";
+    ListProjects: Everyone, "facilitation::projects::list";
+    AnswerProposals: PlatformFacilitators, "participation::authoring::answer_many";
+    ViewDashboard: PlatformFacilitators, "facilitation::dashboard::overview";
+    PreviewTransition: Everyone, "processes::phases::preview";
+    RecordVisitor: Staff, "facilitation::counter::record";
+    SearchVisitors: Staff, "facilitation::counter::search";
+    ViewVisitor: Staff, "facilitation::counter::detail";
+    ProposeForVisitor: Staff, "facilitation::counter::propose";
+    SupportForVisitor: Staff, "facilitation::counter::support";
+    ClaimCounterRecord: SignedIn, "facilitation::counter::claim";
     // Setting up a process.
-    CreateProcess,
-    EditProcess,
-    ViewProcessEditor,
-    SavePhase,
-    DeletePhase,
-    SaveTopic,
-    AssignPlatformFacilitator,
-    RemovePlatformFacilitator,
+    CreateProcess: Admins, "processes::editing::create_process";
+    EditProcess: ProcessFacilitators, "processes::editing::update_process";
+    ViewProcessEditor: ProcessFacilitators, "processes::editing::editor";
+    SavePhase: ProcessFacilitators, "processes::editing::save_phase";
+    DeletePhase: ProcessFacilitators, "processes::editing::delete_phase";
+    SaveTopic: ProcessFacilitators, "processes::editing::save_topic";
+    AssignPlatformFacilitator: ProcessFacilitators, "processes::editing::assign_facilitator";
+    RemovePlatformFacilitator: ProcessFacilitators, "processes::editing::remove_facilitator";
     // The DUP, links from the plan, coverage and monitoring.
-    ListDupEditions,
-    ViewDupEdition,
-    CreateDupEdition,
-    ImportDup,
-    ExportDup,
-    CopyDupEdition,
-    AttachDupEdition,
-    ViewObjective,
-    ViewPlanLinks,
-    LinkObjective,
-    UnlinkObjective,
-    ViewCoverage,
-    RecordProgress,
-    ViewMonitoring,
+    ListDupEditions: Everyone, "dup::editions::editions";
+    ViewDupEdition: Everyone, "dup::editions::edition";
+    CreateDupEdition: Admins, "dup::editions::create_edition";
+    ImportDup: Admins, "dup::editions::import";
+    ExportDup: Everyone, "dup::editions::export";
+    CopyDupEdition: Admins, "dup::editions::copy_edition";
+    AttachDupEdition: ProcessFacilitators, "dup::editions::attach";
+    ViewObjective: Everyone, "dup::objectives::objective";
+    ViewPlanLinks: Everyone, "dup::links::links_of";
+    LinkObjective: PlatformFacilitators, "dup::links::link";
+    UnlinkObjective: PlatformFacilitators, "dup::links::unlink";
+    ViewCoverage: Everyone, "dup::links::coverage";
+    RecordProgress: Monitors, "dup::monitoring::record";
+    ViewMonitoring: Everyone, "dup::monitoring::overview";
     // The REST API's personal access tokens.
-    CreateApiToken,
-    ListApiTokens,
-    RevokeApiToken,
+    CreateApiToken: SignedIn, "accounts::tokens::create";
+    ListApiTokens: SignedIn, "accounts::tokens::list";
+    RevokeApiToken: SignedIn, "accounts::tokens::revoke";
     // Load tests.
-    GenerateData,
+    GenerateData: ServerOnly, "seed::generate::generate";
     // The final plan.
-    ViewPlan,
-    ViewPlanVersion,
-    ComparePlanVersions,
-    ComposePlan,
-    SavePlanVersion,
-    ApprovePlan,
+    ViewPlan: Everyone, "plan::versions::overview";
+    ViewPlanVersion: Everyone, "plan::versions::version";
+    ComparePlanVersions: Everyone, "plan::versions::compare";
+    ComposePlan: ProcessFacilitators, "plan::versions::composer";
+    SavePlanVersion: ProcessFacilitators, "plan::versions::save";
+    ApprovePlan: Council, "plan::versions::approve";
     /// A plan version as a file (PDF, ODT, HTML, Markdown).
-    ExportPlan,
+    ExportPlan: Everyone, "plan::export::chosen_version";
     // Open data.
-    ExportOpenData,
+    ExportOpenData: Everyone, "open_data::export::export";
 }
 
 /// What an operation is about, for roles held within a process or platform.
@@ -174,343 +204,6 @@ enum Audience {
     /// Members of the council: approving the plan.
     Council,
     ServerOnly,
-}
-
-impl Operation {
-    /// Every operation, for the tests and the documentation.
-    pub const ALL: [Operation; 115] = [
-        Operation::ListProcesses,
-        Operation::ViewProcess,
-        Operation::ViewPlatform,
-        Operation::ListProposals,
-        Operation::ViewProposal,
-        Operation::ViewSitePage,
-        Operation::ViewSessionInfo,
-        Operation::ListDemoAccounts,
-        Operation::Register,
-        Operation::ConfirmEmail,
-        Operation::SignIn,
-        Operation::RequestPasswordReset,
-        Operation::ResetPassword,
-        Operation::ViewOwnAccount,
-        Operation::SignOut,
-        Operation::SignOutEverywhere,
-        Operation::ChangePassword,
-        Operation::ExportOwnData,
-        Operation::DeleteOwnAccount,
-        Operation::RedeemCensusCode,
-        Operation::SetProcessRequirements,
-        Operation::ListUsers,
-        Operation::ListRoleScopes,
-        Operation::AssignRole,
-        Operation::RevokeRole,
-        Operation::ViewAuditLog,
-        Operation::ViewOutbox,
-        Operation::UploadCensusCodes,
-        Operation::EditSitePage,
-        Operation::LoadDemoData,
-        Operation::CreateAdmin,
-        Operation::DeliverMail,
-        Operation::ViewResults,
-        Operation::ListComments,
-        Operation::ViewProposalHistory,
-        Operation::SuggestSimilar,
-        Operation::ViewImage,
-        Operation::CreateProposal,
-        Operation::EditProposal,
-        Operation::WithdrawProposal,
-        Operation::FollowProposal,
-        Operation::UploadImage,
-        Operation::RemoveImage,
-        Operation::PostComment,
-        Operation::EditComment,
-        Operation::DeleteComment,
-        Operation::VoteComment,
-        Operation::GiveSupport,
-        Operation::WithdrawSupport,
-        Operation::ListNotifications,
-        Operation::MarkNotificationsRead,
-        Operation::SetEmailDigest,
-        Operation::AnswerProposal,
-        Operation::AdvancePhase,
-        Operation::AdvancePhasesOnSchedule,
-        Operation::SendDigests,
-        Operation::SaveFormDraft,
-        Operation::TakeFormDraft,
-        Operation::SetPhaseSettings,
-        Operation::Backfill,
-        Operation::ReportContent,
-        Operation::ModerateContent,
-        Operation::ViewModerationQueue,
-        Operation::BlockPerson,
-        Operation::UnblockPerson,
-        Operation::SetModerationSettings,
-        Operation::ViewModerationLog,
-        Operation::MergeProposals,
-        Operation::EditProject,
-        Operation::UndoMerge,
-        Operation::ViewProject,
-        Operation::ListProjects,
-        Operation::AnswerProposals,
-        Operation::ViewDashboard,
-        Operation::PreviewTransition,
-        Operation::RecordVisitor,
-        Operation::SearchVisitors,
-        Operation::ViewVisitor,
-        Operation::ProposeForVisitor,
-        Operation::SupportForVisitor,
-        Operation::ClaimCounterRecord,
-        Operation::CreateProcess,
-        Operation::EditProcess,
-        Operation::ViewProcessEditor,
-        Operation::SavePhase,
-        Operation::DeletePhase,
-        Operation::SaveTopic,
-        Operation::AssignPlatformFacilitator,
-        Operation::RemovePlatformFacilitator,
-        Operation::ListDupEditions,
-        Operation::ViewDupEdition,
-        Operation::CreateDupEdition,
-        Operation::ImportDup,
-        Operation::ExportDup,
-        Operation::CopyDupEdition,
-        Operation::AttachDupEdition,
-        Operation::ViewObjective,
-        Operation::ViewPlanLinks,
-        Operation::LinkObjective,
-        Operation::UnlinkObjective,
-        Operation::ViewCoverage,
-        Operation::RecordProgress,
-        Operation::ViewMonitoring,
-        Operation::CreateApiToken,
-        Operation::ListApiTokens,
-        Operation::RevokeApiToken,
-        Operation::GenerateData,
-        Operation::ViewPlan,
-        Operation::ViewPlanVersion,
-        Operation::ComparePlanVersions,
-        Operation::ComposePlan,
-        Operation::SavePlanVersion,
-        Operation::ApprovePlan,
-        Operation::ExportPlan,
-        Operation::ExportOpenData,
-    ];
-
-    /// The service function that runs it, as `module::function`.
-    pub fn function(self) -> &'static str {
-        use Operation::*;
-        match self {
-            ListProcesses => "processes::list",
-            ViewProcess => "processes::detail",
-            ViewPlatform => "processes::platform_detail",
-            ListProposals => "proposals::list",
-            ViewProposal => "proposals::detail",
-            ViewSitePage => "site_pages::get",
-            ViewSessionInfo => "accounts::session_info",
-            ListDemoAccounts => "accounts::demo_accounts",
-            Register => "accounts::register",
-            ConfirmEmail => "accounts::confirm_email",
-            SignIn => "accounts::sign_in",
-            RequestPasswordReset => "accounts::request_password_reset",
-            ResetPassword => "accounts::reset_password",
-            ViewOwnAccount => "accounts::overview",
-            SignOut => "accounts::sign_out",
-            SignOutEverywhere => "accounts::sign_out_everywhere",
-            ChangePassword => "accounts::change_password",
-            ExportOwnData => "accounts::export_data",
-            DeleteOwnAccount => "accounts::delete_account",
-            RedeemCensusCode => "residence::redeem_code",
-            SetProcessRequirements => "processes::set_requirements",
-            ListUsers => "roles::list_users",
-            ListRoleScopes => "roles::scope_choices",
-            AssignRole => "roles::assign",
-            RevokeRole => "roles::revoke",
-            ViewAuditLog => "audit::list",
-            ViewOutbox => "outbox::list",
-            UploadCensusCodes => "residence::upload_census",
-            EditSitePage => "site_pages::update",
-            LoadDemoData => "demo::load",
-            CreateAdmin => "accounts::create_admin",
-            DeliverMail => "outbox::deliver_pending",
-            ViewResults => "supports::results",
-            ListComments => "comments::list",
-            ViewProposalHistory => "authoring::history",
-            SuggestSimilar => "authoring::similar",
-            ViewImage => "attachments::get",
-            CreateProposal => "authoring::create",
-            EditProposal => "authoring::edit",
-            WithdrawProposal => "authoring::withdraw",
-            FollowProposal => "authoring::follow",
-            UploadImage => "attachments::upload",
-            RemoveImage => "attachments::remove",
-            PostComment => "comments::post",
-            EditComment => "comments::edit",
-            DeleteComment => "comments::delete",
-            VoteComment => "comments::vote",
-            GiveSupport => "supports::give",
-            WithdrawSupport => "supports::withdraw",
-            ListNotifications => "notifications::list",
-            MarkNotificationsRead => "notifications::mark_read",
-            SetEmailDigest => "notifications::set_digest",
-            AnswerProposal => "authoring::answer",
-            AdvancePhase => "phases::advance",
-            AdvancePhasesOnSchedule => "phases::advance_on_schedule",
-            SendDigests => "notifications::send_digests",
-            SaveFormDraft => "drafts::save",
-            TakeFormDraft => "drafts::take",
-            SetPhaseSettings => "phases::set_settings",
-            Backfill => "upgrade::backfill",
-            ReportContent => "moderation::report",
-            ModerateContent => "moderation::decide",
-            ViewModerationQueue => "moderation::queue",
-            BlockPerson => "moderation::block",
-            UnblockPerson => "moderation::unblock",
-            SetModerationSettings => "moderation::set_settings",
-            ViewModerationLog => "moderation::public_log",
-            MergeProposals => "projects::merge",
-            EditProject => "projects::edit",
-            UndoMerge => "projects::undo",
-            ViewProject => "projects::detail",
-            ListProjects => "projects::list",
-            AnswerProposals => "authoring::answer_many",
-            ViewDashboard => "dashboard::overview",
-            PreviewTransition => "phases::preview",
-            RecordVisitor => "counter::record",
-            SearchVisitors => "counter::search",
-            ViewVisitor => "counter::detail",
-            ProposeForVisitor => "counter::propose",
-            SupportForVisitor => "counter::support",
-            ClaimCounterRecord => "counter::claim",
-            CreateProcess => "editing::create_process",
-            EditProcess => "editing::update_process",
-            ViewProcessEditor => "editing::editor",
-            SavePhase => "editing::save_phase",
-            DeletePhase => "editing::delete_phase",
-            SaveTopic => "editing::save_topic",
-            AssignPlatformFacilitator => "editing::assign_facilitator",
-            RemovePlatformFacilitator => "editing::remove_facilitator",
-            ListDupEditions => "dup::editions",
-            ViewDupEdition => "dup::edition",
-            CreateDupEdition => "dup::create_edition",
-            ImportDup => "dup::import",
-            ExportDup => "dup::export",
-            CopyDupEdition => "dup::copy_edition",
-            AttachDupEdition => "dup::attach",
-            ViewObjective => "dup::objective",
-            ViewPlanLinks => "dup_links::links_of",
-            LinkObjective => "dup_links::link",
-            UnlinkObjective => "dup_links::unlink",
-            ViewCoverage => "dup_links::coverage",
-            RecordProgress => "monitoring::record",
-            ViewMonitoring => "monitoring::overview",
-            CreateApiToken => "tokens::create",
-            ListApiTokens => "tokens::list",
-            RevokeApiToken => "tokens::revoke",
-            GenerateData => "generate::generate",
-            ViewPlan => "plan::overview",
-            ViewPlanVersion => "plan::version",
-            ComparePlanVersions => "plan::compare",
-            ComposePlan => "plan::composer",
-            SavePlanVersion => "plan::save",
-            ApprovePlan => "plan::approve",
-            ExportPlan => "plan_export::chosen_version",
-            ExportOpenData => "open_data::export",
-        }
-    }
-
-    fn audience(self) -> Audience {
-        use Operation::*;
-        match self {
-            ListProcesses | ViewProcess | ViewPlatform | ListProposals | ViewProposal
-            | ViewSitePage | ViewSessionInfo | ListDemoAccounts | Register | ConfirmEmail
-            | SignIn | RequestPasswordReset | ResetPassword => Audience::Everyone,
-            ViewOwnAccount | SignOut | SignOutEverywhere | ChangePassword | ExportOwnData
-            | DeleteOwnAccount | RedeemCensusCode => Audience::SignedIn,
-            SetProcessRequirements => Audience::ProcessFacilitators,
-            ViewResults => Audience::Everyone,
-            ListComments => Audience::Everyone,
-            ViewProposalHistory => Audience::Everyone,
-            SuggestSimilar => Audience::Everyone,
-            ViewImage => Audience::Everyone,
-            CreateProposal => Audience::SignedIn,
-            EditProposal => Audience::SignedIn,
-            WithdrawProposal => Audience::SignedIn,
-            FollowProposal => Audience::SignedIn,
-            UploadImage => Audience::SignedIn,
-            RemoveImage => Audience::SignedIn,
-            PostComment => Audience::SignedIn,
-            EditComment => Audience::SignedIn,
-            DeleteComment => Audience::SignedIn,
-            VoteComment => Audience::SignedIn,
-            GiveSupport => Audience::SignedIn,
-            WithdrawSupport => Audience::SignedIn,
-            ListNotifications => Audience::SignedIn,
-            MarkNotificationsRead => Audience::SignedIn,
-            SetEmailDigest => Audience::SignedIn,
-            SaveFormDraft => Audience::SignedIn,
-            TakeFormDraft => Audience::Everyone,
-            SetPhaseSettings => Audience::ProcessFacilitators,
-            Backfill => Audience::ServerOnly,
-            AnswerProposal => Audience::PlatformFacilitators,
-            AdvancePhase => Audience::ProcessFacilitators,
-            AdvancePhasesOnSchedule => Audience::ServerOnly,
-            SendDigests => Audience::ServerOnly,
-            ListUsers | ListRoleScopes | AssignRole | RevokeRole | ViewAuditLog | ViewOutbox
-            | UploadCensusCodes | EditSitePage => Audience::Admins,
-            LoadDemoData | CreateAdmin | DeliverMail => Audience::ServerOnly,
-            ReportContent => Audience::SignedIn,
-            ModerateContent => Audience::PlatformFacilitators,
-            ViewModerationQueue => Audience::PlatformFacilitators,
-            BlockPerson => Audience::ProcessFacilitators,
-            UnblockPerson => Audience::ProcessFacilitators,
-            SetModerationSettings => Audience::ProcessFacilitators,
-            ViewModerationLog => Audience::Everyone,
-            MergeProposals => Audience::PlatformFacilitators,
-            EditProject => Audience::PlatformFacilitators,
-            UndoMerge => Audience::PlatformFacilitators,
-            ViewProject => Audience::Everyone,
-            ListProjects => Audience::Everyone,
-            AnswerProposals => Audience::PlatformFacilitators,
-            ViewDashboard => Audience::PlatformFacilitators,
-            PreviewTransition => Audience::Everyone,
-            RecordVisitor => Audience::Staff,
-            SearchVisitors => Audience::Staff,
-            ViewVisitor => Audience::Staff,
-            ProposeForVisitor => Audience::Staff,
-            SupportForVisitor => Audience::Staff,
-            ClaimCounterRecord => Audience::SignedIn,
-            CreateProcess => Audience::Admins,
-            EditProcess => Audience::ProcessFacilitators,
-            ViewProcessEditor => Audience::ProcessFacilitators,
-            SavePhase => Audience::ProcessFacilitators,
-            DeletePhase => Audience::ProcessFacilitators,
-            SaveTopic => Audience::ProcessFacilitators,
-            AssignPlatformFacilitator => Audience::ProcessFacilitators,
-            RemovePlatformFacilitator => Audience::ProcessFacilitators,
-            ListDupEditions => Audience::Everyone,
-            ViewDupEdition => Audience::Everyone,
-            CreateDupEdition => Audience::Admins,
-            ImportDup => Audience::Admins,
-            ExportDup => Audience::Everyone,
-            CopyDupEdition => Audience::Admins,
-            AttachDupEdition => Audience::ProcessFacilitators,
-            ViewObjective => Audience::Everyone,
-            ViewPlanLinks => Audience::Everyone,
-            LinkObjective => Audience::PlatformFacilitators,
-            UnlinkObjective => Audience::PlatformFacilitators,
-            ViewCoverage => Audience::Everyone,
-            RecordProgress => Audience::Monitors,
-            ViewMonitoring => Audience::Everyone,
-            CreateApiToken => Audience::SignedIn,
-            ListApiTokens => Audience::SignedIn,
-            RevokeApiToken => Audience::SignedIn,
-            GenerateData => Audience::ServerOnly,
-            ViewPlan | ViewPlanVersion | ComparePlanVersions => Audience::Everyone,
-            ComposePlan | SavePlanVersion => Audience::ProcessFacilitators,
-            ApprovePlan => Audience::Council,
-            ExportPlan | ExportOpenData => Audience::Everyone,
-        }
-    }
 }
 
 /// Whether `actor` may run `operation` on `scope`. Pure: the tests call it
@@ -860,6 +553,37 @@ mod tests {
         assert_eq!(names.len(), Operation::ALL.len());
     }
 
+    /// Every source file under `dir`, with its module path below `service`
+    /// (`participation::supports`; a folder's `mod.rs` is the folder).
+    fn service_files(dir: &std::path::Path) -> Vec<(String, std::path::PathBuf)> {
+        let mut files = Vec::new();
+        let mut folders = vec![dir.to_path_buf()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("service folder") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let relative = path.strip_prefix(dir).expect("inside").with_extension("");
+                let mut parts: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                if parts.last().is_some_and(|p| p == "mod") {
+                    parts.pop();
+                }
+                files.push((parts.join("::"), path));
+            }
+        }
+        files.sort();
+        assert!(files.len() > 40, "the service folder was not read");
+        files
+    }
+
     /// Every `pub async fn` of the service layer taking a `Ctx` is an
     /// operation listed above, and calls `authorize` with that operation.
     #[test]
@@ -868,12 +592,7 @@ mod tests {
         let listed: Vec<&str> = Operation::ALL.iter().map(|o| o.function()).collect();
         let mut found = Vec::new();
         let mut problems = Vec::new();
-        for entry in std::fs::read_dir(&dir).expect("service folder") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let module = path.file_stem().unwrap().to_string_lossy().to_string();
+        for (module, path) in service_files(&dir) {
             let source = std::fs::read_to_string(&path).expect("source");
             let source = source.split("#[cfg(test)]").next().unwrap_or_default();
             for chunk in source.split("\npub async fn ").skip(1) {
