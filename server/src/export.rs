@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use shared::service::plan::export::{self as plan_export, PlanFormat};
-use shared::service::{Actor, Ctx, Db, ServiceError, open_data::export as open_data};
+use shared::service::{Actor, Ctx, Db, ServiceError, open_data};
 
 /// Exports the process `slug` into `out` with a progress line on stderr
 /// (hidden when stderr is not a terminal), then prints what was written.

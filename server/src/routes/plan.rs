@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
 use http::{StatusCode, header};
-use shared::service::open_data::export::{self as open_data, ExportError};
+use shared::service::open_data::{self, ExportError};
 use shared::service::plan::export::{self as plan_export, PlanFormat};
 use shared::service::{Actor, Ctx, ServiceError};
 use tokio::sync::Semaphore;

@@ -10,9 +10,7 @@ use sha2::{Digest, Sha256};
 use shared::model::dup::{LinkInput, PlanItem};
 use shared::model::facilitation::ProjectInput;
 use shared::service::entity::{comment, dup_link, proposal, user};
-use shared::service::open_data::export::{
-    self as open_data, DATASETS, ExportError, MANIFEST, METADATA, TOTALS,
-};
+use shared::service::open_data::{self, DATASETS, ExportError, MANIFEST, METADATA, TOTALS};
 use shared::service::{dup::links, facilitation::projects};
 use uuid::Uuid;
 

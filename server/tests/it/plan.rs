@@ -843,7 +843,7 @@ async fn the_open_data_zip_downloads_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(zip.bytes.clone())).unwrap();
     archive.extract(dir.path()).unwrap();
-    let report = shared::service::open_data::export::verify(dir.path());
+    let report = shared::service::open_data::verify(dir.path());
     assert!(report.is_ok(), "{report}");
     assert!(dir.path().join("MANIFEST.sha256").is_file());
 
