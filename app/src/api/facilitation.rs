@@ -73,7 +73,7 @@ pub async fn report_content(
 ) -> Result<(), ApiError> {
     let ctx = super::ssr::ctx()?;
     let id = parse_id(&id, "id")?;
-    shared::service::facilitation::moderation::report(
+    shared::service::facilitation::reports::report(
         &ctx,
         &tipo,
         id,
@@ -123,10 +123,10 @@ pub async fn block_person(
     let person = parse_id(&persona, "persona")?;
     let fallback = format!("/processi/{process}/moderazione");
     if blocca.as_deref() == Some("si") {
-        shared::service::facilitation::moderation::block(&ctx, &process, person, &motivo).await?;
+        shared::service::facilitation::blocks::block(&ctx, &process, person, &motivo).await?;
         back_to(ritorno.as_deref(), &fallback, "persona-bloccata");
     } else {
-        shared::service::facilitation::moderation::unblock(&ctx, &process, person, &motivo).await?;
+        shared::service::facilitation::blocks::unblock(&ctx, &process, person, &motivo).await?;
         back_to(ritorno.as_deref(), &fallback, "persona-sbloccata");
     }
     Ok(())
@@ -166,10 +166,7 @@ pub async fn get_moderation_queue(
     piattaforma: Option<String>,
 ) -> Result<ModerationQueue, ApiError> {
     let ctx = super::ssr::ctx()?;
-    Ok(
-        shared::service::facilitation::moderation::queue(&ctx, &process, piattaforma.as_deref())
-            .await?,
-    )
+    Ok(shared::service::facilitation::queue::queue(&ctx, &process, piattaforma.as_deref()).await?)
 }
 
 /// The public moderation log of a process.

@@ -4,6 +4,9 @@
 //! who may facilitate, answering many proposals at once, the preview of a
 //! phase move and the facilitators' dashboard.
 
+use shared::service::facilitation::blocks;
+use shared::service::facilitation::queue;
+use shared::service::facilitation::reports;
 use std::collections::HashSet;
 
 use chrono::Utc;
@@ -305,7 +308,7 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     let link = format!("/proposte/{id}");
 
     // One report: still visible and listed.
-    moderation::report(
+    reports::report(
         &ctx(&app, &first),
         "proposta",
         id,
@@ -318,7 +321,7 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     assert_eq!((row.visibility.as_str(), row.report_count), ("visibile", 1));
     assert!(listed(&anon, PINEROLO).await.contains(&id));
     // The same person again: nothing changes.
-    moderation::report(&ctx(&app, &first), "proposta", id, "offensivo", "")
+    reports::report(&ctx(&app, &first), "proposta", id, "offensivo", "")
         .await
         .unwrap();
     let row = proposal_row(&app, id).await;
@@ -333,21 +336,21 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     );
     // Nobody reports their own proposal; "altro" needs a note.
     assert!(matches!(
-        moderation::report(&ctx(&app, &author), "proposta", id, "spam", "").await,
+        reports::report(&ctx(&app, &author), "proposta", id, "spam", "").await,
         Err(ServiceError::Forbidden)
     ));
     assert_eq!(
-        field_of(moderation::report(&ctx(&app, &second), "proposta", id, "altro", " ").await).0,
+        field_of(reports::report(&ctx(&app, &second), "proposta", id, "altro", " ").await).0,
         "nota"
     );
     assert!(matches!(
-        moderation::report(&anon, "proposta", id, "spam", "").await,
+        reports::report(&anon, "proposta", id, "spam", "").await,
         Err(ServiceError::Unauthenticated)
     ));
     assert_eq!(proposal_row(&app, id).await.report_count, 1);
 
     // The queue shows the open report with its reason, never who gave it.
-    let queue = moderation::queue(&ctx(&app, &moderator), PINEROLO, None)
+    let queue = queue::queue(&ctx(&app, &moderator), PINEROLO, None)
         .await
         .unwrap();
     assert_eq!(queue.report_threshold, 2);
@@ -368,7 +371,7 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     assert!(!queue_text.contains(&first.id.to_string()));
 
     // A second, distinct report reaches the threshold: out of sight.
-    moderation::report(&ctx(&app, &second), "proposta", id, "fuori_tema", "")
+    reports::report(&ctx(&app, &second), "proposta", id, "fuori_tema", "")
         .await
         .unwrap();
     let row = proposal_row(&app, id).await;
@@ -404,7 +407,7 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     );
     assert!(as_moderator.viewer.can_moderate);
     // Out of sight, it takes no more reports (and no supports).
-    moderation::report(&ctx(&app, &other), "proposta", id, "spam", "")
+    reports::report(&ctx(&app, &other), "proposta", id, "spam", "")
         .await
         .unwrap();
     assert_eq!(proposal_row(&app, id).await.report_count, 2);
@@ -469,7 +472,7 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
         "Contenuto conforme alle regole del percorso"
     );
     assert!(
-        !moderation::queue(&ctx(&app, &moderator), PINEROLO, None)
+        !queue::queue(&ctx(&app, &moderator), PINEROLO, None)
             .await
             .unwrap()
             .items
@@ -499,16 +502,16 @@ async fn reported_comments_are_veiled_for_others_until_restored() {
     let counted = proposal_row(&app, target).await.comment_count;
     let link = format!("/proposte/{target}#commento-{id}");
 
-    moderation::report(&ctx(&app, &first), "commento", id, "offensivo", "")
+    reports::report(&ctx(&app, &first), "commento", id, "offensivo", "")
         .await
         .unwrap();
-    moderation::report(&ctx(&app, &first), "commento", id, "spam", "")
+    reports::report(&ctx(&app, &first), "commento", id, "spam", "")
         .await
         .unwrap();
     let row = comment_row(&app, id).await;
     assert_eq!((row.visibility.as_str(), row.report_count), ("visibile", 1));
     assert!(matches!(
-        moderation::report(&ctx(&app, &commenter), "commento", id, "spam", "").await,
+        reports::report(&ctx(&app, &commenter), "commento", id, "spam", "").await,
         Err(ServiceError::Forbidden)
     ));
     assert!(
@@ -519,7 +522,7 @@ async fn reported_comments_are_veiled_for_others_until_restored() {
             .contains("fuori luogo")
     );
 
-    moderation::report(&ctx(&app, &second), "commento", id, "offensivo", "")
+    reports::report(&ctx(&app, &second), "commento", id, "offensivo", "")
         .await
         .unwrap();
     let row = comment_row(&app, id).await;
@@ -550,7 +553,7 @@ async fn reported_comments_are_veiled_for_others_until_restored() {
         counted,
         "a reported comment keeps its place in the count"
     );
-    let queue = moderation::queue(&ctx(&app, &moderator), PINEROLO, Some("servizi-online"))
+    let queue = queue::queue(&ctx(&app, &moderator), PINEROLO, Some("servizi-online"))
         .await
         .unwrap();
     let item = queue
@@ -659,9 +662,7 @@ async fn pre_moderation_holds_new_proposals_until_approved() {
     ));
 
     // The queue holds it, and the dashboard counts it.
-    let queue = moderation::queue(&as_facilitator, PINEROLO, None)
-        .await
-        .unwrap();
+    let queue = queue::queue(&as_facilitator, PINEROLO, None).await.unwrap();
     assert!(queue.pre_moderation);
     let item = queue
         .items
@@ -730,7 +731,7 @@ async fn pre_moderation_holds_new_proposals_until_approved() {
         Refusal::ModerationStale
     );
     assert!(
-        moderation::queue(&as_facilitator, PINEROLO, None)
+        queue::queue(&as_facilitator, PINEROLO, None)
             .await
             .unwrap()
             .items
@@ -787,7 +788,7 @@ async fn pre_moderated_comments_count_and_notify_only_once_approved() {
     );
     assert_eq!(notified_of_comment(&app, follower.id, id).await, 0);
     assert!(
-        moderation::queue(&as_facilitator, PINEROLO, None)
+        queue::queue(&as_facilitator, PINEROLO, None)
             .await
             .unwrap()
             .items
@@ -850,7 +851,7 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
 
     // A reason is required.
     assert_eq!(
-        field_of(moderation::block(&as_facilitator, PINEROLO, target.id, "no").await),
+        field_of(blocks::block(&as_facilitator, PINEROLO, target.id, "no").await),
         ("motivo".to_owned(), FieldProblem::TooShort { min: 5 })
     );
     assert_eq!(
@@ -858,11 +859,11 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
         0
     );
     assert!(matches!(
-        moderation::block(&as_facilitator, PINEROLO, facilitator.id, "Per prova").await,
+        blocks::block(&as_facilitator, PINEROLO, facilitator.id, "Per prova").await,
         Err(ServiceError::Forbidden)
     ));
 
-    moderation::block(
+    blocks::block(
         &as_facilitator,
         PINEROLO,
         target.id,
@@ -895,7 +896,7 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
         Refusal::Blocked
     );
     // A second block changes nothing.
-    moderation::block(&as_facilitator, PINEROLO, target.id, "Ancora una volta")
+    blocks::block(&as_facilitator, PINEROLO, target.id, "Ancora una volta")
         .await
         .unwrap();
     let pinerolo = process_row(&app, PINEROLO).await;
@@ -907,9 +908,7 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
             .unwrap(),
         1
     );
-    let queue = moderation::queue(&as_facilitator, PINEROLO, None)
-        .await
-        .unwrap();
+    let queue = queue::queue(&as_facilitator, PINEROLO, None).await.unwrap();
     assert_eq!(queue.blocked.len(), 1);
     assert_eq!(
         (queue.blocked[0].user_id, queue.blocked[0].reason.as_str()),
@@ -925,7 +924,7 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
     assert_eq!(blocks[0].reason, "Insulti ripetuti ad altri partecipanti");
 
     // Blocked in the voting process too: supporting is refused there.
-    moderation::block(
+    blocks::block(
         &ctx(&app, &alessandria_facilitator),
         ALESSANDRIA,
         target.id,
@@ -946,10 +945,10 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
 
     // Unblocked in Pinerolo: everything shows again, taking part works again.
     assert_eq!(
-        field_of(moderation::unblock(&as_facilitator, PINEROLO, target.id, "ok").await).0,
+        field_of(blocks::unblock(&as_facilitator, PINEROLO, target.id, "ok").await).0,
         "motivo"
     );
-    moderation::unblock(
+    blocks::unblock(
         &as_facilitator,
         PINEROLO,
         target.id,
@@ -988,7 +987,7 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
         refusal(supports::give(&as_target, voted).await),
         Refusal::Blocked
     );
-    moderation::unblock(
+    blocks::unblock(
         &ctx(&app, &alessandria_facilitator),
         ALESSANDRIA,
         target.id,
@@ -1605,12 +1604,12 @@ async fn only_the_right_facilitators_moderate_merge_answer_and_see_the_dashboard
             &what("decide"),
         );
         denied(
-            moderation::block(c, PINEROLO, victim.id, "Un motivo qualsiasi").await,
+            blocks::block(c, PINEROLO, victim.id, "Un motivo qualsiasi").await,
             signed_in,
             &what("block"),
         );
         denied(
-            moderation::unblock(c, PINEROLO, victim.id, "Un motivo qualsiasi").await,
+            blocks::unblock(c, PINEROLO, victim.id, "Un motivo qualsiasi").await,
             signed_in,
             &what("unblock"),
         );
@@ -1620,12 +1619,12 @@ async fn only_the_right_facilitators_moderate_merge_answer_and_see_the_dashboard
             &what("set_settings"),
         );
         denied(
-            moderation::queue(c, PINEROLO, None).await,
+            queue::queue(c, PINEROLO, None).await,
             signed_in,
             &what("queue"),
         );
         denied(
-            moderation::queue(c, PINEROLO, Some("servizi-online")).await,
+            queue::queue(c, PINEROLO, Some("servizi-online")).await,
             signed_in,
             &what("queue of a platform"),
         );
@@ -1665,7 +1664,7 @@ async fn only_the_right_facilitators_moderate_merge_answer_and_see_the_dashboard
     for (what, result) in [
         (
             "block",
-            moderation::block(&as_platform, PINEROLO, victim.id, "Un motivo qualsiasi")
+            blocks::block(&as_platform, PINEROLO, victim.id, "Un motivo qualsiasi")
                 .await
                 .err(),
         ),
@@ -1677,7 +1676,7 @@ async fn only_the_right_facilitators_moderate_merge_answer_and_see_the_dashboard
         ),
         (
             "process queue",
-            moderation::queue(&as_platform, PINEROLO, None).await.err(),
+            queue::queue(&as_platform, PINEROLO, None).await.err(),
         ),
     ] {
         assert!(
@@ -1685,7 +1684,7 @@ async fn only_the_right_facilitators_moderate_merge_answer_and_see_the_dashboard
             "{what}: {result:?}"
         );
     }
-    moderation::queue(&as_platform, PINEROLO, Some("inclusione-digitale"))
+    queue::queue(&as_platform, PINEROLO, Some("inclusione-digitale"))
         .await
         .expect("their own platform's queue");
     dashboard::overview(&as_platform, PINEROLO, Some("inclusione-digitale"))

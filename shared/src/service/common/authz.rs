@@ -113,11 +113,11 @@ operations! {
     SendDigests: ServerOnly, "notifications::inbox::send_digests";
     Backfill: ServerOnly, "seed::upgrade::backfill";
     // Facilitation, moderation and the counter.
-    ReportContent: SignedIn, "facilitation::moderation::report";
+    ReportContent: SignedIn, "facilitation::reports::report";
     ModerateContent: PlatformFacilitators, "facilitation::moderation::decide";
-    ViewModerationQueue: PlatformFacilitators, "facilitation::moderation::queue";
-    BlockPerson: ProcessFacilitators, "facilitation::moderation::block";
-    UnblockPerson: ProcessFacilitators, "facilitation::moderation::unblock";
+    ViewModerationQueue: PlatformFacilitators, "facilitation::queue::queue";
+    BlockPerson: ProcessFacilitators, "facilitation::blocks::block";
+    UnblockPerson: ProcessFacilitators, "facilitation::blocks::unblock";
     SetModerationSettings: ProcessFacilitators, "facilitation::moderation::set_settings";
     ViewModerationLog: Everyone, "facilitation::moderation::public_log";
     MergeProposals: PlatformFacilitators, "facilitation::projects::merge";

@@ -3,6 +3,7 @@
 //! assisted participation per phase and per zone. Every figure is counted
 //! by the database with grouped queries (a handful per page, whatever the size).
 
+use crate::service::facilitation::queue;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
@@ -15,8 +16,7 @@ use crate::service::common::authz::{Operation, Scope, authorize};
 use crate::service::common::db::statement;
 use crate::service::processes::lookup::{find_by_slug, platforms_of, zones_of};
 use crate::service::{
-    Ctx, ServiceError, facilitation::moderation, facilitation::projects, participation::proposals,
-    processes::phases,
+    Ctx, ServiceError, facilitation::projects, participation::proposals, processes::phases,
 };
 
 /// Proposals listed as waiting for an answer.
@@ -290,7 +290,7 @@ pub async fn overview(
     assisted_by_zone.sort_by(|a, b| a.label.cmp(&b.label));
 
     let platform_id = platform.as_ref().map(|p| p.id);
-    let queue_total = moderation::waiting_count(db, process.id, platform_id).await?;
+    let queue_total = queue::waiting_count(db, process.id, platform_id).await?;
     let projects = projects::summaries(db, process.id, platform_id).await?;
     let named = |slug: &str, title: &str| NamedRef {
         key: slug.to_owned(),

@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 
-
 use super::rows::{COLUMNS, DupTree, Item, plain, validate};
 use crate::model::dup::ImportProblem;
 

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-
 use crate::model::dup::{ImportProblem, parse_number};
 
 /// A programme of a mission.
