@@ -6,45 +6,37 @@ use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::api::ApiError;
-use crate::api::accounts::get_session;
-use crate::components::layout::{Footer, Header};
-use crate::i18n::{I18nContextProvider, Locale, t_string, tu_string, use_i18n};
-use crate::pages::admin::{
-    AdminCensusPage, AdminHomePage, AdminLogPage, AdminOutboxPage, AdminPageEditPage,
-    AdminUsersPage,
-};
-use crate::pages::auth::{
+use crate::accounts::auth::{
     ConfirmEmailPage, ForgotPasswordPage, RegisterPage, RegisterSentPage, ResetPasswordPage,
     SignInPage,
 };
-use crate::pages::counter::{CounterPage, CounterRecordPage};
-use crate::pages::dup::{
+use crate::accounts::profile::ProfilePage;
+use crate::accounts::server_fns::get_session;
+use crate::admin::legal::{AccessibilityPage, PrivacyPage};
+use crate::admin::pages::{
+    AdminCensusPage, AdminHomePage, AdminLogPage, AdminOutboxPage, AdminPageEditPage,
+    AdminUsersPage,
+};
+use crate::dup::pages::{
     CoveragePage, DupEditionPage, DupEditionsPage, MonitoringPage, ObjectivePage,
 };
-use crate::pages::editing::{NewProcessPage, ProcessEditorPage};
-use crate::pages::facilitation::{DashboardPage, ModerationLogPage, ModerationPage, ProjectPage};
-use crate::pages::notifications::NotificationsPage;
-use crate::pages::plan::{PlanComparePage, PlanComposePage, PlanPage, PlanVersionPage};
-use crate::pages::profile::ProfilePage;
-use crate::pages::results::ResultsPage;
-use crate::pages::write::{EditProposalPage, NewProposalPage, ProposalHistoryPage};
-use crate::pages::{
-    home::HomePage, legal::AccessibilityPage, legal::PrivacyPage, not_found::NotFoundPage,
-    platform::PlatformPage, process::ProcessPage, proposal::ProposalPage,
-    proposals::ProposalListPage,
-};
-use shared::model::accounts::SessionInfo;
-
-/// The cookie that remembers the chosen language (also set by `/lingua/{it|en}`).
-pub const LANGUAGE_COOKIE: &str = "piazza_lingua";
-/// The session cookie (HttpOnly; the server's session layer reads it).
-pub const SESSION_COOKIE: &str = "piazza_sessione";
-
-/// Who is signed in, loaded once per page (and again after each navigation,
-/// so signing in or out shows at once).
-#[derive(Clone, Copy)]
-pub struct SessionContext(pub Resource<Result<SessionInfo, ApiError>>);
+use crate::facilitation::counter::{CounterPage, CounterRecordPage};
+use crate::facilitation::pages::{DashboardPage, ModerationLogPage, ModerationPage, ProjectPage};
+use crate::http::LANGUAGE_COOKIE;
+use crate::i18n::{I18nContextProvider, Locale, t_string, tu_string, use_i18n};
+use crate::notifications::list::NotificationsPage;
+use crate::participation::platform::PlatformPage;
+use crate::participation::proposal_list::ProposalListPage;
+use crate::participation::proposal_page::ProposalPage;
+use crate::participation::results::ResultsPage;
+use crate::participation::write::{EditProposalPage, NewProposalPage, ProposalHistoryPage};
+use crate::plan::pages::{PlanComparePage, PlanComposePage, PlanPage, PlanVersionPage};
+use crate::processes::editing::{NewProcessPage, ProcessEditorPage};
+use crate::processes::home::HomePage;
+use crate::processes::process_page::ProcessPage;
+use crate::ui::layout::{Footer, Header};
+use crate::ui::not_found::NotFoundPage;
+use crate::ui::session::SessionContext;
 
 /// The HTML document around the application (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {

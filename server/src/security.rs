@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use app::api::ssr::{cookie_value, session_cookie_header};
+use app::http::{cookie_value, session_cookie_header};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -39,7 +39,8 @@ pub async fn session_and_origin(
             .into_response();
     }
     request.extensions_mut().insert(client);
-    let token = cookie_value(request.headers(), app::SESSION_COOKIE).filter(|t| !t.is_empty());
+    let token =
+        cookie_value(request.headers(), app::http::SESSION_COOKIE).filter(|t| !t.is_empty());
     let mut set_cookie = None;
     let actor = match &token {
         None => Actor::Anonymous,
@@ -78,7 +79,10 @@ pub async fn session_and_origin(
             .headers()
             .get_all(header::SET_COOKIE)
             .iter()
-            .any(|v| v.to_str().is_ok_and(|v| v.starts_with(app::SESSION_COOKIE)));
+            .any(|v| {
+                v.to_str()
+                    .is_ok_and(|v| v.starts_with(app::http::SESSION_COOKIE))
+            });
         if !already {
             response.headers_mut().append(header::SET_COOKIE, value);
         }

@@ -98,7 +98,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let context = {
         let db = state.db.clone();
-        let settings = app::api::SiteSettings {
+        let settings = app::http::SiteSettings {
             base_url: state.config.base_url.clone(),
             secure_cookies: state.config.secure_cookies(),
         };
@@ -149,7 +149,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Server functions answer every `Err` with 500. Their body is a typed
-/// [`app::api::ApiError`]; give it its real status (400, 403, 404), so bad
+/// [`app::http::ApiError`]; give it its real status (400, 403, 404), so bad
 /// input never reads as a server failure.
 async fn server_fn_status(
     request: axum::extract::Request,
@@ -165,7 +165,7 @@ async fn server_fn_status(
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return axum::response::Response::from_parts(parts, axum::body::Body::empty());
     };
-    if let Ok(error) = serde_json::from_slice::<app::api::ApiError>(&bytes) {
+    if let Ok(error) = serde_json::from_slice::<app::http::ApiError>(&bytes) {
         parts.status = http::StatusCode::from_u16(error.status())
             .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     }

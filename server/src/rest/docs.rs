@@ -47,7 +47,7 @@ pub async fn page(
     Extension(stylesheet): Extension<Stylesheet>,
 ) -> Response {
     let english =
-        app::api::ssr::cookie_value(&headers, app::LANGUAGE_COOKIE).as_deref() == Some("en");
+        app::http::cookie_value(&headers, app::http::LANGUAGE_COOKIE).as_deref() == Some("en");
     let document = serde_json::to_value(openapi.as_ref()).unwrap_or(Value::Null);
     let mut response = Html(render(&document, &stylesheet.0, english)).into_response();
     response.headers_mut().insert(

@@ -57,11 +57,11 @@ impl Lang {
 }
 
 static ITALIAN: LazyLock<Value> = LazyLock::new(|| {
-    serde_json::from_str(include_str!("../../../app/locales/it.json"))
+    serde_json::from_str(app::http::LOCALE_IT)
         .expect("the Italian locale file is valid JSON (checked by the app's build)")
 });
 static ENGLISH: LazyLock<Value> = LazyLock::new(|| {
-    serde_json::from_str(include_str!("../../../app/locales/en.json"))
+    serde_json::from_str(app::http::LOCALE_EN)
         .expect("the English locale file is valid JSON (checked by the app's build)")
 });
 

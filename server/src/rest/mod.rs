@@ -58,7 +58,7 @@ impl Modify for Security {
         components.add_security_scheme(
             "sessione",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                app::SESSION_COOKIE,
+                app::http::SESSION_COOKIE,
                 "The session of a person signed in on the site; writes must come \
                  from the site's own pages (checked on Origin).",
             ))),

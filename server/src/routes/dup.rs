@@ -76,7 +76,7 @@ pub(crate) async fn import_dup(
             if keep_text {
                 fields.insert("testo".to_owned(), pasted);
             }
-            let key = app::api::dup::import_draft_key(&id.to_string());
+            let key = app::http::import_draft_key(&id.to_string());
             if let Err(error) = drafts::save(&ctx, &key, &fields).await {
                 return refusal(error, &format!("%2Fdup%2F{id}"));
             }

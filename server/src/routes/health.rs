@@ -1,7 +1,7 @@
 //! Health and readiness checks, and the language switch.
 
 use crate::state::AppState;
-use app::api::accounts::safe_local_path;
+use app::http::safe_local_path;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{StatusCode, header};
@@ -44,7 +44,7 @@ pub(crate) async fn set_language(
     };
     let cookie = format!(
         "{}={lang}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-        app::LANGUAGE_COOKIE
+        app::http::LANGUAGE_COOKIE
     );
     (
         StatusCode::SEE_OTHER,

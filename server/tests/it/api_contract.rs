@@ -1166,7 +1166,7 @@ fn code_lines(text: &str) -> Vec<&str> {
 #[tokio::test]
 async fn every_route_in_the_source_is_registered_with_its_documentation() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let api = manifest.join("src/api");
+    let api = manifest.join("src/rest");
     let files = rust_files(&api);
     assert!(files.len() >= 5, "the API's sources: {files:?}");
     let mut annotated = 0;

@@ -1,0 +1,3 @@
+//! The person's notifications ([`list`]).
+
+pub mod list;
