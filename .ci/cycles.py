@@ -1,215 +1,217 @@
 #!/usr/bin/env python3
-"""Import-cycle check between source files of each crate.
+"""Fails if any two source files of a crate import each other, directly or
+through others (an import cycle).
 
-Reads every `.rs` file under a crate's `src/`, maps it to its module path,
-collects the module paths it names (`crate::a::b`, `super::c`, `self::d`,
-in `use` items and inline paths, outside `#[cfg(test)]` modules), resolves
-each to the deepest module file that exists, and fails if the resulting
-file graph has a cycle. Containment (`mod child;`) is not an edge.
+For each crate's `src/` folder: every `.rs` file is a module
+(`participation/supports.rs` is `participation::supports`, a `mod.rs` is its
+folder). A file depends on the files it names: `crate::…`, `super::…` and
+`self::…` paths in `use` items and in code, and `child::…` paths through a
+child module it declares. A path ends at the deepest module file it reaches;
+a path through a re-export (`pub use a::Item;`) ends where the item is
+defined. Declaring a child (`mod child;`) is containment, not a dependency.
+Test modules (`#[cfg(test)] mod tests { … }`), comments and visibility
+scopes (`pub(in crate::a)`) are left out. A module generated at build time
+and included (`include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"))`) is a leaf.
+
+Usage: .ci/cycles.py [SRC_DIR …]   (default: shared/src app/src server/src)
 """
-import os, re, sys
+
+import os
+import re
+import sys
 from collections import defaultdict
 
-def module_files(src):
-    mods = {}
+PATH = re.compile(r"\b((?:crate|super|self)(?:::[A-Za-z_][A-Za-z0-9_]*)+)")
+USE = re.compile(r"\buse\s+([^;]+);")
+PUB_USE = re.compile(r"\bpub(?:\([^)]*\))?\s+use\s+([^;]+);")
+CHILD = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;", re.M)
+TEST_MODULE = re.compile(r"#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{")
+GENERATED = re.compile(r'include!\(concat!\(env!\("OUT_DIR"\),\s*"/(\w+)/mod\.rs"\)\)')
+
+
+def modules(src):
+    """Module path (a tuple) -> file, or None for a generated module."""
+    found = {}
     for root, _, files in os.walk(src):
-        for f in files:
-            if not f.endswith('.rs'):
+        for name in files:
+            if not name.endswith(".rs"):
                 continue
-            p = os.path.join(root, f)
-            rel = os.path.relpath(p, src)[:-3].split(os.sep)
-            if rel[-1] in ('mod',):
-                rel = rel[:-1]
-            if rel in (['lib'], ['main']):
-                rel = []
-            mods[tuple(rel)] = p
-            # a module generated at build time and included (`include!(concat!(
-            # env!("OUT_DIR"), "/i18n/mod.rs"))`): a leaf of its own, no file here
-            for name in re.findall(r'include!\(concat!\(env!\("OUT_DIR"\),\s*"/(\w+)/mod\.rs"\)\)', open(p, encoding='utf-8').read()):
-                mods[tuple(rel) + (name,)] = None
-    return mods
+            path = os.path.join(root, name)
+            parts = os.path.relpath(path, src)[:-3].split(os.sep)
+            if parts[-1] == "mod" or parts in (["lib"], ["main"]):
+                parts = parts[:-1]
+            found[tuple(parts)] = path
+            with open(path, encoding="utf-8") as f:
+                for generated in GENERATED.findall(f.read()):
+                    found[tuple(parts) + (generated,)] = None
+    return found
 
-def strip_tests(text):
-    # drop `#[cfg(test)] mod x { ... }` blocks and comments
-    text = re.sub(r'//[^\n]*', '', text)
-    # `pub(in crate::a::b)` names where an item is visible, not what it uses
-    text = re.sub(r'pub\(in [^)]*\)', 'pub', text)
-    out = []
-    i = 0
-    pat = re.compile(r'#\[cfg\(test\)\]\s*(pub(\([^)]*\))?\s+)?mod\s+\w+\s*\{')
-    while True:
-        m = pat.search(text, i)
-        if not m:
-            out.append(text[i:]); break
-        out.append(text[i:m.start()])
-        depth = 1; j = m.end()
-        while j < len(text) and depth:
-            if text[j] == '{': depth += 1
-            elif text[j] == '}': depth -= 1
-            j += 1
-        i = j
-    return ''.join(out)
 
-def expand_use_groups(text):
-    """Yield full paths from use-trees: `a::{b, c::{d}}` -> a::b, a::c::d."""
-    paths = []
-    for m in re.finditer(r'\buse\s+([^;]+);', text):
-        tree = re.sub(r'\s+', '', re.sub(r'\s+as\s+\w+', '', m.group(1)))
-        paths.extend(expand(tree))
-    return paths
+def code_of(path):
+    """The file's code without comments, test modules and `pub(in …)`."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r"//[^\n]*", "", text)
+    text = re.sub(r"pub\(in [^)]*\)", "pub", text)
+    kept, at = [], 0
+    while (m := TEST_MODULE.search(text, at)) is not None:
+        kept.append(text[at : m.start()])
+        depth, at = 1, m.end()
+        while at < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[at], 0)
+            at += 1
+    kept.append(text[at:])
+    return "".join(kept)
 
-def expand(tree):
-    # split top-level prefix before '{'
-    if '{' not in tree:
+
+def leaves(tree):
+    """The paths of a use tree: `a::{b, c::{d, self}}` -> a::b, a::c::d, a::c."""
+    if "{" not in tree:
         return [tree]
-    k = tree.index('{')
-    prefix = tree[:k]
-    inner = tree[k+1:tree.rindex('}')]
-    items, depth, cur = [], 0, ''
+    open_at = tree.index("{")
+    prefix, inner = tree[:open_at], tree[open_at + 1 : tree.rindex("}")]
+    items, depth, current = [], 0, ""
     for ch in inner:
-        if ch == ',' and depth == 0:
-            items.append(cur); cur = ''; continue
-        if ch == '{': depth += 1
-        if ch == '}': depth -= 1
-        cur += ch
-    if cur: items.append(cur)
-    res = []
-    for it in items:
-        for sub in expand(it):
-            res.append(prefix + sub if sub != 'self' else prefix.rstrip(':'))
-    return res
-
-PATH_RE = re.compile(r'\b((?:crate|super|self)(?:::[A-Za-z_][A-Za-z0-9_]*)+)')
-
-def resolve(path, here, mods, is_modfile):
-    parts = path.split('::')
-    if parts[0] == 'crate':
-        base = []
-        parts = parts[1:]
-    else:
-        base = list(here)
-        # `self` in a file module is the module itself
-        while parts and parts[0] in ('super', 'self'):
-            if parts[0] == 'super':
-                base = base[:-1]
-            parts = parts[1:]
-    full = base + parts
-    for n in range(len(full), -1, -1):
-        if tuple(full[:n]) in mods:
-            return tuple(full[:n])
-    return None
-
-def reexports(mods):
-    """`pub use a::b::Item [as Name];` in a module: Name -> full path of Item."""
-    out = {}
-    for mod, p in mods.items():
-        if p is None:
+        if ch == "," and depth == 0:
+            items.append(current)
+            current = ""
             continue
-        text = strip_tests(open(p, encoding='utf-8').read())
-        table = {}
-        for m in re.finditer(r'\bpub(?:\([^)]*\))?\s+use\s+([^;]+);', text):
-            raw = re.sub(r'\s+', ' ', m.group(1))
-            for leaf in expand(re.sub(r'\s+', '', re.sub(r'\s+as\s+(\w+)', r'@\1', raw))):
-                name = leaf.split('@')[1] if '@' in leaf else leaf.split('::')[-1]
-                target = leaf.split('@')[0]
-                table[name] = target
-        out[mod] = table
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        current += ch
+    items.append(current)
+    out = []
+    for item in filter(None, items):
+        for leaf in leaves(item):
+            out.append(prefix.rstrip(":") if leaf == "self" else prefix + leaf)
     return out
 
+
+def use_paths(code, pattern=USE):
+    """(path, name it is known by) for every leaf of every use item."""
+    out = []
+    for m in pattern.finditer(code):
+        tree = re.sub(r"\s+as\s+(\w+)", r"@\1", m.group(1))
+        for leaf in leaves(re.sub(r"\s+", "", tree)):
+            path, _, alias = leaf.partition("@")
+            out.append((path, alias or path.split("::")[-1]))
+    return out
+
+
 def absolute(path, here):
-    parts = path.split('::')
-    if parts[0] == 'crate':
+    """A `crate::`/`super::`/`self::` path as a tuple from the crate root."""
+    parts = path.split("::")
+    if parts[0] == "crate":
         return tuple(parts[1:])
     base = list(here)
-    while parts and parts[0] in ('super', 'self'):
-        if parts[0] == 'super':
+    while parts and parts[0] in ("super", "self"):
+        if parts[0] == "super":
             base = base[:-1]
         parts = parts[1:]
     return tuple(base + parts)
 
-def graph(src):
-    mods = module_files(src)
-    reex = reexports(mods)
-    g = defaultdict(set)
-    for mod, p in mods.items():
-        if p is None:
-            continue
-        text = strip_tests(open(p, encoding='utf-8').read())
-        paths = set(expand_use_groups(text)) | set(PATH_RE.findall(text))
-        # bare paths through a child module declared here (`mod child;` then `child::x`)
-        children = set(re.findall(r'^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;', text, re.M))
-        for child in children:
-            if re.search(rf'(?<![\w:]){child}::', re.sub(r'^\s*(pub(\([^)]*\))?\s+)?mod\s+\w+\s*;', '', text, flags=re.M)):
-                paths.add('self::' + child)
-        for path in paths:
-            path = path.replace('::*', '')
-            if not re.match(r'^(crate|super|self)(::|$)', path):
-                continue
-            t = resolve(path, mod, mods, p.endswith('mod.rs'))
-            # through a re-export to the module that defines the item
-            for _ in range(5):
-                if t is None:
-                    break
-                full = absolute(path, mod)
-                rest = full[len(t):]
-                if not rest or rest[0] not in reex.get(t, {}):
-                    break
-                target = reex[t][rest[0]]
-                path = target if re.match(r'^(crate|super|self)', target) else 'self::' + target
-                path = '::'.join(['crate'] + list(absolute(path, t)) + list(rest[1:]))
-                mod_for = t
-                t2 = resolve(path, t, mods, False)
-                if t2 == t:
-                    break
-                t = t2
-            if t is None or t == mod:
-                continue
-            # a parent naming its child only to declare or re-export is containment
-            if t[:len(mod)] == mod and len(t) == len(mod) + 1 and False:
-                continue
-            g[mod].add(t)
-    return mods, g
 
-def sccs(nodes, g):
-    index = {}; low = {}; stack = []; on = set(); out = []; c = [0]
-    sys.setrecursionlimit(10000)
+def deepest(full, found):
+    for n in range(len(full), -1, -1):
+        if full[:n] in found:
+            return full[:n]
+    return None
+
+
+def target(full, found, reexported):
+    """The module file a path ends in, following re-exports."""
+    module = deepest(full, found)
+    for _ in range(8):
+        rest = full[len(module) :] if module is not None else ()
+        if module is None or not rest or rest[0] not in reexported.get(module, {}):
+            break
+        source = reexported[module][rest[0]]
+        if not re.match(r"^(crate|super|self)(::|$)", source):
+            source = "self::" + source
+        full = absolute(source, module) + rest[1:]
+        following = deepest(full, found)
+        if following == module:
+            break
+        module = following
+    return module
+
+
+def graph(src):
+    found = modules(src)
+    codes = {m: code_of(p) for m, p in found.items() if p is not None}
+    reexported = {
+        m: {name: path for path, name in use_paths(code, PUB_USE)} for m, code in codes.items()
+    }
+    edges = defaultdict(set)
+    for module, code in codes.items():
+        paths = {path for path, _ in use_paths(code)} | set(PATH.findall(code))
+        without_declarations = CHILD.sub("", code)
+        for child in CHILD.findall(code):
+            if re.search(rf"(?<![\w:]){child}::", without_declarations):
+                paths.add("self::" + child)
+        for path in paths:
+            path = path.replace("::*", "")
+            if not re.match(r"^(crate|super|self)(::|$)", path):
+                continue
+            to = target(absolute(path, module), found, reexported)
+            if to is not None and to != module:
+                edges[module].add(to)
+    return found, edges
+
+
+def cycles(nodes, edges):
+    """Strongly connected components of more than one file (Tarjan)."""
+    index, low, stack, on_stack, out = {}, {}, [], set(), []
+    sys.setrecursionlimit(10_000)
+
     def visit(v):
-        index[v] = low[v] = c[0]; c[0] += 1; stack.append(v); on.add(v)
-        for w in g.get(v, ()):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in edges.get(v, ()):
             if w not in index:
-                visit(w); low[v] = min(low[v], low[w])
-            elif w in on:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
                 low[v] = min(low[v], index[w])
         if low[v] == index[v]:
-            comp = []
+            component = []
             while True:
-                w = stack.pop(); on.discard(w); comp.append(w)
-                if w == v: break
-            if len(comp) > 1:
-                out.append(comp)
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                out.append(component)
+
     for v in nodes:
         if v not in index:
             visit(v)
     return out
 
-def main(roots):
-    bad = 0
-    for src in roots:
-        mods, g = graph(src)
-        for comp in sccs(list(mods), g):
-            bad += 1
-            names = sorted('::'.join(m) or '(root)' for m in comp)
-            print(f'{src}: import cycle between {len(comp)} files: ' + ', '.join(names))
-            # one concrete edge list for the reader
-            cs = set(comp)
-            for m in sorted(comp):
-                for t in sorted(g[m] & cs):
-                    print(f'    {"::".join(m) or "(root)"} -> {"::".join(t) or "(root)"}')
-    return bad
 
-if __name__ == '__main__':
-    roots = sys.argv[1:] or ['shared/src', 'app/src', 'server/src']
-    n = main(roots)
-    if n:
-        print(f'{n} import cycle(s)'); sys.exit(1)
-    print('no import cycles')
+def name(module):
+    return "::".join(module) or "(crate root)"
+
+
+def main(roots):
+    count = 0
+    for src in roots:
+        found, edges = graph(src)
+        for component in cycles(sorted(found), edges):
+            count += 1
+            members = set(component)
+            print(f"{src}: import cycle between {len(component)} files: "
+                  + ", ".join(sorted(map(name, component))))
+            for module in sorted(component):
+                for to in sorted(edges[module] & members):
+                    print(f"    {name(module)} -> {name(to)}")
+    if count:
+        print(f"{count} import cycle(s)")
+        return 1
+    print("no import cycles in " + ", ".join(roots))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] or ["shared/src", "app/src", "server/src"]))
