@@ -7,15 +7,17 @@ use axum::body::Body;
 use http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, Database, DbBackend, EntityTrait, QueryFilter, Statement, Value,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value,
 };
 use server::config::Config;
 use server::startup::leptos_options;
 use server::{AppState, open_database, router};
 use shared::model::{Role, RoleGrant};
 use shared::service::entity::{role_assignment, user};
-use shared::service::{Actor, Ctx, Db, Person, seed::demo};
+use shared::service::{Actor, Ctx, Db, Person};
 use tower::ServiceExt;
+
+use crate::databases::{self, Seed};
 
 /// The origin test requests claim (the test configuration's base URL).
 pub const ORIGIN: &str = "http://127.0.0.1:3000";
@@ -38,32 +40,18 @@ pub struct Answer {
     pub bytes: Vec<u8>,
 }
 
-/// The database URL for a new test: a temporary SQLite file, or a new
-/// PostgreSQL database on the server named by `PIAZZA_TEST_DATABASE_URL`.
-async fn fresh_database_url() -> (String, Option<tempfile::TempDir>) {
+/// The database URL for a new test, holding what `seed` asks for: a
+/// temporary SQLite file, or a new PostgreSQL database on the server named
+/// by `PIAZZA_TEST_DATABASE_URL`; both copied from a template.
+async fn fresh_database_url(seed: Seed) -> (String, Option<tempfile::TempDir>) {
     match std::env::var("PIAZZA_TEST_DATABASE_URL")
         .ok()
         .filter(|u| u.starts_with("postgres"))
     {
-        Some(admin_url) => {
-            let name = format!("piazza_t_{}", uuid::Uuid::now_v7().simple());
-            let admin = Database::connect(&admin_url)
-                .await
-                .expect("PostgreSQL for tests is reachable");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await
-                .expect("test database created");
-            admin.close().await.ok();
-            let (base, _) = admin_url.rsplit_once('/').expect("URL has a database name");
-            (format!("{base}/{name}"), None)
-        }
+        Some(admin_url) => (databases::postgres(&admin_url, seed).await, None),
         None => {
             let dir = tempfile::tempdir().expect("temporary folder");
-            let url = format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("piazza.db").display()
-            );
+            let url = databases::sqlite(dir.path(), seed).await;
             (url, Some(dir))
         }
     }
@@ -105,12 +93,17 @@ pub async fn spawn_empty_app() -> TestApp {
 
 /// A migrated, empty application with some settings (`PIAZZA_*`) changed.
 pub async fn spawn_empty_app_with(extra: &[(&str, &str)]) -> TestApp {
+    spawn_seeded(Seed::Empty, extra).await
+}
+
+/// An application over a new database holding `seed`.
+async fn spawn_seeded(seed: Seed, extra: &[(&str, &str)]) -> TestApp {
     // Logs go to the test's captured output, shown only when it fails.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(std::env::var("PIAZZA_TEST_LOG").unwrap_or_else(|_| "warn".into()))
         .with_test_writer()
         .try_init();
-    let (url, dir) = fresh_database_url().await;
+    let (url, dir) = fresh_database_url(seed).await;
     let config = test_config_with(&url, extra);
     let db = open_database(&config)
         .await
@@ -141,11 +134,7 @@ pub async fn spawn_app() -> TestApp {
 
 /// An application with the demo data loaded and some settings changed.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
-    let app = spawn_empty_app_with(extra).await;
-    demo::load(&Ctx::new(app.db.clone(), Actor::System))
-        .await
-        .expect("demo data loads");
-    app
+    spawn_seeded(Seed::Demo, extra).await
 }
 
 impl TestApp {

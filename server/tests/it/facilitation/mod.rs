@@ -1,0 +1,286 @@
+//! Running a process in the open, on a real database: reports and the
+//! threshold that hides, pre-moderation, blocks, projects that merge
+//! proposals (and undoing them), assisted participation at the counter,
+//! who may facilitate, answering many proposals at once, the preview of a
+//! phase move and the facilitators' dashboard.
+
+mod at_the_counter;
+mod merging;
+mod out_of_sight;
+mod pre_moderation_and_blocks;
+mod reporting;
+mod roles_and_dashboard;
+
+use shared::service::facilitation::blocks;
+use shared::service::facilitation::queue;
+use shared::service::facilitation::reports;
+use std::collections::HashSet;
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Value,
+};
+use shared::model::common::FieldProblem;
+use shared::model::common::NamedRef;
+use shared::model::common::Visibility;
+use shared::model::common::{ParticipationAction, Refusal};
+use shared::model::facilitation::{
+    AgreementKind, ClaimOutcome, ModerationAction, ModerationDecision, ModerationLogEntry,
+    ProjectInput, ReportReason, TargetKind,
+};
+use shared::model::participation::{CommentDto, NotificationKind, ProposalInput};
+use shared::model::{
+    PhaseKind, ProposalFilter, ProposalQuery, ProposalSort, ProposalState, Role, RoleGrant,
+};
+use shared::service::entity::{
+    comment, counter_record, moderation_entry, notification, phase, process_block, project,
+    proposal, report, role_assignment, support, user,
+};
+use shared::service::{
+    Ctx, Person, ServiceError, facilitation::counter, facilitation::dashboard,
+    facilitation::moderation, facilitation::projects, notifications::inbox,
+    participation::authoring, participation::comments, participation::proposals,
+    participation::supports, processes::phases, processes::read,
+};
+use uuid::Uuid;
+
+use crate::helpers::{
+    TestApp, anonymous, count_sql, ctx, denied, field_of, fresh_person, platform_row, process_row,
+    proposal_row, refusal, spawn_app,
+};
+
+const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
+const PINEROLO: &str = "agenda-digitale-pinerolo";
+const MILANO: &str = "piano-strategico-metropolitano-milano";
+const BODY: &str = "Un testo che supera senz'altro i trenta caratteri richiesti.";
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/// A new person holding `role` (scoped to a process and platform if given),
+/// stored and in the `Person` the services see.
+async fn with_role(
+    app: &TestApp,
+    name: &str,
+    role: Role,
+    process_id: Option<Uuid>,
+    platform_id: Option<Uuid>,
+) -> Person {
+    let mut who = fresh_person(app, name).await;
+    role_assignment::Entity::insert(role_assignment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(who.id),
+        role: Set(role.as_str().to_owned()),
+        process_id: Set(process_id),
+        platform_id: Set(platform_id),
+        created_at: Set(Utc::now()),
+    })
+    .exec_without_returning(&app.db)
+    .await
+    .unwrap();
+    who.grants.push(RoleGrant {
+        role,
+        process_id,
+        platform_id,
+    });
+    who
+}
+
+/// A facilitator of a whole process.
+async fn process_facilitator(app: &TestApp, slug: &str, name: &str) -> Person {
+    let process = process_row(app, slug).await;
+    with_role(app, name, Role::Facilitator, Some(process.id), None).await
+}
+
+/// A facilitator of one platform of a process.
+async fn platform_facilitator(
+    app: &TestApp,
+    slug: &str,
+    platform_slug: &str,
+    name: &str,
+) -> Person {
+    let platform = platform_row(app, slug, platform_slug).await;
+    with_role(
+        app,
+        name,
+        Role::Facilitator,
+        Some(platform.process_id),
+        Some(platform.id),
+    )
+    .await
+}
+
+async fn comment_row(app: &TestApp, id: Uuid) -> comment::Model {
+    comment::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the comment exists")
+}
+
+async fn project_row(app: &TestApp, id: Uuid) -> project::Model {
+    project::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the project exists")
+}
+
+/// Published proposals of a platform, oldest id first.
+async fn published_in(app: &TestApp, slug: &str, platform_slug: &str) -> Vec<Uuid> {
+    let platform = platform_row(app, slug, platform_slug).await;
+    proposal::Entity::find()
+        .filter(proposal::Column::PlatformId.eq(platform.id))
+        .filter(proposal::Column::State.eq(ProposalState::Published.as_str()))
+        .order_by_asc(proposal::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect()
+}
+
+fn input(title: &str) -> ProposalInput {
+    ProposalInput::parse(title, BODY, None, None).expect("valid proposal input")
+}
+
+fn project_input(title: &str) -> ProjectInput {
+    ProjectInput::parse(
+        title,
+        "Un progetto che riunisce proposte vicine in un unico cantiere.",
+        "Comune\n\n  Associazione di quartiere  ",
+        "protocollo_intesa",
+    )
+    .expect("valid project input")
+}
+
+/// The ids a viewer finds in the process's list (every page at once).
+async fn listed(viewer: &Ctx, slug: &str) -> Vec<Uuid> {
+    let page = proposals::list(
+        viewer,
+        slug,
+        &ProposalQuery {
+            filter: ProposalFilter::default(),
+            sort: ProposalSort::Newest,
+            after: None,
+            limit: 1000,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(page.next.is_none(), "one page holds them all");
+    page.items.into_iter().map(|c| c.id).collect()
+}
+
+/// The public moderation log of a process, as anybody reads it.
+async fn public_log(app: &TestApp, slug: &str) -> Vec<ModerationLogEntry> {
+    moderation::public_log(&anonymous(app), slug, None)
+        .await
+        .unwrap()
+        .entries
+}
+
+fn logged(
+    entries: &[ModerationLogEntry],
+    action: ModerationAction,
+    link: &str,
+) -> Option<ModerationLogEntry> {
+    entries
+        .iter()
+        .find(|e| e.action == action && e.link.as_deref() == Some(link))
+        .cloned()
+}
+
+/// Every comment of a page of threads, depth first.
+fn flatten(threads: &[CommentDto]) -> Vec<&CommentDto> {
+    let mut out = Vec::new();
+    for c in threads {
+        out.push(c);
+        out.extend(flatten(&c.replies));
+    }
+    out
+}
+
+/// The comment `id` as `viewer` sees it on the proposal's page, if listed.
+async fn comment_seen(viewer: &Ctx, proposal_id: Uuid, id: Uuid) -> Option<CommentDto> {
+    let page = comments::list(viewer, proposal_id, None).await.unwrap();
+    flatten(&page.threads)
+        .into_iter()
+        .find(|c| c.id == id)
+        .cloned()
+}
+
+async fn supports_rows(app: &TestApp, proposal_id: Uuid) -> u64 {
+    support::Entity::find()
+        .filter(support::Column::ProposalId.eq(proposal_id))
+        .count(&app.db)
+        .await
+        .unwrap()
+}
+
+/// Notifications of `kind` a person got about a proposal.
+async fn notified(app: &TestApp, user_id: Uuid, kind: NotificationKind, proposal_id: Uuid) -> u64 {
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::Kind.eq(kind.as_str()))
+        .filter(notification::Column::ProposalId.eq(proposal_id))
+        .count(&app.db)
+        .await
+        .unwrap()
+}
+
+/// Notifications a person got about one comment.
+async fn notified_of_comment(app: &TestApp, user_id: Uuid, comment_id: Uuid) -> u64 {
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::Kind.eq(NotificationKind::NewComment.as_str()))
+        .filter(notification::Column::CommentId.eq(comment_id))
+        .count(&app.db)
+        .await
+        .unwrap()
+}
+
+/// Writes a comment straight into the database (for phases that close
+/// comments), counted on its proposal as the service would.
+async fn stored_comment(app: &TestApp, proposal_id: Uuid, author: &Person, body: &str) -> Uuid {
+    let id = Uuid::now_v7();
+    comment::Entity::insert(comment::ActiveModel {
+        id: Set(id),
+        proposal_id: Set(proposal_id),
+        parent_id: Set(None),
+        root_id: Set(id),
+        depth: Set(1),
+        author_id: Set(Some(author.id)),
+        body_md: Set(body.to_owned()),
+        alignment: Set("favore".to_owned()),
+        upvotes: Set(0),
+        downvotes: Set(0),
+        reply_count: Set(0),
+        created_at: Set(Utc::now()),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        visibility: Set(Visibility::Visible.as_str().to_owned()),
+        moderation_note: Set(None),
+        report_count: Set(0),
+    })
+    .exec_without_returning(&app.db)
+    .await
+    .unwrap();
+    proposal::Entity::update_many()
+        .col_expr(
+            proposal::Column::CommentCount,
+            Expr::col(proposal::Column::CommentCount).add(1),
+        )
+        .filter(proposal::Column::Id.eq(proposal_id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    id
+}
+
+// ---------------------------------------------------------------------------
+// 1. Reports and the threshold
+// ---------------------------------------------------------------------------
