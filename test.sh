@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and lints, unit and integration tests on SQLite
-# and on a real PostgreSQL (installed and started if absent), then the browser
-# tests in Chromium with JavaScript on and off. Fails if any part fails.
+# Runs every test: formatting, the shape of the code (no import cycles, no
+# file over 1,000 lines) and lints; unit and integration tests on SQLite and
+# on a real PostgreSQL (installed and started if absent), in parallel; then
+# the browser tests in Chromium with JavaScript on and off, against SQLite
+# and PostgreSQL at once; the benchmark script at a small size; and three
+# server processes behind nginx. Fails if any part fails.
 set -euo pipefail
 cd "$(dirname "$0")"
 source .ci/env.sh
@@ -16,44 +19,28 @@ step "tools"
 .ci/install-tools.sh test
 bash style/copy-fonts.sh style/assets/fonts
 
-step "format and lints"
+step "format, shape and lints"
 cargo fmt --all -- --check
+python3 .ci/cycles.py
+.ci/sizes.sh
 RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "PostgreSQL"
 source .ci/postgres.sh
 piazza_start_postgres
 
-# Integration tests run one at a time: each builds its own Leptos router on
-# its own runtime, and several rendering at once in one process can stall
-# (seen ~1 run in 10 under load; a single server under 4,000 concurrent
-# requests never did). Serial costs a few seconds.
+# cargo-nextest runs each test in a process of its own, as many at once as
+# there are cores: tests never share a Leptos runtime or a database (each
+# copies a template made once per build, see server/tests/it/databases.rs).
 step "unit and integration tests on SQLite"
-RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo test --workspace --locked -- --test-threads=1
+RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo nextest run --config-file .ci/nextest.toml --workspace --locked
 
 step "integration tests on PostgreSQL"
 PIAZZA_TEST_BACKEND=postgres PIAZZA_TEST_DATABASE_URL="$PIAZZA_PG_ADMIN_URL" \
-  RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo test --locked -p server --test it -- --test-threads=1
+  RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo nextest run --config-file .ci/nextest.toml --workspace --locked -E 'binary(it)'
 
-step "browser tests (Chromium, JavaScript on and off)"
-# The browser tests start their own server on 3000: one left running by hand
-# would be tested instead, with its own data and code.
-if curl -s -o /dev/null --max-time 2 http://127.0.0.1:3000/healthz; then
-  piazza_log "something already answers on 127.0.0.1:3000: stop it first"
-  exit 1
-fi
-(cd end2end && npm ci --no-audit --no-fund --silent)
-e2e_dir=$(mktemp -d)
-trap 'rm -rf "$e2e_dir"' EXIT
-for backend in sqlite postgres; do
-  if [ "$backend" = sqlite ]; then
-    url="sqlite://$e2e_dir/e2e.db?mode=rwc"
-  else
-    url=$(piazza_fresh_pg_database e2e)
-  fi
-  step "browser tests on $backend"
-  DATABASE_URL="$url" PIAZZA_SEED_DEMO=1 PIAZZA_E2E_BACKEND="$backend" cargo leptos end-to-end
-done
+step "browser tests (Chromium, JavaScript on and off), SQLite and PostgreSQL at once"
+.ci/end2end.sh
 
 # The benchmark script at a small size, so it cannot rot (its numbers mean
 # nothing on a debug build); it fails on an error answer or a support count

@@ -5,6 +5,7 @@ set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
+NEXTEST_VERSION=0.9.151
 BINARYEN_VERSION=132
 TOOLS_DIR="${PIAZZA_TOOLS_DIR:-$HOME/.cache/piazza/tools}"
 
@@ -36,6 +37,14 @@ rust_tools() {
   fi
 }
 
+# The test runner: each test in a process of its own, in parallel.
+test_rust_tools() {
+  if ! cargo nextest --version 2>/dev/null | grep -q "$NEXTEST_VERSION"; then
+    log "cargo install cargo-nextest@$NEXTEST_VERSION (about 6 minutes, once)"
+    cargo install "cargo-nextest@$NEXTEST_VERSION" --locked
+  fi
+}
+
 npm_tools() {
   # wasm-opt from npm's binaryen: Debian's is too old and breaks hydration.
   if [ ! -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ]; then
@@ -48,7 +57,7 @@ npm_tools() {
 
 case "${1:-run}" in
   run)  rust_tools; npm_tools ;;
-  test) rust_tools; npm_tools; need_root_apt chromium postgresql fonts-dejavu-core wrk brotli sqlite3 nginx-light poppler-utils libreoffice-writer-nogui ;;
+  test) rust_tools; test_rust_tools; npm_tools; need_root_apt chromium postgresql fonts-dejavu-core wrk brotli sqlite3 nginx-light poppler-utils libreoffice-writer-nogui ;;
   bench) rust_tools; npm_tools; need_root_apt wrk brotli sqlite3 time poppler-utils ;;
   scale) rust_tools; npm_tools; need_root_apt postgresql nginx-light wrk ;;
   *) echo "usage: $0 [run|test|bench|scale]" >&2; exit 2 ;;

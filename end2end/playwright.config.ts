@@ -9,6 +9,8 @@ import { defineConfig, devices } from '@playwright/test';
  * `npx playwright install`, it downloads a browser and fails on these machines.
  */
 const baseURL = (process.env.PIAZZA_BASE_URL || 'http://127.0.0.1:3000').replace(/\/+$/, '');
+// Two suites may run at once (SQLite and PostgreSQL, see .ci/end2end.sh): each writes its own results.
+const backend = process.env.PIAZZA_E2E_BACKEND || 'sqlite';
 
 const chromium = {
   ...devices['Desktop Chrome'],
@@ -32,7 +34,7 @@ const chromium = {
 export default defineConfig({
   testDir: './tests',
   testMatch: '**/*.spec.ts',
-  outputDir: './test-results/output',
+  outputDir: `./test-results/${backend}`,
   globalSetup: './global-setup.ts',
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
@@ -42,7 +44,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [
     ['list'],
-    ['html', { outputFolder: './playwright-report', open: 'never' }],
+    ['html', { outputFolder: `./playwright-report/${backend}`, open: 'never' }],
   ],
   use: {
     baseURL,
