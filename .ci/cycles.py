@@ -13,6 +13,9 @@ Test modules (`#[cfg(test)] mod tests { … }`), comments and visibility
 scopes (`pub(in crate::a)`) are left out. A module generated at build time
 and included (`include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"))`) is a leaf.
 
+In `shared/src` it also checks that features only use the features below
+them (`LAYERS`, bottom first): data flows down only.
+
 Usage: .ci/cycles.py [SRC_DIR …]   (default: shared/src app/src server/src)
 """
 
@@ -25,6 +28,13 @@ PATH = re.compile(r"\b((?:crate|super|self)(?:::[A-Za-z_][A-Za-z0-9_]*)+)")
 USE = re.compile(r"\buse\s+([^;]+);")
 PUB_USE = re.compile(r"\bpub(?:\([^)]*\))?\s+use\s+([^;]+);")
 CHILD = re.compile(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;", re.M)
+# The domain's features from the bottom up, by folder: a module may use its
+# own feature and those listed before it, never one listed after it.
+LAYERS = {
+    ("service",): ["entity", "common", "notifications", "accounts", "processes",
+                   "participation", "facilitation", "dup", "plan", "open_data", "seed"],
+    ("model",): ["common", "accounts", "processes", "participation", "facilitation", "dup", "plan"],
+}
 TEST_MODULE = re.compile(r"#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{")
 GENERATED = re.compile(r'include!\(concat!\(env!\("OUT_DIR"\),\s*"/(\w+)/mod\.rs"\)\)')
 
@@ -190,6 +200,21 @@ def cycles(nodes, edges):
     return out
 
 
+def upward(edges):
+    """Uses of a feature listed above the user's own in `LAYERS`."""
+    out = []
+    for module, targets in edges.items():
+        for base, order in LAYERS.items():
+            depth = len(base)
+            if module[:depth] != base or len(module) <= depth or module[depth] not in order:
+                continue
+            for to in targets:
+                if to[:depth] == base and len(to) > depth and to[depth] in order:
+                    if order.index(to[depth]) > order.index(module[depth]):
+                        out.append((module, to))
+    return sorted(out)
+
+
 def name(module):
     return "::".join(module) or "(crate root)"
 
@@ -206,10 +231,13 @@ def main(roots):
             for module in sorted(component):
                 for to in sorted(edges[module] & members):
                     print(f"    {name(module)} -> {name(to)}")
+        for module, to in upward(edges):
+            count += 1
+            print(f"{src}: {name(module)} uses {name(to)}, a feature above its own")
     if count:
-        print(f"{count} import cycle(s)")
+        print(f"{count} import cycle(s) or upward uses")
         return 1
-    print("no import cycles in " + ", ".join(roots))
+    print("no import cycles and no upward uses in " + ", ".join(roots))
     return 0
 
 
