@@ -35,6 +35,12 @@ trap cleanup EXIT
 (cd end2end && npm ci --no-audit --no-fund --silent)
 cargo leptos build
 binary="$CARGO_TARGET_DIR/debug/server"
+# The debug wasm module is about 24 MB and every test's fresh browser fetches
+# it again: compressed once here (served as is, the server's static files
+# take a `.br` beside a file), not once per request on these two cores.
+for file in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
+  brotli --force --keep --quality=5 "$file"
+done
 
 # backend port database-url: starts a server with the demo data.
 start_server() {

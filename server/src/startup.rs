@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use axum::Router;
+use axum::handler::Handler;
 use http::{HeaderName, Request};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -12,6 +13,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -117,6 +119,19 @@ pub fn router(state: AppState) -> Router {
             }
         }
     };
+    // Static files come straight from the site folder. Leptos's own file
+    // handler reads `ResponseOptions` under a new reactive owner whose parent
+    // is whatever owner the worker thread had last, so under load a file
+    // could take another request's status (the wasm module answered 404 with
+    // two browser suites at once). Only what is no file reaches Leptos, which
+    // answers with the site's 404 page.
+    let not_found = file_and_error_handler_with_context::<AppState, _>(context.clone(), app::shell)
+        .with_state(state.clone());
+    let static_files = ServeDir::new(&*state.leptos_options.site_root)
+        .append_index_html_on_directories(false)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(not_found);
     let x_request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(routes::plain_routes())
@@ -125,7 +140,7 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
         })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .fallback_service(static_files)
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::session_and_origin))
         // Fonts (woff2) are compressed already.

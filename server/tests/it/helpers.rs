@@ -96,8 +96,23 @@ pub async fn spawn_empty_app_with(extra: &[(&str, &str)]) -> TestApp {
     spawn_seeded(Seed::Empty, extra).await
 }
 
+/// A migrated, empty application serving the static files of `site`.
+pub async fn spawn_empty_app_with_site(site: &std::path::Path) -> TestApp {
+    spawn_seeded_at(Seed::Empty, &[], Some(site)).await
+}
+
 /// An application over a new database holding `seed`.
 async fn spawn_seeded(seed: Seed, extra: &[(&str, &str)]) -> TestApp {
+    spawn_seeded_at(seed, extra, None).await
+}
+
+/// An application over a new database holding `seed`, its static files
+/// from `site` (else from where the build puts them).
+async fn spawn_seeded_at(
+    seed: Seed,
+    extra: &[(&str, &str)],
+    site: Option<&std::path::Path>,
+) -> TestApp {
     // Logs go to the test's captured output, shown only when it fails.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(std::env::var("PIAZZA_TEST_LOG").unwrap_or_else(|_| "warn".into()))
@@ -115,8 +130,12 @@ async fn spawn_seeded(seed: Seed, extra: &[(&str, &str)]) -> TestApp {
             "the PostgreSQL pass must run on PostgreSQL"
         );
     }
+    let mut options = leptos_options(&config);
+    if let Some(site) = site {
+        options.site_root = site.to_string_lossy().into();
+    }
     let state = AppState {
-        leptos_options: leptos_options(&config),
+        leptos_options: options,
         db: db.clone(),
         config: Arc::new(config),
     };
