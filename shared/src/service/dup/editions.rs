@@ -1,6 +1,8 @@
-//! DUP editions and their tree: creating an edition, importing and
-//! exporting it (CSV and JSON, see [`dup_format`]), copying it into a new
-//! edition, attaching it to a process, and the objective pages.
+//! DUP editions: creating an edition, importing and exporting its tree (CSV
+//! and JSON, see [`format`](super::format)), copying it into a new edition,
+//! attaching it to a process, and an edition's page. The tree's rows are read
+//! and written in [`tree`](super::tree); an objective's page is in
+//! [`objectives`](super::objectives).
 //!
 //! An import is all or nothing: every line is checked first, and the
 //! changes are written in one transaction. Items are matched by code, so

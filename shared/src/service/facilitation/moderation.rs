@@ -1,10 +1,10 @@
-//! Moderation in the open: anyone signed in reports a proposal or comment
-//! (once per person, by the database); enough distinct reports hide it until
-//! a moderator decides; moderators (the facilitators of its platform or
-//! process) hide, restore or approve with a reason, and block a person in a
-//! process; a process can hold new contributions for approval. Every
-//! decision goes to the public moderation log (never naming who reported or
-//! who decided) and to the administrators' action log.
+//! Moderation in the open: moderators (the facilitators of its platform or
+//! process) hide, restore or approve a proposal or comment with a reason,
+//! and set a process's moderation (pre-moderation, the report threshold).
+//! Every decision goes to the public moderation log (never naming who
+//! reported or who decided) and to the administrators' action log. Reports
+//! are in [`reports`](super::reports), blocks in [`blocks`](super::blocks),
+//! what waits for a decision in [`queue`](super::queue).
 
 use crate::service::participation::lookup;
 use crate::service::participation::visibility::ensure_not_blocked;
