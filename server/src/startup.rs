@@ -129,6 +129,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state.clone());
     let static_files = ServeDir::new(&*state.leptos_options.site_root)
         .append_index_html_on_directories(false)
+        // Any other method than GET or HEAD is no file either: the 404 page.
+        .call_fallback_on_method_not_allowed(true)
         .precompressed_br()
         .precompressed_gzip()
         .fallback(not_found);
