@@ -40,7 +40,7 @@ rust_tools() {
 # The test runner: each test in a process of its own, in parallel.
 test_rust_tools() {
   if ! cargo nextest --version 2>/dev/null | grep -q "$NEXTEST_VERSION"; then
-    log "cargo install cargo-nextest@$NEXTEST_VERSION (about 6 minutes, once)"
+    log "cargo install cargo-nextest@$NEXTEST_VERSION (6 to 10 minutes, once)"
     cargo install "cargo-nextest@$NEXTEST_VERSION" --locked
   fi
 }
