@@ -17,11 +17,16 @@ use crate::admin::pages::{
     AdminCensusPage, AdminHomePage, AdminLogPage, AdminOutboxPage, AdminPageEditPage,
     AdminUsersPage,
 };
-use crate::dup::pages::{
-    CoveragePage, DupEditionPage, DupEditionsPage, MonitoringPage, ObjectivePage,
-};
+use crate::dup::coverage_page::CoveragePage;
+use crate::dup::edition_page::DupEditionPage;
+use crate::dup::editions_page::DupEditionsPage;
+use crate::dup::monitoring_page::MonitoringPage;
+use crate::dup::objective_page::ObjectivePage;
 use crate::facilitation::counter::{CounterPage, CounterRecordPage};
-use crate::facilitation::pages::{DashboardPage, ModerationLogPage, ModerationPage, ProjectPage};
+use crate::facilitation::dashboard_page::DashboardPage;
+use crate::facilitation::moderation_log_page::ModerationLogPage;
+use crate::facilitation::moderation_page::ModerationPage;
+use crate::facilitation::project_page::ProjectPage;
 use crate::http::LANGUAGE_COOKIE;
 use crate::i18n::{I18nContextProvider, Locale, t_string, tu_string, use_i18n};
 use crate::notifications::list::NotificationsPage;

@@ -1,8 +1,13 @@
-//! Running a process: the dashboard, projects and moderation [`pages`], the
-//! report and moderation forms ([`moderation_forms`]), the [`counter`], and
-//! their [`server_fns`].
+//! Running a process: the [`dashboard_page`], a [`project_page`], the
+//! [`moderation_page`] and the public [`moderation_log_page`], the report
+//! and moderation forms ([`moderation_forms`]), the [`counter`], words for
+//! what facilitators see ([`labels`]), and their [`server_fns`].
 
 pub mod counter;
+pub mod dashboard_page;
+pub mod labels;
 pub mod moderation_forms;
-pub mod pages;
+pub mod moderation_log_page;
+pub mod moderation_page;
+pub mod project_page;
 pub mod server_fns;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use shared::model::dup::PlanItem;
 
-use crate::dup::pages::PlanLinks;
+use crate::dup::plan_links::PlanLinks;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 use shared::model::ProposalDetail;
