@@ -22,8 +22,8 @@ piazza_start_postgres() {
   if [ "$(piazza_psql "SELECT 1 FROM pg_roles WHERE rolname='$PIAZZA_PG_ROLE'")" != 1 ]; then
     piazza_psql "CREATE ROLE $PIAZZA_PG_ROLE LOGIN PASSWORD '$PIAZZA_PG_PASSWORD' CREATEDB"
   fi
-  # Databases left by earlier runs.
-  for db in $(piazza_psql "SELECT datname FROM pg_database WHERE datname LIKE 'piazza_t_%' OR datname LIKE 'piazza_e2e_%'"); do
+  # Databases (and test templates) left by earlier runs.
+  for db in $(piazza_psql "SELECT datname FROM pg_database WHERE datname LIKE 'piazza_t_%' OR datname LIKE 'piazza_tpl_%' OR datname LIKE 'piazza_e2e_%'"); do
     piazza_psql "DROP DATABASE \\\"$db\\\"" || true
   done
 }
