@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -19,6 +19,7 @@ use crate::model::accounts::{
 use crate::model::common::FieldProblem;
 use crate::service::accounts::sessions::{self, NewSession};
 use crate::service::common::authz::{Operation, Scope, authorize, person};
+use crate::service::common::db::begin_write;
 use crate::service::common::rate_limit::{
     ACCOUNT_EMAILS_PER_ADDRESS, ACCOUNT_EMAILS_PER_IP, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_IP,
 };
@@ -139,7 +140,7 @@ pub async fn register(
         .await?;
     // Hash first, whatever happens next: the time taken says nothing.
     let hash = secrets::hash_password(&password).await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     ACCOUNT_EMAILS_PER_IP
         .record(&txn, &client.ip, ctx.now)
         .await?;
@@ -282,6 +283,28 @@ async fn find_by_email(
         .await?)
 }
 
+/// Whose a token is, if it is still unused and unexpired; nothing is written.
+async fn token_owner(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    token: &str,
+    purpose: &str,
+) -> Result<Uuid, ServiceError> {
+    let token = token.trim();
+    if token.is_empty() || token.len() > 100 {
+        return Err(ServiceError::TokenInvalid);
+    }
+    account_token::Entity::find()
+        .filter(account_token::Column::TokenHash.eq(secrets::sha256_hex(token)))
+        .filter(account_token::Column::Purpose.eq(purpose))
+        .filter(account_token::Column::UsedAt.is_null())
+        .filter(account_token::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?
+        .map(|t| t.user_id)
+        .ok_or(ServiceError::TokenInvalid)
+}
+
 /// Consumes a one-time token: the person it belongs to, or `TokenInvalid`.
 async fn consume_token(
     db: &impl ConnectionTrait,
@@ -322,7 +345,7 @@ pub async fn confirm_email(
     client: &ClientInfo,
 ) -> Result<NewSession, ServiceError> {
     authorize(ctx, Operation::ConfirmEmail, Scope::Global)?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let user_id = consume_token(&txn, ctx.now, token, PURPOSE_CONFIRM).await?;
     user::Entity::update_many()
         .col_expr(user::Column::EmailConfirmedAt, Expr::value(Some(ctx.now)))
@@ -362,7 +385,7 @@ pub async fn sign_in(
     let found = find_by_email(&ctx.db, &email).await?;
     let stored = found.as_ref().and_then(|u| u.password_hash.as_deref());
     if !secrets::verify_password(password, stored).await? {
-        let txn = ctx.db.begin().await?;
+        let txn = begin_write(&ctx.db).await?;
         SIGN_IN_PER_ACCOUNT
             .record(&txn, &account_key, ctx.now)
             .await?;
@@ -371,7 +394,7 @@ pub async fn sign_in(
         return Err(ServiceError::SignInFailed);
     }
     let person = found.ok_or(ServiceError::SignInFailed)?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     if person.email_confirmed_at.is_none() {
         if may_email(&txn, ctx, &email).await? {
             send_confirmation(&txn, ctx, person.id, email.as_str(), base_url).await?;
@@ -438,7 +461,7 @@ pub async fn change_password(ctx: &Ctx, current: &str, new: &str) -> Result<(), 
         ));
     }
     let hash = secrets::hash_password(&new).await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(Some(hash)))
         .filter(user::Column::Id.eq(me.id))
@@ -466,7 +489,7 @@ pub async fn request_password_reset(
     ACCOUNT_EMAILS_PER_IP
         .check(&ctx.db, &client.ip, ctx.now)
         .await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     ACCOUNT_EMAILS_PER_IP
         .record(&txn, &client.ip, ctx.now)
         .await?;
@@ -505,10 +528,11 @@ pub async fn request_password_reset(
 pub async fn reset_password(ctx: &Ctx, token: &str, new: &str) -> Result<(), ServiceError> {
     authorize(ctx, Operation::ResetPassword, Scope::Global)?;
     let new = field("new_password", NewPassword::parse(new))?;
-    let txn = ctx.db.begin().await?;
-    let user_id = consume_token(&txn, ctx.now, token, PURPOSE_RESET).await?;
+    // The slow checks and the hashing come before the write lock is taken;
+    // the token is consumed (exactly once) inside the transaction.
+    let user_id = token_owner(&ctx.db, ctx.now, token, PURPOSE_RESET).await?;
     let account = user::Entity::find_by_id(user_id)
-        .one(&txn)
+        .one(&ctx.db)
         .await?
         .ok_or(ServiceError::TokenInvalid)?;
     let hints = [
@@ -517,6 +541,10 @@ pub async fn reset_password(ctx: &Ctx, token: &str, new: &str) -> Result<(), Ser
     ];
     field("new_password", secrets::check_strength(&new, &hints))?;
     let hash = secrets::hash_password(&new).await?;
+    let txn = begin_write(&ctx.db).await?;
+    if consume_token(&txn, ctx.now, token, PURPOSE_RESET).await? != user_id {
+        return Err(ServiceError::TokenInvalid);
+    }
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(Some(hash)))
         // The link came by email: the address is proven.
@@ -731,7 +759,7 @@ pub async fn delete_account(
     if me.has(Role::Admin) && roles::admin_count(&ctx.db).await? <= 1 {
         return Err(ServiceError::field("confirmation", FieldProblem::LastAdmin));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     if let Some(address) = &account.email {
         outbox_message::Entity::delete_many()
             .filter(outbox_message::Column::Recipient.eq(address.as_str()))
@@ -765,7 +793,7 @@ pub async fn create_admin(
     base_url: &str,
 ) -> Result<AdminCreated, ServiceError> {
     authorize(ctx, Operation::CreateAdmin, Scope::Global)?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let existing = find_by_email(&txn, email).await?;
     let (id, created, has_password) = match existing {
         Some(person) => (person.id, false, person.password_hash.is_some()),

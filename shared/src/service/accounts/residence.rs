@@ -5,13 +5,14 @@
 //! (SPID/CIE through a gateway) can be another method later.
 
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::model::Role;
 use crate::model::accounts::{CensusCode, CensusUploadReport};
 use crate::model::common::FieldProblem;
 use crate::service::common::authz::{Operation, Scope, authorize, person};
+use crate::service::common::db::begin_write;
 use crate::service::common::rate_limit::CENSUS_ATTEMPTS_PER_PERSON;
 use crate::service::entity::{census_code, residence_verification, role_assignment};
 use crate::service::{Ctx, ServiceError, common::audit, common::secrets};
@@ -80,7 +81,7 @@ pub async fn upload_census(ctx: &Ctx, csv_text: &str) -> Result<CensusUploadRepo
     hashes.sort();
     hashes.dedup();
     let batch_id = Uuid::now_v7();
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let mut added = 0;
     for chunk in hashes.chunks(500) {
         let rows = chunk.iter().map(|hash| census_code::ActiveModel {
@@ -134,7 +135,7 @@ pub async fn redeem_code(ctx: &Ctx, code: &str) -> Result<(), ServiceError> {
     CENSUS_ATTEMPTS_PER_PERSON
         .check(&ctx.db, &subject, ctx.now)
         .await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let hash = secrets::sha256_hex(code.as_str());
     let claimed = census_code::Entity::update_many()
         .col_expr(census_code::Column::UsedAt, Expr::value(Some(ctx.now)))

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -13,6 +13,7 @@ use crate::model::accounts::{AdminUserPage, AdminUserRow, ScopeChoice};
 use crate::model::common::FieldProblem;
 use crate::model::{Role, RoleView};
 use crate::service::common::authz::{Operation, Scope, authorize};
+use crate::service::common::db::begin_write;
 use crate::service::entity::{platform, process, residence_verification, role_assignment, user};
 use crate::service::{Ctx, ServiceError, common::audit};
 
@@ -191,7 +192,7 @@ pub async fn assign(ctx: &Ctx, user_id: Uuid, role: &str, scope: &str) -> Result
     let role =
         Role::parse(role).ok_or_else(|| ServiceError::field("role", FieldProblem::Malformed))?;
     let (mut process_id, platform_id) = parse_scope(scope)?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let person = user::Entity::find_by_id(user_id)
         .one(&txn)
         .await?
@@ -255,7 +256,7 @@ pub async fn assign(ctx: &Ctx, user_id: Uuid, role: &str, scope: &str) -> Result
 /// Removes one role assignment. The last administrator cannot be removed.
 pub async fn revoke(ctx: &Ctx, assignment_id: Uuid) -> Result<(), ServiceError> {
     authorize(ctx, Operation::RevokeRole, Scope::Global)?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let found = role_assignment::Entity::find_by_id(assignment_id)
         .one(&txn)
         .await?

@@ -4,16 +4,14 @@
 //! refuses writes to a read-only token before any service runs.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
-    sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr};
 use uuid::Uuid;
 
 use crate::model::accounts::{MAX_TOKENS, NewToken, TokenDto, TokenInput, TokenScope};
 use crate::model::common::Refusal;
 use crate::service::common::authz::{Operation, Scope, authorize, person};
 use crate::service::common::context::Person;
+use crate::service::common::db::begin_write;
 use crate::service::entity::{api_token, user};
 use crate::service::{Ctx, Db, ServiceError, accounts::sessions, common::audit, common::secrets};
 
@@ -38,7 +36,7 @@ fn dto(t: api_token::Model) -> TokenDto {
 pub async fn create(ctx: &Ctx, input: &TokenInput) -> Result<NewToken, ServiceError> {
     authorize(ctx, Operation::CreateApiToken, Scope::Global)?;
     let me = person(ctx)?.id;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let live = api_token::Entity::find()
         .filter(api_token::Column::UserId.eq(me))
         .filter(api_token::Column::RevokedAt.is_null())
@@ -99,7 +97,7 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<TokenDto>, ServiceError> {
 pub async fn revoke(ctx: &Ctx, token_id: Uuid) -> Result<(), ServiceError> {
     authorize(ctx, Operation::RevokeApiToken, Scope::Global)?;
     let me = person(ctx)?.id;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let done = api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, Expr::value(ctx.now))
         .filter(api_token::Column::Id.eq(token_id))

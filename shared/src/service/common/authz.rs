@@ -553,37 +553,6 @@ mod tests {
         assert_eq!(names.len(), Operation::ALL.len());
     }
 
-    /// Every source file under `dir`, with its module path below `service`
-    /// (`participation::supports`; a folder's `mod.rs` is the folder).
-    fn service_files(dir: &std::path::Path) -> Vec<(String, std::path::PathBuf)> {
-        let mut files = Vec::new();
-        let mut folders = vec![dir.to_path_buf()];
-        while let Some(folder) = folders.pop() {
-            for entry in std::fs::read_dir(&folder).expect("service folder") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    folders.push(path);
-                    continue;
-                }
-                if path.extension().is_none_or(|e| e != "rs") {
-                    continue;
-                }
-                let relative = path.strip_prefix(dir).expect("inside").with_extension("");
-                let mut parts: Vec<String> = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                if parts.last().is_some_and(|p| p == "mod") {
-                    parts.pop();
-                }
-                files.push((parts.join("::"), path));
-            }
-        }
-        files.sort();
-        assert!(files.len() > 40, "the service folder was not read");
-        files
-    }
-
     /// Every `pub async fn` of the service layer taking a `Ctx` is an
     /// operation listed above, and calls `authorize` with that operation.
     #[test]
@@ -592,7 +561,7 @@ mod tests {
         let listed: Vec<&str> = Operation::ALL.iter().map(|o| o.function()).collect();
         let mut found = Vec::new();
         let mut problems = Vec::new();
-        for (module, path) in service_files(&dir) {
+        for (module, path) in crate::service::common::source_files::service_files(&dir) {
             let source = std::fs::read_to_string(&path).expect("source");
             let source = source.split("#[cfg(test)]").next().unwrap_or_default();
             for chunk in source.split("\npub async fn ").skip(1) {

@@ -16,3 +16,5 @@ pub mod rate_limit;
 pub mod search;
 pub mod secrets;
 pub mod site_pages;
+#[cfg(test)]
+mod source_files;

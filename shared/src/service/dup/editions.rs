@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait, Value,
+    QueryOrder, QuerySelect, Value,
 };
 use uuid::Uuid;
 
@@ -25,6 +25,7 @@ use crate::model::dup::{
     ImportProblem, ImportResult, MissionNode, ObjectiveLevel, ObjectiveNode, ProgrammeNode,
 };
 use crate::service::common::authz::{Operation, Scope, authorize, permits};
+use crate::service::common::db::begin_write;
 use crate::service::common::db::statement;
 use crate::service::dup::format::{self, DupTree, IndicatorRow};
 use crate::service::dup::tree::{
@@ -121,7 +122,7 @@ pub(crate) async fn insert_edition(
 /// Creates an empty edition (administrators).
 pub async fn create_edition(ctx: &Ctx, input: &EditionInput) -> Result<Uuid, ServiceError> {
     authorize(ctx, Operation::CreateDupEdition, Scope::Global)?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let id = insert_edition(&txn, ctx, input, None).await?;
     audit::record(
         &txn,
@@ -160,7 +161,7 @@ pub async fn import(ctx: &Ctx, edition_id: Uuid, text: &str) -> Result<ImportRes
         Ok(tree) => tree,
         Err(problems) => return Ok(ImportResult::Rejected(problems)),
     };
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let outcome = match write_tree(&txn, ctx, &edition, &tree).await? {
         Ok(outcome) => outcome,
         Err(problems) => {
@@ -532,7 +533,7 @@ pub async fn copy_edition(
         return Err(ServiceError::field("semplificato", FieldProblem::Malformed));
     }
     let tree = load_tree(&ctx.db, from).await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let id = insert_edition(&txn, ctx, input, Some(from)).await?;
     let mut tree = tree;
     if input.simplified && !source.simplified {
@@ -575,7 +576,7 @@ pub async fn attach(
     if let Some(id) = edition_id {
         find_edition(&ctx.db, id).await?;
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     process::Entity::update_many()
         .col_expr(process::Column::DupEditionId, Expr::value(edition_id))
         .filter(process::Column::Id.eq(process.id))

@@ -7,8 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionTrait, Value,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Value,
 };
 use uuid::Uuid;
 
@@ -21,6 +20,7 @@ use crate::model::dup::{
     Suggestion, UnlinkedItem,
 };
 use crate::service::common::authz::{Operation, Scope, authorize, permits};
+use crate::service::common::db::begin_write;
 use crate::service::common::db::statement;
 use crate::service::dup::tree::{links_where, natural_key, objective_ref};
 use crate::service::entity::{
@@ -238,7 +238,7 @@ pub async fn link(ctx: &Ctx, item: PlanItem, input: &LinkInput) -> Result<Uuid, 
         PlanItem::Project(id) => (None, Some(id)),
     };
     let linked_by = ctx.actor.person().map(|p| p.id);
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let existing = dup_link::Entity::find()
         .filter(dup_link::Column::ObjectiveId.eq(objective.id))
         .filter(match item {
@@ -333,7 +333,7 @@ pub async fn unlink(ctx: &Ctx, link_id: Uuid) -> Result<(), ServiceError> {
             platform: platform_id,
         },
     )?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     dup_link::Entity::delete_by_id(link.id).exec(&txn).await?;
     audit::record(
         &txn,

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait, Value,
+    QuerySelect, Value,
 };
 use uuid::Uuid;
 
@@ -19,6 +19,7 @@ use crate::model::common::Visibility;
 use crate::model::dup::{MonitoredItem, Monitoring, ProgressInput, format_number};
 use crate::model::participation::NotificationKind;
 use crate::service::common::authz::{Operation, Scope, authorize, permits};
+use crate::service::common::db::begin_write;
 use crate::service::common::db::statement;
 use crate::service::dup::tree::{indicators_of, natural_key, progress_dto, put_value};
 use crate::service::entity::{
@@ -191,7 +192,7 @@ pub async fn record(
             }
         }
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let id = Uuid::now_v7();
     dup_progress::Entity::insert(dup_progress::ActiveModel {
         id: Set(id),

@@ -2,12 +2,13 @@
 //! there are hidden and they can no longer take part) and lifts it.
 
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::model::common::Visibility;
 use crate::model::facilitation::{ModerationAction, ModerationReason, TargetKind};
 use crate::service::common::authz::{Operation, Scope, authorize};
+use crate::service::common::db::begin_write;
 use crate::service::entity::{comment, process_block, proposal, user};
 use crate::service::facilitation::moderation::log;
 use crate::service::processes::lookup::find_by_slug;
@@ -31,7 +32,7 @@ pub async fn block(
     if Some(user_id) == ctx.actor.person().map(|p| p.id) {
         return Err(ServiceError::Forbidden);
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let inserted = process_block::Entity::insert(process_block::ActiveModel {
         id: Set(Uuid::now_v7()),
         process_id: Set(process.id),
@@ -113,7 +114,7 @@ pub async fn unblock(
         .one(&ctx.db)
         .await?
         .ok_or(ServiceError::NotFound("user"))?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let removed = process_block::Entity::delete_many()
         .filter(process_block::Column::UserId.eq(user_id))
         .filter(process_block::Column::ProcessId.eq(process.id))

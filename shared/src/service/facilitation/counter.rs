@@ -9,12 +9,13 @@
 //! they had already given online counting once.
 
 use crate::service::accounts::people;
+use crate::service::common::db::begin_write;
 use std::collections::HashMap;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait, Value,
+    QuerySelect, Value,
 };
 use uuid::Uuid;
 
@@ -107,7 +108,7 @@ pub async fn record(
     let code = new_claim_code()?;
     let user_id = Uuid::now_v7();
     let record_id = Uuid::now_v7();
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     user::Entity::insert(user::ActiveModel {
         id: Set(user_id),
         email: Set(None),
@@ -390,7 +391,7 @@ pub async fn claim(ctx: &Ctx, code: &str) -> Result<ClaimOutcome, ServiceError> 
     let Some(assisted) = record.user_id else {
         return Err(ServiceError::field("codice", FieldProblem::NotRecognized));
     };
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let backend = txn.get_database_backend();
     // Claim first: a second claim of the same code changes nothing.
     let claimed = counter_record::Entity::update_many()

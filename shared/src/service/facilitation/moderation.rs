@@ -6,6 +6,7 @@
 //! are in [`reports`](super::reports), blocks in [`blocks`](super::blocks),
 //! what waits for a decision in [`queue`](super::queue).
 
+use crate::service::common::db::begin_write;
 use crate::service::participation::lookup;
 use crate::service::participation::visibility::ensure_not_blocked;
 use std::collections::HashMap;
@@ -13,7 +14,7 @@ use std::collections::HashMap;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -220,7 +221,7 @@ pub async fn decide(
     };
     let reason_text = reason.as_ref().map_or("", |r| r.as_str());
     let process_id = target.proposal.process_id;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let (changed, action) = match decision {
         ModerationDecision::Hide => {
             // A comment refused under pre-moderation now counts like any
@@ -372,7 +373,7 @@ pub async fn set_settings(
             },
         ));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     process::Entity::update_many()
         .col_expr(process::Column::PreModeration, Expr::value(pre_moderation))
         .col_expr(

@@ -6,12 +6,13 @@
 //! are told; a merge can be undone, and both show in the public log.
 
 use crate::service::accounts::people;
+use crate::service::common::db::begin_write;
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait, Value,
+    QuerySelect, Value,
 };
 use uuid::Uuid;
 
@@ -145,7 +146,7 @@ pub async fn merge(
         }));
     }
     let id = Uuid::now_v7();
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     project::Entity::insert(project::ActiveModel {
         id: Set(id),
         process_id: Set(process_id),
@@ -213,7 +214,7 @@ pub async fn undo(ctx: &Ctx, project_id: Uuid, reason: &str) -> Result<(), Servi
     let project = find(&ctx.db, project_id).await?;
     authorize(ctx, Operation::UndoMerge, scope_of(&project))?;
     let reason = ModerationReason::parse(reason).map_err(|p| ServiceError::field("motivo", p))?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let dissolved = project::Entity::update_many()
         .col_expr(project::Column::DissolvedAt, Expr::value(Some(ctx.now)))
         .filter(project::Column::Id.eq(project.id))
@@ -273,7 +274,7 @@ pub async fn edit(ctx: &Ctx, project_id: Uuid, input: &ProjectInput) -> Result<(
     if project.dissolved_at.is_some() {
         return Err(ServiceError::Refused(Refusal::ModerationStale));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     project::Entity::update_many()
         .col_expr(project::Column::Title, Expr::value(input.title.as_str()))
         .col_expr(

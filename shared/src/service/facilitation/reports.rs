@@ -1,10 +1,11 @@
 //! Reports: anyone signed in reports a proposal or comment once (by the
 //! database); enough distinct reports hide it until a moderator decides.
 
+use crate::service::common::db::begin_write;
 use crate::service::participation::visibility::ensure_not_blocked;
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::model::common::FieldProblem;
@@ -51,7 +52,7 @@ pub async fn report(
         .one(&ctx.db)
         .await?
         .ok_or(ServiceError::NotFound("process"))?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let inserted = report::Entity::insert(report::ActiveModel {
         id: Set(Uuid::now_v7()),
         process_id: Set(process.id),

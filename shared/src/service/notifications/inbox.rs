@@ -8,7 +8,7 @@ use chrono::Duration;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -16,6 +16,7 @@ use crate::model::common::FieldProblem;
 use crate::model::common::NamedRef;
 use crate::model::participation::{NotificationDto, NotificationKind, NotificationPage};
 use crate::service::common::authz::{Operation, Scope, authorize, person};
+use crate::service::common::db::begin_write;
 use crate::service::entity::{follow, notification, process, proposal, support, user};
 use crate::service::{Ctx, ServiceError, common::outbox};
 
@@ -351,7 +352,7 @@ pub async fn send_digests(ctx: &Ctx, base_url: &str) -> Result<u32, ServiceError
         .await?;
     let mut sent = 0;
     for user_id in people {
-        let txn = ctx.db.begin().await?;
+        let txn = begin_write(&ctx.db).await?;
         // Claim first (the write takes the lock; on SQLite a read first could
         // fail when another write lands in between), then read what was claimed.
         let claimed = notification::Entity::update_many()

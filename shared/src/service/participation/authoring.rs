@@ -2,12 +2,13 @@
 //! (every version kept), withdraw, read the history, and find similar
 //! proposals while writing.
 
+use crate::service::common::db::begin_write;
 use crate::service::participation::lookup;
 use crate::service::participation::visibility;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 
 use crate::service::common::db::statement;
@@ -136,7 +137,7 @@ pub async fn create(
     let id = Uuid::now_v7();
     let title = input.title.as_str();
     let body = input.body.as_str();
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     proposal::Entity::insert(proposal::ActiveModel {
         id: Set(id),
         process_id: Set(process.id),
@@ -244,7 +245,7 @@ pub async fn edit(ctx: &Ctx, proposal_id: Uuid, input: &ProposalInput) -> Result
     } else {
         p.visibility.as_str()
     };
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     // Guarded: a support or comment that arrived meanwhile closes the window.
     let changed = proposal::Entity::update_many()
         .col_expr(proposal::Column::Visibility, Expr::value(visibility))
@@ -289,7 +290,7 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<(), ServiceError> 
             state: ProposalState::parse(&p.state).unwrap_or(ProposalState::Withdrawn),
         }));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let changed = proposal::Entity::update_many()
         .col_expr(
             proposal::Column::State,
@@ -476,7 +477,7 @@ pub async fn answer(
         },
     )?;
     let (new_state, text) = parse_answer(state, text)?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     answer_in(&txn, ctx, &p, new_state, &text).await?;
     txn.commit().await?;
     crate::service::processes::counts::changed();
@@ -540,7 +541,7 @@ pub async fn answer_many(
         )?;
     }
     let (new_state, text) = parse_answer(state, text)?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     for p in &found {
         answer_in(&txn, ctx, p, new_state, &text).await?;
     }

@@ -5,6 +5,7 @@
 //! page loads its replies in one query.
 
 use crate::service::accounts::people;
+use crate::service::common::db::begin_write;
 use crate::service::participation::lookup;
 use crate::service::participation::visibility;
 use std::collections::HashMap;
@@ -13,7 +14,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait, Value,
+    QueryFilter, QueryOrder, QuerySelect, Value,
 };
 use uuid::Uuid;
 
@@ -123,7 +124,7 @@ pub async fn post(
         }
     };
     let id = Uuid::now_v7();
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     comment::Entity::insert(comment::ActiveModel {
         id: Set(id),
         proposal_id: Set(p.id),
@@ -256,7 +257,7 @@ pub async fn edit(ctx: &Ctx, comment_id: Uuid, body: &str) -> Result<(), Service
     let again_pending = state.process.pre_moderation
         && !visibility::moderates(&ctx.actor, p.process_id, p.platform_id)
         && c.visibility == Visibility::Visible.as_str();
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let mut update = comment::Entity::update_many()
         .col_expr(comment::Column::BodyMd, Expr::value(body.as_str()))
         .col_expr(comment::Column::EditedAt, Expr::value(Some(ctx.now)));
@@ -289,7 +290,7 @@ pub async fn edit(ctx: &Ctx, comment_id: Uuid, body: &str) -> Result<(), Service
 pub async fn delete(ctx: &Ctx, comment_id: Uuid) -> Result<(), ServiceError> {
     authorize(ctx, Operation::DeleteComment, Scope::Global)?;
     let c = own_live_comment(ctx, comment_id).await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     // The visibility it had when deleted, read by the same statement.
     let was = txn
         .query_one_raw(statement(
@@ -329,7 +330,7 @@ pub async fn vote(ctx: &Ctx, comment_id: Uuid, vote: CommentVote) -> Result<(), 
     }
     let p = lookup::find(&ctx.db, c.proposal_id).await?;
     check_open(ctx, &p).await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let backend = txn.get_database_backend();
     let removed = txn
         .query_all_raw(statement(

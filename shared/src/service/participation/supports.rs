@@ -3,12 +3,13 @@
 //! nothing); the per-platform limit of the phase is checked on a counter row
 //! the same transaction locks, so it holds under concurrency.
 
+use crate::service::common::db::begin_write;
 use crate::service::participation::lookup;
 use crate::service::participation::visibility;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait, Value,
+    Value,
 };
 use uuid::Uuid;
 
@@ -107,7 +108,7 @@ pub async fn give(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Servic
     if !supportable(&p.state) {
         return Err(closed(&p));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     // The insert comes first: it takes the write lock on SQLite and, on
     // PostgreSQL, waits for a concurrent insert of the same pair to finish.
     let inserted = support::Entity::insert(support::ActiveModel {
@@ -167,7 +168,7 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<SupportOutcome, Se
         // Its supporters' allowances were given back when it was withdrawn.
         return Err(closed(&p));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let deleted = support::Entity::delete_many()
         .filter(support::Column::ProposalId.eq(p.id))
         .filter(support::Column::UserId.eq(me.id))

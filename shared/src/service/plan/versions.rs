@@ -10,11 +10,12 @@
 //! version, not the saved ones, so an approved plan reads as approved.
 
 use crate::service::accounts::people;
+use crate::service::common::db::begin_write;
 use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, SqlErr, TransactionTrait, Value,
+    QuerySelect, SqlErr, Value,
 };
 use uuid::Uuid;
 
@@ -213,7 +214,7 @@ pub async fn save(ctx: &Ctx, process_slug: &str, input: &PlanInput) -> Result<i3
     // Two facilitators saving at once: the unique (process, number) index
     // refuses the second number; take the next one and try again.
     for _ in 0..5 {
-        let txn = ctx.db.begin().await?;
+        let txn = begin_write(&ctx.db).await?;
         let latest: Option<i32> = plan_version::Entity::find()
             .select_only()
             .column_as(plan_version::Column::Number.max(), "n")
@@ -287,7 +288,7 @@ pub async fn approve(
         .one(&ctx.db)
         .await?
         .ok_or_else(|| ServiceError::field("versione", FieldProblem::NotRecognized))?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let inserted = plan_approval::Entity::insert(plan_approval::ActiveModel {
         id: Set(Uuid::now_v7()),
         process_id: Set(process.id),

@@ -6,9 +6,7 @@
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::model::common::FieldProblem;
@@ -19,6 +17,7 @@ use crate::model::facilitation::{
 };
 use crate::model::{PhaseKind, Role};
 use crate::service::common::authz::{Operation, Scope, authorize};
+use crate::service::common::db::begin_write;
 use crate::service::entity::{
     phase, platform, process, role_assignment, strategic_direction, user, zone,
 };
@@ -61,7 +60,7 @@ pub async fn create_process(ctx: &Ctx, input: &ProcessInput) -> Result<String, S
     {
         return Err(taken("slug"));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     process::Entity::insert(process::ActiveModel {
         id: Set(Uuid::now_v7()),
         slug: Set(input.slug.clone()),
@@ -91,7 +90,7 @@ pub async fn update_process(
 ) -> Result<(), ServiceError> {
     let found = find_by_slug(ctx, slug).await?;
     authorize(ctx, Operation::EditProcess, Scope::Process(found.id))?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     process::Entity::update_many()
         .col_expr(process::Column::Title, Expr::value(input.title.as_str()))
         .col_expr(
@@ -153,7 +152,7 @@ pub async fn save_phase(
     let found = find_by_slug(ctx, slug).await?;
     authorize(ctx, Operation::SavePhase, Scope::Process(found.id))?;
     let state = phases::load(&ctx.db, found.id).await?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     match phase_id {
         None => {
             if state.phases.len() >= 20 {
@@ -250,7 +249,7 @@ pub async fn delete_phase(ctx: &Ctx, slug: &str, phase_id: Uuid) -> Result<(), S
     if !upcoming(&state, index) {
         return Err(ServiceError::field("fase", FieldProblem::NotRecognized));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     phase::Entity::delete_by_id(phase_id).exec(&txn).await?;
     audit::record(
         &txn,
@@ -274,7 +273,7 @@ pub async fn save_topic(
 ) -> Result<(), ServiceError> {
     let found = find_by_slug(ctx, slug).await?;
     authorize(ctx, Operation::SaveTopic, Scope::Process(found.id))?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let key = input.key.as_str();
     match kind {
         TopicKind::Direction => {
@@ -481,7 +480,7 @@ pub async fn assign_facilitator(
         .one(&ctx.db)
         .await?
         .ok_or_else(|| ServiceError::field("email", FieldProblem::NotRecognized))?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let already = role_assignment::Entity::find()
         .filter(role_assignment::Column::UserId.eq(person.id))
         .filter(role_assignment::Column::Role.eq(Role::Facilitator.as_str()))
@@ -530,7 +529,7 @@ pub async fn remove_facilitator(
         .await?
         .filter(|a| a.process_id == Some(found.id) && a.platform_id.is_some())
         .ok_or(ServiceError::NotFound("role assignment"))?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     role_assignment::Entity::delete_by_id(assignment.id)
         .exec(&txn)
         .await?;

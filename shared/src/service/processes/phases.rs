@@ -6,9 +6,7 @@
 
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::model::common::{ParticipationAction, PhaseOpening, Refusal};
@@ -16,6 +14,7 @@ use crate::model::facilitation::TransitionPreview;
 use crate::model::{PhaseCursor, PhaseKind, PhaseTimeline, Role};
 use crate::service::common::authz::{Operation, Scope, authorize};
 use crate::service::common::context::Person;
+use crate::service::common::db::begin_write;
 use crate::service::entity::{phase, process};
 use crate::service::notifications::inbox::followers_of_process;
 use crate::service::{Ctx, ServiceError, common::audit, notifications::inbox};
@@ -149,7 +148,7 @@ async fn move_to(
     to: PhaseCursor,
     by_hand: bool,
 ) -> Result<bool, ServiceError> {
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let moved = process::Entity::update_many()
         .col_expr(process::Column::PhaseCursor, Expr::value(to.cursor as i32))
         .col_expr(process::Column::PhaseOpen, Expr::value(to.open))
@@ -363,7 +362,7 @@ pub async fn set_settings(
             crate::model::common::FieldProblem::Malformed,
         ));
     }
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     phase::Entity::update_many()
         .col_expr(
             phase::Column::SupportsPerPlatform,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, UnionType};
 use sea_orm::{
     ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
-    StatementBuilder, TransactionTrait,
+    StatementBuilder,
 };
 use uuid::Uuid;
 
@@ -16,6 +16,7 @@ use crate::model::{
     PlatformDto, ProcessDetail, ProcessStats, ProcessSummary, ProposalState, ZoneDto,
 };
 use crate::service::common::authz::{Operation, Scope, authorize, permits};
+use crate::service::common::db::begin_write;
 use crate::service::entity::{
     phase, platform, process, proposal, strategic_direction, support, zone,
 };
@@ -417,7 +418,7 @@ pub async fn set_requirements(
         Operation::SetProcessRequirements,
         Scope::Process(process.id),
     )?;
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     process::Entity::update_many()
         .col_expr(
             process::Column::VerifiedToPropose,

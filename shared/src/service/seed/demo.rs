@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -17,6 +16,7 @@ use crate::model::accounts::{Role, RoleGrant};
 use crate::model::plan::PlanInput;
 use crate::model::{PhaseKind, ProposalState};
 use crate::service::common::authz::{Operation, Scope, authorize};
+use crate::service::common::db::begin_write;
 use crate::service::entity::{
     follow, phase, platform, process, proposal, proposal_version, role_assignment,
     strategic_direction, support, user, zone,
@@ -172,7 +172,7 @@ pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
     let data: DemoData = serde_json::from_str(DEMO_JSON).map_err(|e| invalid(e.to_string()))?;
     let mut report = DemoReport::default();
     let mut created_slugs: Vec<String> = Vec::new();
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
 
     // People: the named accounts, then the synthetic citizens.
     let mut people: HashMap<String, Uuid> = HashMap::new();

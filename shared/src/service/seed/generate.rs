@@ -5,13 +5,12 @@
 //! counters (supports, comments, replies) computed as the rows are made, so
 //! they agree with the rows exactly.
 
+use crate::service::common::db::begin_write;
 use crate::service::participation::lookup;
 use std::collections::HashSet;
 
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::model::PhaseKind;
@@ -206,7 +205,7 @@ pub async fn generate(ctx: &Ctx, spec: &Spec) -> Result<Report, ServiceError> {
     }
 
     // Processes, in their voting phase (supports open, counts visible).
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let mut platforms_of: Vec<Made> = Vec::new();
     let (mut processes, mut phases, mut directions, mut platforms, mut zones) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -316,7 +315,7 @@ pub async fn generate(ctx: &Ctx, spec: &Spec) -> Result<Report, ServiceError> {
     txn.commit().await?;
 
     // People.
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     let people: Vec<Uuid> = (0..spec.users.max(1)).map(|_| Uuid::now_v7()).collect();
     let rows = people
         .iter()
@@ -531,7 +530,7 @@ pub async fn generate(ctx: &Ctx, spec: &Spec) -> Result<Report, ServiceError> {
     report.comments = comment_rows.len() as u64;
     report.supports = support_rows.len() as u64;
 
-    let txn = ctx.db.begin().await?;
+    let txn = begin_write(&ctx.db).await?;
     insert_all(
         &txn,
         rows.into_iter().map(proposal::ActiveModel::from).collect(),
