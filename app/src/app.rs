@@ -6,23 +6,28 @@ use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::accounts::auth::{
-    ConfirmEmailPage, ForgotPasswordPage, RegisterPage, RegisterSentPage, ResetPasswordPage,
-    SignInPage,
-};
+use crate::accounts::confirm_email_page::ConfirmEmailPage;
+use crate::accounts::forgot_password_page::ForgotPasswordPage;
 use crate::accounts::profile::ProfilePage;
+use crate::accounts::register_page::RegisterPage;
+use crate::accounts::register_sent_page::RegisterSentPage;
+use crate::accounts::reset_password_page::ResetPasswordPage;
 use crate::accounts::server_fns::get_session;
+use crate::accounts::sign_in_page::SignInPage;
+use crate::admin::census_page::AdminCensusPage;
+use crate::admin::home_page::AdminHomePage;
 use crate::admin::legal::{AccessibilityPage, PrivacyPage};
-use crate::admin::pages::{
-    AdminCensusPage, AdminHomePage, AdminLogPage, AdminOutboxPage, AdminPageEditPage,
-    AdminUsersPage,
-};
+use crate::admin::log_page::AdminLogPage;
+use crate::admin::outbox_page::AdminOutboxPage;
+use crate::admin::page_edit_page::AdminPageEditPage;
+use crate::admin::users_page::AdminUsersPage;
 use crate::dup::coverage_page::CoveragePage;
 use crate::dup::edition_page::DupEditionPage;
 use crate::dup::editions_page::DupEditionsPage;
 use crate::dup::monitoring_page::MonitoringPage;
 use crate::dup::objective_page::ObjectivePage;
-use crate::facilitation::counter::{CounterPage, CounterRecordPage};
+use crate::facilitation::counter_page::CounterPage;
+use crate::facilitation::counter_record_page::CounterRecordPage;
 use crate::facilitation::dashboard_page::DashboardPage;
 use crate::facilitation::moderation_log_page::ModerationLogPage;
 use crate::facilitation::moderation_page::ModerationPage;
@@ -30,14 +35,20 @@ use crate::facilitation::project_page::ProjectPage;
 use crate::http::LANGUAGE_COOKIE;
 use crate::i18n::{I18nContextProvider, Locale, t_string, tu_string, use_i18n};
 use crate::notifications::list::NotificationsPage;
+use crate::participation::edit_proposal_page::EditProposalPage;
+use crate::participation::history_page::ProposalHistoryPage;
+use crate::participation::new_proposal_page::NewProposalPage;
 use crate::participation::platform::PlatformPage;
 use crate::participation::proposal_list::ProposalListPage;
 use crate::participation::proposal_page::ProposalPage;
 use crate::participation::results::ResultsPage;
-use crate::participation::write::{EditProposalPage, NewProposalPage, ProposalHistoryPage};
-use crate::plan::pages::{PlanComparePage, PlanComposePage, PlanPage, PlanVersionPage};
-use crate::processes::editing::{NewProcessPage, ProcessEditorPage};
+use crate::plan::compare_page::PlanComparePage;
+use crate::plan::compose_page::PlanComposePage;
+use crate::plan::plan_page::PlanPage;
+use crate::plan::version_page::PlanVersionPage;
+use crate::processes::editor_page::ProcessEditorPage;
 use crate::processes::home::HomePage;
+use crate::processes::new_process_page::NewProcessPage;
 use crate::processes::process_page::ProcessPage;
 use crate::ui::layout::{Footer, Header};
 use crate::ui::not_found::NotFoundPage;

@@ -5,6 +5,7 @@ use http::request::Parts;
 use http::{HeaderValue, header};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
+use shared::model::common::FieldProblem;
 use shared::service::accounts::account::ClientInfo;
 use shared::service::{Actor, Ctx, Db};
 
@@ -76,4 +77,46 @@ pub fn set_session_cookie(token: Option<&str>, max_age_secs: i64) -> Result<(), 
     let value = HeaderValue::from_str(&value).map_err(|_| ApiError::Internal)?;
     response.append_header(header::SET_COOKIE, value);
     Ok(())
+}
+
+/// Redirects to `back` (a path of this site, else `fallback`) with an outcome.
+pub fn back_to(back: Option<&str>, fallback: &str, outcome: &str) {
+    // Only a path of this site, in a strict alphabet: no scheme, no host,
+    // no whitespace or control characters a browser might skip.
+    let safe = |p: &&str| {
+        p.starts_with('/')
+            && !p[1..].starts_with(['/', '\\'])
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/-_.~#?=&%".contains(c))
+    };
+    let path = back.map(str::trim).filter(safe).unwrap_or(fallback);
+    let (path, anchor) = match path.split_once('#') {
+        Some((path, anchor)) => (path, format!("#{anchor}")),
+        None => (path, String::new()),
+    };
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    // A platform's page stays that platform's page.
+    let platform = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("piattaforma="))
+        .filter(|slug| {
+            !slug.is_empty()
+                && slug
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+        .map(|slug| format!("piattaforma={slug}&"))
+        .unwrap_or_default();
+    // A query never seen before, so the page reloads its data even when the
+    // same action runs twice in a row.
+    let nonce = chrono::Utc::now().timestamp_millis();
+    leptos_axum::redirect(&format!(
+        "{path}?{platform}esito={outcome}&v={nonce}{anchor}"
+    ));
+}
+
+/// The first of a form's problems, as the answer naming its field.
+pub fn first_problem(problems: Vec<(&'static str, FieldProblem)>) -> ApiError {
+    let (field, problem) = problems[0];
+    ApiError::field(field, problem)
 }

@@ -1,27 +1,27 @@
-//! Setting up a process: `/processi/:process/modifica` for its facilitators
+//! `/processi/:process/modifica`: the process's facilitators set it up
 //! (description, phases, directions, platforms, zones, platform
-//! facilitators) and `/amministrazione/percorsi/nuovo` for administrators.
+//! facilitators). The fields describing a process are shared with
+//! [`new_process_page`](super::new_process_page).
 
+use crate::i18n::{tu_string, use_i18n};
+use crate::processes::editing_fns::{
+    AssignPlatformFacilitator, DeletePhase, RemovePlatformFacilitator, SavePhase, SaveTopic,
+    UpdateProcess, get_process_editor,
+};
+use crate::ui::format;
+use crate::ui::forms::{FormAlert, Outcome, action_error};
+use crate::ui::labels::phase_kind;
+use crate::ui::layout::Breadcrumbs;
+use crate::ui::loaded::Loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
 use shared::model::PhaseKind;
 use shared::model::facilitation::{EditablePhase, EditableTopic, ProcessEditor, ProcessInput};
 
-use crate::facilitation::server_fns::{
-    AssignPlatformFacilitator, CreateProcess, DeletePhase, RemovePlatformFacilitator, SavePhase,
-    SaveTopic, UpdateProcess, get_process_editor,
-};
-use crate::i18n::{tu_string, use_i18n};
-use crate::ui::format;
-use crate::ui::forms::{FormAlert, Outcome, action_error};
-use crate::ui::labels::phase_kind;
-use crate::ui::layout::Breadcrumbs;
-use crate::ui::loaded::Loaded;
-
 /// The fields describing a process.
 #[component]
-fn ProcessFields(
+pub(crate) fn ProcessFields(
     #[prop(into)] form_id: String,
     process: Option<ProcessInput>,
     new: bool,
@@ -68,26 +68,6 @@ fn ProcessFields(
             <p class="form-hint" id=id("descrizione-hint")>{tu_string!(i18n, facil.markdown_hint)}</p>
             <textarea class="form-control" id=id("descrizione") name="descrizione" rows="8" maxlength="50000" aria-describedby=id("descrizione-hint")>{format::textarea_text(&p.description_md)}</textarea>
         </div>
-    }
-}
-
-/// `/amministrazione/percorsi/nuovo`: an administrator creates a process.
-#[component]
-pub fn NewProcessPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let action = ServerAction::<CreateProcess>::new();
-    let error = action_error(action);
-    let title = tu_string!(i18n, facil.new_process);
-    view! {
-        <Title text=title />
-        <Breadcrumbs trail=vec![(tu_string!(i18n, nav.admin).to_owned(), "/amministrazione".to_owned())] current=title.to_owned() />
-        <h1>{title}</h1>
-        <p>{tu_string!(i18n, facil.new_process_hint)}</p>
-        <FormAlert error form_id="nuovo-percorso" />
-        <ActionForm action attr:id="nuovo-percorso">
-            <ProcessFields form_id="nuovo-percorso" process=None new=true />
-            <button type="submit" class="btn btn-primary">{tu_string!(i18n, facil.create_process)}</button>
-        </ActionForm>
     }
 }
 

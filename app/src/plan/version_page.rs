@@ -1,0 +1,67 @@
+//! `/processi/:process/piano/versioni/:n`: one version of the plan.
+
+use crate::i18n::{tu_string, use_i18n};
+use crate::plan::server_fns::get_plan_version;
+use crate::plan::widgets::{VersionBody, approval_sentence, plan_href};
+use crate::ui::forms::Outcome;
+use crate::ui::layout::Breadcrumbs;
+use crate::ui::loaded::Loaded;
+use crate::ui::params::process_param;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_params_map};
+use shared::model::plan::PlanVersionView;
+
+/// One saved version.
+#[component]
+pub fn PlanVersionPage() -> impl IntoView {
+    let process = process_param();
+    let params = use_params_map();
+    let location = use_location();
+    let data = Resource::new(
+        move || {
+            (
+                process.get(),
+                params
+                    .read()
+                    .get("n")
+                    .and_then(|n| n.parse::<i32>().ok())
+                    .unwrap_or(0),
+                location.search.get(),
+            )
+        },
+        |(process, n, _)| get_plan_version(process, n),
+    );
+    view! {
+        <Loaded resource=data render=move |shown| {
+            let slug = process.get_untracked();
+            view! { <VersionPageView slug shown /> }
+        } />
+    }
+}
+
+#[component]
+fn VersionPageView(slug: String, shown: PlanVersionView) -> impl IntoView {
+    let i18n = use_i18n();
+    let process = shown.document.process.name.clone();
+    let plan_title = tu_string!(i18n, plan.of, process = process.clone()).to_string();
+    let title = format!(
+        "{} · {}",
+        tu_string!(i18n, plan.version_n, n = shown.summary.number),
+        plan_title
+    );
+    let approval = shown.approval.clone();
+    view! {
+        <Title text=title.clone() />
+        <Breadcrumbs
+            trail=vec![(process, format!("/processi/{slug}")), (plan_title, plan_href(&slug))]
+            current=tu_string!(i18n, plan.version_n, n = shown.summary.number).to_string()
+        />
+        <Outcome />
+        <h1>{title}</h1>
+        {approval.as_ref().map(|a| view! { <div class="callout success" role="note"><p>{approval_sentence(a)}</p></div> })}
+        {(!shown.summary.note.is_empty()).then(|| view! { <p><strong>{tu_string!(i18n, plan.note)} ": "</strong>{shown.summary.note.clone()}</p> })}
+        <p><a href=plan_href(&slug)>{tu_string!(i18n, plan.back)}</a></p>
+        <VersionBody slug=slug.clone() shown heading_level=0 />
+    }
+}
