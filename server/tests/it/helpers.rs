@@ -17,7 +17,8 @@ use shared::service::entity::{role_assignment, user};
 use shared::service::{Actor, Ctx, Db, Person};
 use tower::ServiceExt;
 
-use crate::databases::{self, Seed};
+use shared::testing::{Seed, TestDatabase, fresh_database_url, init_logs};
+pub use shared::testing::helpers::*;
 
 /// The origin test requests claim (the test configuration's base URL).
 pub const ORIGIN: &str = "http://127.0.0.1:3000";
@@ -40,22 +41,6 @@ pub struct Answer {
     pub bytes: Vec<u8>,
 }
 
-/// The database URL for a new test, holding what `seed` asks for: a
-/// temporary SQLite file, or a new PostgreSQL database on the server named
-/// by `PIAZZA_TEST_DATABASE_URL`; both copied from a template.
-async fn fresh_database_url(seed: Seed) -> (String, Option<tempfile::TempDir>) {
-    match std::env::var("PIAZZA_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))
-    {
-        Some(admin_url) => (databases::postgres(&admin_url, seed).await, None),
-        None => {
-            let dir = tempfile::tempdir().expect("temporary folder");
-            let url = databases::sqlite(dir.path(), seed).await;
-            (url, Some(dir))
-        }
-    }
-}
 
 /// The test configuration with some settings (`PIAZZA_*`) changed.
 pub fn test_config_with(database_url: &str, extra: &[(&str, &str)]) -> Config {
@@ -113,11 +98,7 @@ async fn spawn_seeded_at(
     extra: &[(&str, &str)],
     site: Option<&std::path::Path>,
 ) -> TestApp {
-    // Logs go to the test's captured output, shown only when it fails.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(std::env::var("PIAZZA_TEST_LOG").unwrap_or_else(|_| "warn".into()))
-        .with_test_writer()
-        .try_init();
+    init_logs();
     let (url, dir) = fresh_database_url(seed).await;
     let config = test_config_with(&url, extra);
     let db = open_database(&config)
@@ -154,6 +135,12 @@ pub async fn spawn_app() -> TestApp {
 /// An application with the demo data loaded and some settings changed.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     spawn_seeded(Seed::Demo, extra).await
+}
+
+impl TestDatabase for TestApp {
+    fn db(&self) -> &Db {
+        &self.db
+    }
 }
 
 impl TestApp {
@@ -364,29 +351,6 @@ impl Answer {
     }
 }
 
-/// The newest email to `recipient` in the outbox: (subject, body).
-pub async fn last_mail_to(db: &Db, recipient: &str) -> Option<(String, String)> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    use shared::service::entity::outbox_message;
-    outbox_message::Entity::find()
-        .filter(outbox_message::Column::Recipient.eq(recipient))
-        .order_by_desc(outbox_message::Column::Id)
-        .one(db)
-        .await
-        .expect("outbox reads")
-        .map(|m| (m.subject, m.body))
-}
-
-/// The token in a link of an email body (`…?token=XYZ`).
-pub fn token_in(body: &str) -> String {
-    body.split("token=")
-        .nth(1)
-        .expect("a link with a token")
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
 /// Signs in with the demo password; returns the session cookie.
 pub async fn sign_in_demo(app: &TestApp, email: &str) -> String {
     let answer = app
@@ -402,194 +366,4 @@ pub async fn sign_in_demo(app: &TestApp, email: &str) -> String {
     answer
         .session_cookie()
         .unwrap_or_else(|| panic!("{email} signs in: {} {}", answer.status, answer.location()))
-}
-
-/// The address a person made by [`fresh_person`] has.
-pub fn email_of(id: uuid::Uuid) -> String {
-    format!("{}@example.it", id.simple())
-}
-
-/// A new person with a confirmed address, no roles and no password.
-pub async fn fresh_person(app: &TestApp, name: &str) -> shared::service::Person {
-    use sea_orm::{ActiveValue::Set, EntityTrait};
-    use shared::service::entity::user;
-    let id = uuid::Uuid::now_v7();
-    user::Entity::insert(user::ActiveModel {
-        id: Set(id),
-        email: Set(Some(email_of(id))),
-        display_name: Set(name.to_owned()),
-        is_demo: Set(false),
-        created_at: Set(chrono::Utc::now()),
-        password_hash: Set(None),
-        email_confirmed_at: Set(Some(chrono::Utc::now())),
-        email_digest: Set(false),
-        ..Default::default()
-    })
-    .exec_without_returning(&app.db)
-    .await
-    .unwrap();
-    shared::service::Person {
-        id,
-        display_name: name.to_owned(),
-        is_demo: false,
-        grants: Vec::new(),
-        session_id: None,
-    }
-}
-
-/// The service context of `who`.
-pub fn ctx(app: &TestApp, who: &shared::service::Person) -> Ctx {
-    Ctx::new(app.db.clone(), Actor::Person(who.clone()))
-}
-
-/// The service context of someone not signed in.
-pub fn anonymous(app: &TestApp) -> Ctx {
-    Ctx::new(app.db.clone(), Actor::Anonymous)
-}
-
-/// A demo persona as the services see them: the user row and its roles.
-pub async fn person(app: &TestApp, email: &str) -> Person {
-    let row = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("{email} exists"));
-    let grants = role_assignment::Entity::find()
-        .filter(role_assignment::Column::UserId.eq(row.id))
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter_map(|r| {
-            Some(RoleGrant {
-                role: Role::parse(&r.role)?,
-                process_id: r.process_id,
-                platform_id: r.platform_id,
-            })
-        })
-        .collect();
-    Person {
-        id: row.id,
-        display_name: row.display_name,
-        is_demo: row.is_demo,
-        grants,
-        session_id: None,
-    }
-}
-
-/// A raw statement with `?` placeholders, numbered for PostgreSQL.
-pub fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = match backend {
-        DbBackend::Postgres => {
-            let mut numbered = String::new();
-            let mut n = 0;
-            for c in sql.chars() {
-                if c == '?' {
-                    n += 1;
-                    numbered.push_str(&format!("${n}"));
-                } else {
-                    numbered.push(c);
-                }
-            }
-            numbered
-        }
-        _ => sql.to_owned(),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
-
-/// A single number computed by the database.
-pub async fn count_sql(app: &TestApp, sql: &str, values: Vec<Value>) -> i64 {
-    let backend = app.db.get_database_backend();
-    let row = app
-        .db
-        .query_one_raw(statement(backend, sql, values))
-        .await
-        .unwrap()
-        .expect("one row");
-    row.try_get_by_index::<i64>(0).unwrap()
-}
-
-/// The field and problem of an operation that must fail on its input.
-#[track_caller]
-pub fn field_of<T: std::fmt::Debug>(
-    result: Result<T, shared::service::ServiceError>,
-) -> (String, shared::model::common::FieldProblem) {
-    match result {
-        Err(shared::service::ServiceError::InvalidInput { field, problem }) => (field, problem),
-        other => panic!("expected a field error, got {other:?}"),
-    }
-}
-
-/// The refusal of an operation that must be refused.
-#[track_caller]
-pub fn refusal<T: std::fmt::Debug>(
-    result: Result<T, shared::service::ServiceError>,
-) -> shared::model::common::Refusal {
-    match result {
-        Err(shared::service::ServiceError::Refused(refusal)) => refusal,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
-/// `Forbidden` for a signed-in person, `Unauthenticated` for nobody.
-#[track_caller]
-pub fn denied<T: std::fmt::Debug>(
-    result: Result<T, shared::service::ServiceError>,
-    signed_in: bool,
-    what: &str,
-) {
-    use shared::service::ServiceError;
-    match (result, signed_in) {
-        (Err(ServiceError::Forbidden), true) | (Err(ServiceError::Unauthenticated), false) => {}
-        (other, _) => panic!(
-            "{what}: expected {}, got {other:?}",
-            if signed_in {
-                "Forbidden"
-            } else {
-                "Unauthenticated"
-            }
-        ),
-    }
-}
-
-/// The process with this slug (it must exist).
-pub async fn process_row(app: &TestApp, slug: &str) -> shared::service::entity::process::Model {
-    use shared::service::entity::process;
-    process::Entity::find()
-        .filter(process::Column::Slug.eq(slug))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("process {slug}"))
-}
-
-/// The platform of a process, by their slugs (it must exist).
-pub async fn platform_row(
-    app: &TestApp,
-    slug: &str,
-    platform_slug: &str,
-) -> shared::service::entity::platform::Model {
-    use shared::service::entity::platform;
-    let process = process_row(app, slug).await;
-    platform::Entity::find()
-        .filter(platform::Column::ProcessId.eq(process.id))
-        .filter(platform::Column::Slug.eq(platform_slug))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("platform {platform_slug}"))
-}
-
-/// The stored proposal (it must exist).
-pub async fn proposal_row(
-    app: &TestApp,
-    id: uuid::Uuid,
-) -> shared::service::entity::proposal::Model {
-    shared::service::entity::proposal::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("the proposal exists")
 }

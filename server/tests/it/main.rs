@@ -1,10 +1,9 @@
 //! Integration tests through the real axum router against a real database:
 //! SQLite by default, PostgreSQL when `PIAZZA_TEST_DATABASE_URL` points at a
 //! server. Each test gets its own database, copied from a template made
-//! once per test build ([`databases`]), so tests run in parallel (one
+//! once per test build (`shared::testing::databases`), so tests run in parallel (one
 //! process each under cargo-nextest).
 
-mod databases;
 mod helpers;
 
 mod accounts;

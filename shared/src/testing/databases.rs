@@ -14,12 +14,10 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
-use server::config::Config;
-use server::open_database;
-use shared::service::{Actor, Ctx, seed::demo};
 
-use crate::helpers::test_config_with;
+use crate::service::{Actor, Ctx, DbConfig, connect, seed::demo};
 
 /// What a test's database holds when the test begins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,10 +55,15 @@ fn template_key() -> String {
 
 /// Migrates the database at `url` and loads what `seed` asks for.
 async fn build(url: &str, seed: Seed) {
-    let config: Config = test_config_with(url, &[]);
-    let db = open_database(&config)
+    let db = connect(&DbConfig {
+        url: url.to_owned(),
+        max_connections: 4,
+    })
+    .await
+    .expect("template database opens");
+    Migrator::up(&db, None)
         .await
-        .expect("template database opens and migrates");
+        .expect("template database migrates");
     if seed == Seed::Demo {
         demo::load(&Ctx::new(db.clone(), Actor::System))
             .await

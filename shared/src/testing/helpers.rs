@@ -1,0 +1,227 @@
+//! What tests read and make, over any test database: the service context
+//! of a person, demo personas, fresh people, counts, rows, and what a
+//! refused or invalid operation must look like.
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value,
+};
+
+use crate::model::{Role, RoleGrant};
+use crate::service::entity::{role_assignment, user};
+use crate::service::{Actor, Ctx, Db, Person};
+
+use super::TestDatabase;
+
+/// The newest email to `recipient` in the outbox: (subject, body).
+pub async fn last_mail_to(db: &Db, recipient: &str) -> Option<(String, String)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use crate::service::entity::outbox_message;
+    outbox_message::Entity::find()
+        .filter(outbox_message::Column::Recipient.eq(recipient))
+        .order_by_desc(outbox_message::Column::Id)
+        .one(db)
+        .await
+        .expect("outbox reads")
+        .map(|m| (m.subject, m.body))
+}
+
+/// The token in a link of an email body (`…?token=XYZ`).
+pub fn token_in(body: &str) -> String {
+    body.split("token=")
+        .nth(1)
+        .expect("a link with a token")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+
+/// The address a person made by [`fresh_person`] has.
+pub fn email_of(id: uuid::Uuid) -> String {
+    format!("{}@example.it", id.simple())
+}
+
+/// A new person with a confirmed address, no roles and no password.
+pub async fn fresh_person(app: &impl TestDatabase, name: &str) -> crate::service::Person {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    use crate::service::entity::user;
+    let id = uuid::Uuid::now_v7();
+    user::Entity::insert(user::ActiveModel {
+        id: Set(id),
+        email: Set(Some(email_of(id))),
+        display_name: Set(name.to_owned()),
+        is_demo: Set(false),
+        created_at: Set(chrono::Utc::now()),
+        password_hash: Set(None),
+        email_confirmed_at: Set(Some(chrono::Utc::now())),
+        email_digest: Set(false),
+        ..Default::default()
+    })
+    .exec_without_returning(app.db())
+    .await
+    .unwrap();
+    crate::service::Person {
+        id,
+        display_name: name.to_owned(),
+        is_demo: false,
+        grants: Vec::new(),
+        session_id: None,
+    }
+}
+
+/// The service context of `who`.
+pub fn ctx(app: &impl TestDatabase, who: &crate::service::Person) -> Ctx {
+    Ctx::new(app.db().clone(), Actor::Person(who.clone()))
+}
+
+/// The service context of someone not signed in.
+pub fn anonymous(app: &impl TestDatabase) -> Ctx {
+    Ctx::new(app.db().clone(), Actor::Anonymous)
+}
+
+/// A demo persona as the services see them: the user row and its roles.
+pub async fn person(app: &impl TestDatabase, email: &str) -> Person {
+    let row = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{email} exists"));
+    let grants = role_assignment::Entity::find()
+        .filter(role_assignment::Column::UserId.eq(row.id))
+        .all(app.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| {
+            Some(RoleGrant {
+                role: Role::parse(&r.role)?,
+                process_id: r.process_id,
+                platform_id: r.platform_id,
+            })
+        })
+        .collect();
+    Person {
+        id: row.id,
+        display_name: row.display_name,
+        is_demo: row.is_demo,
+        grants,
+        session_id: None,
+    }
+}
+
+/// A raw statement with `?` placeholders, numbered for PostgreSQL.
+pub fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = match backend {
+        DbBackend::Postgres => {
+            let mut numbered = String::new();
+            let mut n = 0;
+            for c in sql.chars() {
+                if c == '?' {
+                    n += 1;
+                    numbered.push_str(&format!("${n}"));
+                } else {
+                    numbered.push(c);
+                }
+            }
+            numbered
+        }
+        _ => sql.to_owned(),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// A single number computed by the database.
+pub async fn count_sql(app: &impl TestDatabase, sql: &str, values: Vec<Value>) -> i64 {
+    let backend = app.db().get_database_backend();
+    let row = app
+        .db()
+        .query_one_raw(statement(backend, sql, values))
+        .await
+        .unwrap()
+        .expect("one row");
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+/// The field and problem of an operation that must fail on its input.
+#[track_caller]
+pub fn field_of<T: std::fmt::Debug>(
+    result: Result<T, crate::service::ServiceError>,
+) -> (String, crate::model::common::FieldProblem) {
+    match result {
+        Err(crate::service::ServiceError::InvalidInput { field, problem }) => (field, problem),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}
+
+/// The refusal of an operation that must be refused.
+#[track_caller]
+pub fn refusal<T: std::fmt::Debug>(
+    result: Result<T, crate::service::ServiceError>,
+) -> crate::model::common::Refusal {
+    match result {
+        Err(crate::service::ServiceError::Refused(refusal)) => refusal,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// `Forbidden` for a signed-in person, `Unauthenticated` for nobody.
+#[track_caller]
+pub fn denied<T: std::fmt::Debug>(
+    result: Result<T, crate::service::ServiceError>,
+    signed_in: bool,
+    what: &str,
+) {
+    use crate::service::ServiceError;
+    match (result, signed_in) {
+        (Err(ServiceError::Forbidden), true) | (Err(ServiceError::Unauthenticated), false) => {}
+        (other, _) => panic!(
+            "{what}: expected {}, got {other:?}",
+            if signed_in {
+                "Forbidden"
+            } else {
+                "Unauthenticated"
+            }
+        ),
+    }
+}
+
+/// The process with this slug (it must exist).
+pub async fn process_row(app: &impl TestDatabase, slug: &str) -> crate::service::entity::process::Model {
+    use crate::service::entity::process;
+    process::Entity::find()
+        .filter(process::Column::Slug.eq(slug))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("process {slug}"))
+}
+
+/// The platform of a process, by their slugs (it must exist).
+pub async fn platform_row(
+    app: &impl TestDatabase,
+    slug: &str,
+    platform_slug: &str,
+) -> crate::service::entity::platform::Model {
+    use crate::service::entity::platform;
+    let process = process_row(app, slug).await;
+    platform::Entity::find()
+        .filter(platform::Column::ProcessId.eq(process.id))
+        .filter(platform::Column::Slug.eq(platform_slug))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("platform {platform_slug}"))
+}
+
+/// The stored proposal (it must exist).
+pub async fn proposal_row(
+    app: &impl TestDatabase,
+    id: uuid::Uuid,
+) -> crate::service::entity::proposal::Model {
+    crate::service::entity::proposal::Entity::find_by_id(id)
+        .one(app.db())
+        .await
+        .unwrap()
+        .expect("the proposal exists")
+}
