@@ -31,13 +31,16 @@ piazza_start_postgres
 
 # cargo-nextest runs each test in a process of its own, as many at once as
 # there are cores: tests never share a Leptos runtime or a database (each
-# copies a template made once per build, see server/tests/it/databases.rs).
+# copies a template made once per build, see shared/src/testing/databases.rs).
+# The domain's tests (shared/tests/domain) call the services with no HTTP or
+# UI; the server's (server/tests/it) go through the real router.
 step "unit and integration tests on SQLite"
 RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo nextest run --config-file .ci/nextest.toml --workspace --locked
 
 step "integration tests on PostgreSQL"
 PIAZZA_TEST_BACKEND=postgres PIAZZA_TEST_DATABASE_URL="$PIAZZA_PG_ADMIN_URL" \
-  RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo nextest run --config-file .ci/nextest.toml --workspace --locked -E 'binary(it)'
+  RUSTFLAGS="$PIAZZA_RUSTFLAGS" cargo nextest run --config-file .ci/nextest.toml --workspace --locked \
+  -E 'binary(it) | binary(domain)'
 
 step "browser tests (Chromium, JavaScript on and off), SQLite and PostgreSQL at once"
 .ci/end2end.sh

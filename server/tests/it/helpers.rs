@@ -6,19 +6,15 @@ use axum::Router;
 use axum::body::Body;
 use http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value,
-};
+use sea_orm::DbBackend;
 use server::config::Config;
 use server::startup::leptos_options;
 use server::{AppState, open_database, router};
-use shared::model::{Role, RoleGrant};
-use shared::service::entity::{role_assignment, user};
-use shared::service::{Actor, Ctx, Db, Person};
+use shared::service::Db;
 use tower::ServiceExt;
 
-use shared::testing::{Seed, TestDatabase, fresh_database_url, init_logs};
 pub use shared::testing::helpers::*;
+use shared::testing::{Seed, TestDatabase, fresh_database_url, init_logs};
 
 /// The origin test requests claim (the test configuration's base URL).
 pub const ORIGIN: &str = "http://127.0.0.1:3000";
@@ -40,7 +36,6 @@ pub struct Answer {
     /// The body as sent (files).
     pub bytes: Vec<u8>,
 }
-
 
 /// The test configuration with some settings (`PIAZZA_*`) changed.
 pub fn test_config_with(database_url: &str, extra: &[(&str, &str)]) -> Config {

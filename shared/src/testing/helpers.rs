@@ -10,12 +10,17 @@ use crate::model::{Role, RoleGrant};
 use crate::service::entity::{role_assignment, user};
 use crate::service::{Actor, Ctx, Db, Person};
 
-use super::TestDatabase;
+use super::test_db::TestDatabase;
+
+pub const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
+pub const BODY: &str = "Un testo che supera senz'altro i trenta caratteri richiesti.";
+pub const MILANO: &str = "piano-strategico-metropolitano-milano";
+pub const PINEROLO: &str = "agenda-digitale-pinerolo";
 
 /// The newest email to `recipient` in the outbox: (subject, body).
 pub async fn last_mail_to(db: &Db, recipient: &str) -> Option<(String, String)> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     use crate::service::entity::outbox_message;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     outbox_message::Entity::find()
         .filter(outbox_message::Column::Recipient.eq(recipient))
         .order_by_desc(outbox_message::Column::Id)
@@ -35,7 +40,6 @@ pub fn token_in(body: &str) -> String {
         .collect()
 }
 
-
 /// The address a person made by [`fresh_person`] has.
 pub fn email_of(id: uuid::Uuid) -> String {
     format!("{}@example.it", id.simple())
@@ -43,8 +47,8 @@ pub fn email_of(id: uuid::Uuid) -> String {
 
 /// A new person with a confirmed address, no roles and no password.
 pub async fn fresh_person(app: &impl TestDatabase, name: &str) -> crate::service::Person {
-    use sea_orm::{ActiveValue::Set, EntityTrait};
     use crate::service::entity::user;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
     let id = uuid::Uuid::now_v7();
     user::Entity::insert(user::ActiveModel {
         id: Set(id),
@@ -187,7 +191,10 @@ pub fn denied<T: std::fmt::Debug>(
 }
 
 /// The process with this slug (it must exist).
-pub async fn process_row(app: &impl TestDatabase, slug: &str) -> crate::service::entity::process::Model {
+pub async fn process_row(
+    app: &impl TestDatabase,
+    slug: &str,
+) -> crate::service::entity::process::Model {
     use crate::service::entity::process;
     process::Entity::find()
         .filter(process::Column::Slug.eq(slug))

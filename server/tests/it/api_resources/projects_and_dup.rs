@@ -447,7 +447,3 @@ async fn only_the_platforms_facilitators_link_and_unlink_objectives() {
     let seen = ok(&get(&app, &project_path, Who::Nobody).await, 200);
     assert_eq!(seen["links"], json!([]));
 }
-
-// ---------------------------------------------------------------------------
-// 10. Conditional reads and languages
-// ---------------------------------------------------------------------------

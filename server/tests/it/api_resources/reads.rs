@@ -555,7 +555,3 @@ async fn proposal_lists_filter_search_and_page_by_cursor_and_link() {
         "no page repeats another"
     );
 }
-
-// ---------------------------------------------------------------------------
-// 3. Writing proposals
-// ---------------------------------------------------------------------------

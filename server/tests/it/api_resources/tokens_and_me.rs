@@ -392,7 +392,3 @@ async fn me_and_notifications_are_the_signed_in_callers_own() {
     .await;
     problem(&forged, 403, "origine-non-ammessa");
 }
-
-// ---------------------------------------------------------------------------
-// 9. Projects and the DUP
-// ---------------------------------------------------------------------------

@@ -257,36 +257,6 @@ async fn facilitators_set_the_voting_limit_and_it_applies() {
 }
 
 #[tokio::test]
-async fn an_upgraded_instance_gets_search_terms_at_start() {
-    let app = spawn_app().await;
-    let id = first_published(&app, "agenda-digitale-pinerolo").await;
-    let title = proposal_row(&app, id).await.title;
-    proposal::Entity::update_many()
-        .col_expr(proposal::Column::SearchTerms, Expr::value(""))
-        .filter(proposal::Column::Id.eq(id))
-        .exec(&app.db)
-        .await
-        .unwrap();
-    let system = Ctx::new(app.db.clone(), Actor::System);
-    let report = shared::service::seed::upgrade::backfill(&system)
-        .await
-        .unwrap();
-    assert_eq!(report.proposals_indexed, 1);
-    assert_eq!(
-        shared::service::seed::upgrade::backfill(&system)
-            .await
-            .unwrap(),
-        Default::default(),
-        "nothing left the second time"
-    );
-    let anyone = Ctx::new(app.db.clone(), Actor::Anonymous);
-    let found = authoring::similar(&anyone, "agenda-digitale-pinerolo", &title)
-        .await
-        .unwrap();
-    assert_eq!(found.first().map(|p| p.id), Some(id));
-}
-
-#[tokio::test]
 async fn a_refused_form_without_javascript_comes_back_filled_in() {
     let app = spawn_app().await;
     let cookie = sign_in_demo(&app, "citizen@demo.piazza.invalid").await;

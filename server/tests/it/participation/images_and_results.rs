@@ -387,7 +387,3 @@ async fn results_page_totals_match_the_database() {
         .await;
     assert!(!page.contains("grafico-piattaforme-table"));
 }
-
-// ---------------------------------------------------------------------------
-// 12. Bad input answers 400, never 500
-// ---------------------------------------------------------------------------

@@ -4,25 +4,15 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use shared::model::accounts::{DisplayName, EmailAddress};
 use shared::service::entity::{dup_mission, process, proposal, role_assignment, support, user};
 use shared::service::{Actor, Ctx, ServiceError, accounts::account, seed::demo};
-
-use crate::helpers::{spawn_app, spawn_empty_app};
-
-async fn counts(db: &shared::service::Db) -> [u64; 4] {
-    [
-        user::Entity::find().count(db).await.unwrap(),
-        process::Entity::find().count(db).await.unwrap(),
-        proposal::Entity::find().count(db).await.unwrap(),
-        support::Entity::find().count(db).await.unwrap(),
-    ]
-}
+use shared::testing::*;
 
 #[tokio::test]
 async fn loading_the_demo_twice_duplicates_nothing() {
-    let app = spawn_app().await;
-    let before = counts(&app.db).await;
+    let demo = demo_db().await;
+    let before = counts(&demo.db).await;
     assert_eq!(before[1], 6, "six demo processes");
     assert_eq!(before[2], 139, "every demo proposal");
-    let report = demo::load(&Ctx::new(app.db.clone(), Actor::System))
+    let report = demo::load(&Ctx::new(demo.db.clone(), Actor::System))
         .await
         .unwrap();
     assert_eq!(
@@ -33,24 +23,24 @@ async fn loading_the_demo_twice_duplicates_nothing() {
         ),
         (0, 0, 6)
     );
-    assert_eq!(counts(&app.db).await, before);
+    assert_eq!(counts(&demo.db).await, before);
 }
 
 #[tokio::test]
 async fn support_counts_match_the_support_rows() {
-    let app = spawn_app().await;
-    let proposals = proposal::Entity::find().all(&app.db).await.unwrap();
+    let demo = demo_db().await;
+    let proposals = proposal::Entity::find().all(&demo.db).await.unwrap();
     let total: i64 = proposals.iter().map(|p| i64::from(p.support_count)).sum();
     assert_eq!(
         total as u64,
-        support::Entity::find().count(&app.db).await.unwrap()
+        support::Entity::find().count(&demo.db).await.unwrap()
     );
 }
 
 #[tokio::test]
 async fn only_the_system_loads_demo_data_or_creates_admins() {
-    let app = spawn_empty_app().await;
-    let anonymous = Ctx::new(app.db.clone(), Actor::Anonymous);
+    let demo = empty_db().await;
+    let anonymous = Ctx::new(demo.db.clone(), Actor::Anonymous);
     assert!(matches!(
         demo::load(&anonymous).await,
         Err(ServiceError::Forbidden)
@@ -65,8 +55,8 @@ async fn only_the_system_loads_demo_data_or_creates_admins() {
 
 #[tokio::test]
 async fn create_admin_is_idempotent() {
-    let app = spawn_empty_app().await;
-    let system = Ctx::new(app.db.clone(), Actor::System);
+    let demo = empty_db().await;
+    let system = Ctx::new(demo.db.clone(), Actor::System);
     let email = EmailAddress::parse("Segreteria@Comune.Example.it").unwrap();
     let name = DisplayName::parse("Segreteria generale").unwrap();
     let first = account::create_admin(&system, &email, &name, "https://piazza.example")
@@ -86,13 +76,13 @@ async fn create_admin_is_idempotent() {
     assert_eq!((again.id, again.created), (id, false));
     assert_eq!(
         role_assignment::Entity::find()
-            .count(&app.db)
+            .count(&demo.db)
             .await
             .unwrap(),
         1
     );
     let person = user::Entity::find_by_id(id)
-        .one(&app.db)
+        .one(&demo.db)
         .await
         .unwrap()
         .unwrap();
@@ -104,8 +94,8 @@ async fn create_admin_is_idempotent() {
 
 #[tokio::test]
 async fn every_instance_ships_the_23_dup_missions() {
-    let app = spawn_empty_app().await;
-    let missions = dup_mission::Entity::find().all(&app.db).await.unwrap();
+    let demo = empty_db().await;
+    let missions = dup_mission::Entity::find().all(&demo.db).await.unwrap();
     assert_eq!(missions.len(), 23);
     let mut technical: Vec<String> = missions
         .iter()
@@ -115,9 +105,18 @@ async fn every_instance_ships_the_23_dup_missions() {
     technical.sort();
     assert_eq!(technical, ["20", "50", "60", "99"]);
     let twelve = dup_mission::Entity::find_by_id("12".to_owned())
-        .one(&app.db)
+        .one(&demo.db)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(twelve.name, "Diritti sociali, politiche sociali e famiglia");
+}
+
+async fn counts(db: &shared::service::Db) -> [u64; 4] {
+    [
+        user::Entity::find().count(db).await.unwrap(),
+        process::Entity::find().count(db).await.unwrap(),
+        proposal::Entity::find().count(db).await.unwrap(),
+        support::Entity::find().count(db).await.unwrap(),
+    ]
 }

@@ -1,28 +1,29 @@
 //! Reports hide content at the threshold until a moderator decides.
 
 use super::*;
+use shared::testing::*;
 
 #[tokio::test]
 async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
-    let moderator = process_facilitator(&app, PINEROLO, "Moderatrice Pinerolo").await;
-    moderation::set_settings(&ctx(&app, &moderator), PINEROLO, false, 2)
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
+    let moderator = process_facilitator(&demo, PINEROLO, "Moderatrice Pinerolo").await;
+    moderation::set_settings(&ctx(&demo, &moderator), PINEROLO, false, 2)
         .await
         .unwrap();
-    let stored = process_row(&app, PINEROLO).await;
+    let stored = process_row(&demo, PINEROLO).await;
     assert_eq!((stored.pre_moderation, stored.report_threshold), (false, 2));
     assert_eq!(
-        field_of(moderation::set_settings(&ctx(&app, &moderator), PINEROLO, false, 0).await).0,
+        field_of(moderation::set_settings(&ctx(&demo, &moderator), PINEROLO, false, 0).await).0,
         "soglia"
     );
-    assert_eq!(process_row(&app, PINEROLO).await.report_threshold, 2);
+    assert_eq!(process_row(&demo, PINEROLO).await.report_threshold, 2);
 
-    let author = fresh_person(&app, "Autrice Segnalata").await;
-    let first = fresh_person(&app, "Ermenegilda Segnalatrice").await;
-    let second = fresh_person(&app, "Gualtiero Segnalatore").await;
+    let author = fresh_person(&demo, "Autrice Segnalata").await;
+    let first = fresh_person(&demo, "Ermenegilda Segnalatrice").await;
+    let second = fresh_person(&demo, "Gualtiero Segnalatore").await;
     let id = authoring::create(
-        &ctx(&app, &author),
+        &ctx(&demo, &author),
         PINEROLO,
         "servizi-online",
         &input("Bacheca digitale per gli annunci del quartiere"),
@@ -33,7 +34,7 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
 
     // One report: still visible and listed.
     reports::report(
-        &ctx(&app, &first),
+        &ctx(&demo, &first),
         "proposta",
         id,
         "spam",
@@ -41,40 +42,40 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     )
     .await
     .unwrap();
-    let row = proposal_row(&app, id).await;
+    let row = proposal_row(&demo, id).await;
     assert_eq!((row.visibility.as_str(), row.report_count), ("visibile", 1));
     assert!(listed(&anon, PINEROLO).await.contains(&id));
     // The same person again: nothing changes.
-    reports::report(&ctx(&app, &first), "proposta", id, "offensivo", "")
+    reports::report(&ctx(&demo, &first), "proposta", id, "offensivo", "")
         .await
         .unwrap();
-    let row = proposal_row(&app, id).await;
+    let row = proposal_row(&demo, id).await;
     assert_eq!((row.visibility.as_str(), row.report_count), ("visibile", 1));
     assert_eq!(
         report::Entity::find()
             .filter(report::Column::TargetId.eq(id))
-            .count(&app.db)
+            .count(&demo.db)
             .await
             .unwrap(),
         1
     );
     // Nobody reports their own proposal; "altro" needs a note.
     assert!(matches!(
-        reports::report(&ctx(&app, &author), "proposta", id, "spam", "").await,
+        reports::report(&ctx(&demo, &author), "proposta", id, "spam", "").await,
         Err(ServiceError::Forbidden)
     ));
     assert_eq!(
-        field_of(reports::report(&ctx(&app, &second), "proposta", id, "altro", " ").await).0,
+        field_of(reports::report(&ctx(&demo, &second), "proposta", id, "altro", " ").await).0,
         "nota"
     );
     assert!(matches!(
         reports::report(&anon, "proposta", id, "spam", "").await,
         Err(ServiceError::Unauthenticated)
     ));
-    assert_eq!(proposal_row(&app, id).await.report_count, 1);
+    assert_eq!(proposal_row(&demo, id).await.report_count, 1);
 
     // The queue shows the open report with its reason, never who gave it.
-    let queue = queue::queue(&ctx(&app, &moderator), PINEROLO, None)
+    let queue = queue::queue(&ctx(&demo, &moderator), PINEROLO, None)
         .await
         .unwrap();
     assert_eq!(queue.report_threshold, 2);
@@ -95,10 +96,10 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     assert!(!queue_text.contains(&first.id.to_string()));
 
     // A second, distinct report reaches the threshold: out of sight.
-    reports::report(&ctx(&app, &second), "proposta", id, "fuori_tema", "")
+    reports::report(&ctx(&demo, &second), "proposta", id, "fuori_tema", "")
         .await
         .unwrap();
-    let row = proposal_row(&app, id).await;
+    let row = proposal_row(&demo, id).await;
     assert_eq!(
         (row.visibility.as_str(), row.report_count),
         ("segnalata", 2)
@@ -108,9 +109,9 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     assert_eq!(seen.title, "");
     assert_eq!(seen.body_html, "");
     assert_eq!(seen.visibility, Visibility::Reported);
-    let other = fresh_person(&app, "Passante").await;
+    let other = fresh_person(&demo, "Passante").await;
     assert_eq!(
-        proposals::detail(&ctx(&app, &other), id)
+        proposals::detail(&ctx(&demo, &other), id)
             .await
             .unwrap()
             .title,
@@ -118,23 +119,25 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     );
     // Its author and the moderators still read it.
     assert_eq!(
-        proposals::detail(&ctx(&app, &author), id)
+        proposals::detail(&ctx(&demo, &author), id)
             .await
             .unwrap()
             .title,
         "Bacheca digitale per gli annunci del quartiere"
     );
-    let as_moderator = proposals::detail(&ctx(&app, &moderator), id).await.unwrap();
+    let as_moderator = proposals::detail(&ctx(&demo, &moderator), id)
+        .await
+        .unwrap();
     assert_eq!(
         as_moderator.title,
         "Bacheca digitale per gli annunci del quartiere"
     );
     assert!(as_moderator.viewer.can_moderate);
     // Out of sight, it takes no more reports (and no supports).
-    reports::report(&ctx(&app, &other), "proposta", id, "spam", "")
+    reports::report(&ctx(&demo, &other), "proposta", id, "spam", "")
         .await
         .unwrap();
-    assert_eq!(proposal_row(&app, id).await.report_count, 2);
+    assert_eq!(proposal_row(&demo, id).await.report_count, 2);
 
     // The public log says it was hidden by reports, and never who reported.
     let log = moderation::public_log(&anon, PINEROLO, None).await.unwrap();
@@ -155,7 +158,7 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     assert_eq!(
         field_of(
             moderation::decide(
-                &ctx(&app, &moderator),
+                &ctx(&demo, &moderator),
                 "proposta",
                 id,
                 ModerationDecision::Restore,
@@ -165,9 +168,9 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
         ),
         ("motivo".to_owned(), FieldProblem::TooShort { min: 5 })
     );
-    assert_eq!(proposal_row(&app, id).await.visibility, "segnalata");
+    assert_eq!(proposal_row(&demo, id).await.visibility, "segnalata");
     moderation::decide(
-        &ctx(&app, &moderator),
+        &ctx(&demo, &moderator),
         "proposta",
         id,
         ModerationDecision::Restore,
@@ -175,7 +178,7 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     )
     .await
     .unwrap();
-    let row = proposal_row(&app, id).await;
+    let row = proposal_row(&demo, id).await;
     assert_eq!((row.visibility.as_str(), row.report_count), ("visibile", 0));
     assert!(listed(&anon, PINEROLO).await.contains(&id));
     assert_eq!(
@@ -185,18 +188,18 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     let open_reports = report::Entity::find()
         .filter(report::Column::TargetId.eq(id))
         .filter(report::Column::ResolvedAt.is_null())
-        .count(&app.db)
+        .count(&demo.db)
         .await
         .unwrap();
     assert_eq!(open_reports, 0, "the restore resolves the reports");
-    let log = public_log(&app, PINEROLO).await;
+    let log = public_log(&demo, PINEROLO).await;
     let restored = logged(&log, ModerationAction::Restored, &link).expect("restored in the log");
     assert_eq!(
         restored.reason,
         "Contenuto conforme alle regole del percorso"
     );
     assert!(
-        !queue::queue(&ctx(&app, &moderator), PINEROLO, None)
+        !queue::queue(&ctx(&demo, &moderator), PINEROLO, None)
             .await
             .unwrap()
             .items
@@ -207,35 +210,35 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
 
 #[tokio::test]
 async fn reported_comments_are_veiled_for_others_until_restored() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
-    let moderator = platform_facilitator(&app, PINEROLO, "servizi-online", "Moderatore").await;
-    let pinerolo_facilitator = process_facilitator(&app, PINEROLO, "Facilitatrice").await;
-    moderation::set_settings(&ctx(&app, &pinerolo_facilitator), PINEROLO, false, 2)
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
+    let moderator = platform_facilitator(&demo, PINEROLO, "servizi-online", "Moderatore").await;
+    let pinerolo_facilitator = process_facilitator(&demo, PINEROLO, "Facilitatrice").await;
+    moderation::set_settings(&ctx(&demo, &pinerolo_facilitator), PINEROLO, false, 2)
         .await
         .unwrap();
-    let target = published_in(&app, PINEROLO, "servizi-online").await[0];
-    let commenter = fresh_person(&app, "Commentatore Segnalato").await;
-    let first = fresh_person(&app, "Ermenegilda Segnalatrice").await;
-    let second = fresh_person(&app, "Gualtiero Segnalatore").await;
-    let reader = fresh_person(&app, "Lettrice").await;
+    let target = published_in(&demo, PINEROLO, "servizi-online").await[0];
+    let commenter = fresh_person(&demo, "Commentatore Segnalato").await;
+    let first = fresh_person(&demo, "Ermenegilda Segnalatrice").await;
+    let second = fresh_person(&demo, "Gualtiero Segnalatore").await;
+    let reader = fresh_person(&demo, "Lettrice").await;
     let text = "Un commento che qualcuno troverà fuori luogo.";
-    let id = comments::post(&ctx(&app, &commenter), target, None, text, "contro")
+    let id = comments::post(&ctx(&demo, &commenter), target, None, text, "contro")
         .await
         .unwrap();
-    let counted = proposal_row(&app, target).await.comment_count;
+    let counted = proposal_row(&demo, target).await.comment_count;
     let link = format!("/proposte/{target}#commento-{id}");
 
-    reports::report(&ctx(&app, &first), "commento", id, "offensivo", "")
+    reports::report(&ctx(&demo, &first), "commento", id, "offensivo", "")
         .await
         .unwrap();
-    reports::report(&ctx(&app, &first), "commento", id, "spam", "")
+    reports::report(&ctx(&demo, &first), "commento", id, "spam", "")
         .await
         .unwrap();
-    let row = comment_row(&app, id).await;
+    let row = comment_row(&demo, id).await;
     assert_eq!((row.visibility.as_str(), row.report_count), ("visibile", 1));
     assert!(matches!(
-        reports::report(&ctx(&app, &commenter), "commento", id, "spam", "").await,
+        reports::report(&ctx(&demo, &commenter), "commento", id, "spam", "").await,
         Err(ServiceError::Forbidden)
     ));
     assert!(
@@ -246,16 +249,16 @@ async fn reported_comments_are_veiled_for_others_until_restored() {
             .contains("fuori luogo")
     );
 
-    reports::report(&ctx(&app, &second), "commento", id, "offensivo", "")
+    reports::report(&ctx(&demo, &second), "commento", id, "offensivo", "")
         .await
         .unwrap();
-    let row = comment_row(&app, id).await;
+    let row = comment_row(&demo, id).await;
     assert_eq!(
         (row.visibility.as_str(), row.report_count),
         ("segnalata", 2)
     );
     // Others see a placeholder that keeps its place, without text or author.
-    for viewer in [anon.clone(), ctx(&app, &reader)] {
+    for viewer in [anon.clone(), ctx(&demo, &reader)] {
         let seen = comment_seen(&viewer, target, id)
             .await
             .expect("a placeholder keeps its place");
@@ -264,20 +267,20 @@ async fn reported_comments_are_veiled_for_others_until_restored() {
         assert_eq!(seen.visibility, Visibility::Reported);
     }
     // Its author and the moderators still read it.
-    let own = comment_seen(&ctx(&app, &commenter), target, id)
+    let own = comment_seen(&ctx(&demo, &commenter), target, id)
         .await
         .unwrap();
     assert!(own.mine && own.body_html.contains("fuori luogo"));
-    let moderated = comment_seen(&ctx(&app, &moderator), target, id)
+    let moderated = comment_seen(&ctx(&demo, &moderator), target, id)
         .await
         .unwrap();
     assert!(moderated.body_html.contains("fuori luogo"));
     assert_eq!(
-        proposal_row(&app, target).await.comment_count,
+        proposal_row(&demo, target).await.comment_count,
         counted,
         "a reported comment keeps its place in the count"
     );
-    let queue = queue::queue(&ctx(&app, &moderator), PINEROLO, Some("servizi-online"))
+    let queue = queue::queue(&ctx(&demo, &moderator), PINEROLO, Some("servizi-online"))
         .await
         .unwrap();
     let item = queue
@@ -299,7 +302,7 @@ async fn reported_comments_are_veiled_for_others_until_restored() {
 
     // A platform moderator restores it.
     moderation::decide(
-        &ctx(&app, &moderator),
+        &ctx(&demo, &moderator),
         "commento",
         id,
         ModerationDecision::Restore,
@@ -307,22 +310,18 @@ async fn reported_comments_are_veiled_for_others_until_restored() {
     )
     .await
     .unwrap();
-    let row = comment_row(&app, id).await;
+    let row = comment_row(&demo, id).await;
     assert_eq!((row.visibility.as_str(), row.report_count), ("visibile", 0));
     let seen = comment_seen(&anon, target, id).await.unwrap();
     assert!(seen.body_html.contains("fuori luogo"));
     assert_eq!(seen.author_name.as_deref(), Some("Commentatore Segnalato"));
     assert!(
         logged(
-            &public_log(&app, PINEROLO).await,
+            &public_log(&demo, PINEROLO).await,
             ModerationAction::Restored,
             &link
         )
         .is_some()
     );
-    assert_eq!(proposal_row(&app, target).await.comment_count, counted);
+    assert_eq!(proposal_row(&demo, target).await.comment_count, counted);
 }
-
-// ---------------------------------------------------------------------------
-// 2. Pre-moderation
-// ---------------------------------------------------------------------------

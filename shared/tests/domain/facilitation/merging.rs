@@ -1,47 +1,48 @@
 //! Merging proposals into projects, and undoing it.
 
 use super::*;
+use shared::testing::*;
 
 #[tokio::test]
 async fn merging_counts_each_supporter_once_and_keeps_the_originals() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
     let facilitator =
-        platform_facilitator(&app, ALESSANDRIA, "mobilita", "Facilitatrice Mobilità").await;
-    let as_facilitator = ctx(&app, &facilitator);
-    let mobilita = published_in(&app, ALESSANDRIA, "mobilita").await;
+        platform_facilitator(&demo, ALESSANDRIA, "mobilita", "Facilitatrice Mobilità").await;
+    let as_facilitator = ctx(&demo, &facilitator);
+    let mobilita = published_in(&demo, ALESSANDRIA, "mobilita").await;
     let (a, b, c) = (mobilita[0], mobilita[1], mobilita[2]);
 
     // One new person supports two of them, two others one each.
-    let both = fresh_person(&app, "Sostiene Due").await;
-    let only_a = fresh_person(&app, "Sostiene A").await;
-    let only_c = fresh_person(&app, "Sostiene C").await;
+    let both = fresh_person(&demo, "Sostiene Due").await;
+    let only_a = fresh_person(&demo, "Sostiene A").await;
+    let only_c = fresh_person(&demo, "Sostiene C").await;
     for (who, id) in [(&both, a), (&both, b), (&only_a, a), (&only_c, c)] {
-        assert!(supports::give(&ctx(&app, who), id).await.unwrap().changed);
+        assert!(supports::give(&ctx(&demo, who), id).await.unwrap().changed);
     }
     // Comments are closed while voting: one written earlier, straight in the table.
-    let remark = stored_comment(&app, b, &only_a, "Un commento scritto prima del voto.").await;
-    let comments_before = proposal_row(&app, b).await.comment_count;
+    let remark = stored_comment(&demo, b, &only_a, "Un commento scritto prima del voto.").await;
+    let comments_before = proposal_row(&demo, b).await.comment_count;
 
     // What the project must show, counted by hand.
     let originals = [a, b, c];
     let distinct = count_sql(
-        &app,
+        &demo,
         "SELECT COUNT(DISTINCT user_id) FROM supports WHERE proposal_id IN (?, ?, ?)",
         originals.iter().map(|id| Value::from(*id)).collect(),
     )
     .await;
     let rows = support::Entity::find()
         .filter(support::Column::ProposalId.is_in(originals))
-        .all(&app.db)
+        .all(&demo.db)
         .await
         .unwrap();
     let people: HashSet<Uuid> = rows.iter().filter_map(|s| s.user_id).collect();
     assert_eq!(people.len() as i64, distinct);
     let mut sum = 0i64;
     for id in originals {
-        let row = proposal_row(&app, id).await;
-        assert_eq!(row.support_count as u64, supports_rows(&app, id).await);
+        let row = proposal_row(&demo, id).await;
+        assert_eq!(row.support_count as u64, supports_rows(&demo, id).await);
         sum += i64::from(row.support_count);
     }
     let overlaps = rows.len() as i64 - distinct;
@@ -95,7 +96,7 @@ async fn merging_counts_each_supporter_once_and_keeps_the_originals() {
 
     // The originals stay readable and point at the project.
     for id in originals {
-        let row = proposal_row(&app, id).await;
+        let row = proposal_row(&demo, id).await;
         assert_eq!(row.state, "merged");
         assert_eq!(row.project_id, Some(project_id));
         assert_eq!(row.premerge_state.as_deref(), Some("published"));
@@ -110,35 +111,35 @@ async fn merging_counts_each_supporter_once_and_keeps_the_originals() {
             })
         );
     }
-    assert_eq!(proposal_row(&app, b).await.comment_count, comments_before);
-    assert_eq!(comment_row(&app, remark).await.proposal_id, b);
+    assert_eq!(proposal_row(&demo, b).await.comment_count, comments_before);
+    assert_eq!(comment_row(&demo, remark).await.proposal_id, b);
     assert!(comment_seen(&anon, b, remark).await.is_some());
 
     // Supporters and authors are told; the facilitator who did it is not.
     for (who, id) in [(both.id, a), (both.id, b), (only_a.id, a), (only_c.id, c)] {
-        assert_eq!(notified(&app, who, NotificationKind::Merged, id).await, 1);
+        assert_eq!(notified(&demo, who, NotificationKind::Merged, id).await, 1);
     }
     for id in originals {
-        let author = proposal_row(&app, id).await.author_id.expect("an author");
+        let author = proposal_row(&demo, id).await.author_id.expect("an author");
         assert_eq!(
-            notified(&app, author, NotificationKind::Merged, id).await,
+            notified(&demo, author, NotificationKind::Merged, id).await,
             1
         );
         assert_eq!(
-            notified(&app, facilitator.id, NotificationKind::Merged, id).await,
+            notified(&demo, facilitator.id, NotificationKind::Merged, id).await,
             0
         );
     }
     let merged_notice = notification::Entity::find()
         .filter(notification::Column::UserId.eq(only_c.id))
         .filter(notification::Column::Kind.eq("merged"))
-        .one(&app.db)
+        .one(&demo.db)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(merged_notice.detail, title);
 
-    let log = public_log(&app, ALESSANDRIA).await;
+    let log = public_log(&demo, ALESSANDRIA).await;
     let entry = logged(
         &log,
         ModerationAction::Merged,
@@ -151,9 +152,9 @@ async fn merging_counts_each_supporter_once_and_keeps_the_originals() {
     );
 
     // A merged proposal takes no more supports, and no second merge.
-    let late = fresh_person(&app, "Arriva Tardi").await;
+    let late = fresh_person(&demo, "Arriva Tardi").await;
     assert_eq!(
-        refusal(supports::give(&ctx(&app, &late), a).await),
+        refusal(supports::give(&ctx(&demo, &late), a).await),
         Refusal::ProposalClosed {
             state: ProposalState::Merged
         }
@@ -165,12 +166,12 @@ async fn merging_counts_each_supporter_once_and_keeps_the_originals() {
         }
     );
     // Proposals of two platforms never merge.
-    let process_wide = process_facilitator(&app, ALESSANDRIA, "Facilitatore generale").await;
-    let digital = published_in(&app, ALESSANDRIA, "servizi-digitali").await[0];
+    let process_wide = process_facilitator(&demo, ALESSANDRIA, "Facilitatore generale").await;
+    let digital = published_in(&demo, ALESSANDRIA, "servizi-digitali").await[0];
     assert_eq!(
         field_of(
             projects::merge(
-                &ctx(&app, &process_wide),
+                &ctx(&demo, &process_wide),
                 &[mobilita[3], digital],
                 &project_input(title)
             )
@@ -193,27 +194,27 @@ async fn merging_counts_each_supporter_once_and_keeps_the_originals() {
         "proposte"
     );
     for id in [mobilita[3], digital] {
-        let row = proposal_row(&app, id).await;
+        let row = proposal_row(&demo, id).await;
         assert_eq!((row.state.as_str(), row.project_id), ("published", None));
     }
-    assert_eq!(project::Entity::find().count(&app.db).await.unwrap(), 1);
+    assert_eq!(project::Entity::find().count(&demo.db).await.unwrap(), 1);
 }
 
 #[tokio::test]
 async fn undoing_a_merge_gives_each_original_its_state_back() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
     let facilitator =
-        platform_facilitator(&app, ALESSANDRIA, "mobilita", "Facilitatrice Mobilità").await;
-    let as_facilitator = ctx(&app, &facilitator);
-    let mobilita = published_in(&app, ALESSANDRIA, "mobilita").await;
+        platform_facilitator(&demo, ALESSANDRIA, "mobilita", "Facilitatrice Mobilità").await;
+    let as_facilitator = ctx(&demo, &facilitator);
+    let mobilita = published_in(&demo, ALESSANDRIA, "mobilita").await;
     let (a, b) = (mobilita[0], mobilita[1]);
     authoring::answer(&as_facilitator, a, "accepted", "Accolta: entra nel piano.")
         .await
         .unwrap();
-    let supporter = fresh_person(&app, "Sostenitrice").await;
+    let supporter = fresh_person(&demo, "Sostenitrice").await;
     assert!(
-        supports::give(&ctx(&app, &supporter), b)
+        supports::give(&ctx(&demo, &supporter), b)
             .await
             .unwrap()
             .changed
@@ -223,7 +224,7 @@ async fn undoing_a_merge_gives_each_original_its_state_back() {
         .await
         .unwrap();
     assert_eq!(
-        proposal_row(&app, a).await.premerge_state.as_deref(),
+        proposal_row(&demo, a).await.premerge_state.as_deref(),
         Some("accepted")
     );
     // A facilitator edits it while it lives.
@@ -240,7 +241,7 @@ async fn undoing_a_merge_gives_each_original_its_state_back() {
     )
     .await
     .unwrap();
-    let row = project_row(&app, project_id).await;
+    let row = project_row(&demo, project_id).await;
     assert_eq!(
         (
             row.title.as_str(),
@@ -255,17 +256,17 @@ async fn undoing_a_merge_gives_each_original_its_state_back() {
         field_of(projects::undo(&as_facilitator, project_id, "no").await).0,
         "motivo"
     );
-    assert!(project_row(&app, project_id).await.dissolved_at.is_none());
+    assert!(project_row(&demo, project_id).await.dissolved_at.is_none());
     projects::undo(&as_facilitator, project_id, "Unione decisa per errore")
         .await
         .unwrap();
 
-    let first = proposal_row(&app, a).await;
+    let first = proposal_row(&demo, a).await;
     assert_eq!(
         (first.state.as_str(), first.project_id, first.premerge_state),
         ("accepted", None, None)
     );
-    let second = proposal_row(&app, b).await;
+    let second = proposal_row(&demo, b).await;
     assert_eq!(
         (
             second.state.as_str(),
@@ -274,7 +275,7 @@ async fn undoing_a_merge_gives_each_original_its_state_back() {
         ),
         ("published", None, None)
     );
-    assert!(project_row(&app, project_id).await.dissolved_at.is_some());
+    assert!(project_row(&demo, project_id).await.dissolved_at.is_some());
     assert!(projects::list(&anon, ALESSANDRIA).await.unwrap().is_empty());
     let dissolved = projects::detail(&as_facilitator, project_id).await.unwrap();
     assert!(dissolved.dissolved_at.is_some() && !dissolved.can_manage);
@@ -282,7 +283,7 @@ async fn undoing_a_merge_gives_each_original_its_state_back() {
     let seen = proposals::detail(&anon, a).await.unwrap();
     assert_eq!((seen.state, seen.project), (ProposalState::Accepted, None));
     assert_eq!(
-        notified(&app, supporter.id, NotificationKind::Unmerged, b).await,
+        notified(&demo, supporter.id, NotificationKind::Unmerged, b).await,
         1
     );
 
@@ -295,7 +296,7 @@ async fn undoing_a_merge_gives_each_original_its_state_back() {
         refusal(projects::edit(&as_facilitator, project_id, &project_input("Troppo tardi")).await),
         Refusal::ModerationStale
     );
-    let log = public_log(&app, ALESSANDRIA).await;
+    let log = public_log(&demo, ALESSANDRIA).await;
     let undone: Vec<_> = log
         .iter()
         .filter(|e| e.action == ModerationAction::Unmerged)
@@ -311,7 +312,3 @@ async fn undoing_a_merge_gives_each_original_its_state_back() {
         .await
         .expect("free to merge again");
 }
-
-// ---------------------------------------------------------------------------
-// 5. The counter
-// ---------------------------------------------------------------------------

@@ -1,14 +1,15 @@
 //! Copied editions; who manages, links and records; suggestions of objectives.
 
 use super::*;
+use shared::testing::*;
 
 #[tokio::test]
 async fn a_copied_edition_has_the_same_tree_and_no_links() {
-    let app = spawn_app().await;
-    let admin = admin(&app).await;
-    let milano = edition_of(&app, MILANO).await;
-    let source_rows = rows(&app, milano).await;
-    assert!(links_in(&app, milano).await > 0);
+    let demo = demo_db().await;
+    let admin = admin(&demo).await;
+    let milano = edition_of(&demo, MILANO).await;
+    let source_rows = rows(&demo, milano).await;
+    assert!(links_in(&demo, milano).await > 0);
 
     let input = EditionInput::parse(
         "Città metropolitana di Milano",
@@ -22,70 +23,66 @@ async fn a_copied_edition_has_the_same_tree_and_no_links() {
         .await
         .unwrap();
     assert_ne!(copy, milano);
-    assert_eq!(rows(&app, copy).await, source_rows);
+    assert_eq!(rows(&demo, copy).await, source_rows);
     for format in [DupFormat::Csv, DupFormat::Json] {
         assert_eq!(
-            export(&app, copy, format).await,
-            export(&app, milano, format).await
+            export(&demo, copy, format).await,
+            export(&demo, milano, format).await
         );
     }
-    assert_eq!(links_in(&app, copy).await, 0, "links are not copied");
+    assert_eq!(links_in(&demo, copy).await, 0, "links are not copied");
     let stored = dup_edition::Entity::find_by_id(copy)
-        .one(&app.db)
+        .one(&demo.db)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(stored.copied_from, Some(milano));
     assert_eq!((stored.first_year, stored.last_year), (2019, 2021));
-    let (name, _, _) = editions::export(&anonymous(&app), copy, DupFormat::Csv)
+    let (name, _, _) = editions::export(&anonymous(&demo), copy, DupFormat::Csv)
         .await
         .unwrap();
     assert_eq!(name, "dup-2019-2021.csv");
     // The copy is independent: the objectives are new rows.
-    let original = objective(&app, milano, "SeO-10.02.1").await;
-    let copied = objective(&app, copy, "SeO-10.02.1").await;
+    let original = objective(&demo, milano, "SeO-10.02.1").await;
+    let copied = objective(&demo, copy, "SeO-10.02.1").await;
     assert_ne!(original.id, copied.id);
     assert_eq!(
-        objectives::objective(&anonymous(&app), copied.id)
+        objectives::objective(&anonymous(&demo), copied.id)
             .await
             .unwrap()
             .links,
         vec![]
     );
     // The source is attached to Milano; the copy to nothing yet.
-    let list = editions::editions(&anonymous(&app)).await.unwrap();
+    let list = editions::editions(&anonymous(&demo)).await.unwrap();
     let listed = |id: Uuid| list.editions.iter().find(|e| e.id == id).unwrap().clone();
     assert_eq!(listed(milano).processes[0].key, MILANO);
     assert!(listed(copy).processes.is_empty());
     assert_eq!(listed(copy).objective_count, source_rows.objectives);
 }
 
-// ---------------------------------------------------------------------------
-// 8. Who may do what
-// ---------------------------------------------------------------------------
-
 #[tokio::test]
 async fn only_the_right_people_manage_link_and_record() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
-    let citizen = ctx(&app, &person(&app, "citizen@demo.piazza.invalid").await);
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
+    let citizen = ctx(&demo, &person(&demo, "citizen@demo.piazza.invalid").await);
     let staff = ctx(
-        &app,
-        &person(&app, "staff-milano@demo.piazza.invalid").await,
+        &demo,
+        &person(&demo, "staff-milano@demo.piazza.invalid").await,
     );
     let council = ctx(
-        &app,
-        &person(&app, "council-milano@demo.piazza.invalid").await,
+        &demo,
+        &person(&demo, "council-milano@demo.piazza.invalid").await,
     );
     let pinerolo_facilitator = ctx(
-        &app,
-        &person(&app, "facilitator-pinerolo@demo.piazza.invalid").await,
+        &demo,
+        &person(&demo, "facilitator-pinerolo@demo.piazza.invalid").await,
     );
     let ambiente = ctx(
-        &app,
-        &person(&app, "facilitator-milano-ambiente@demo.piazza.invalid").await,
+        &demo,
+        &person(&demo, "facilitator-milano-ambiente@demo.piazza.invalid").await,
     );
-    let milano = edition_of(&app, MILANO).await;
+    let milano = edition_of(&demo, MILANO).await;
     let csv = format!("{HEADER}{GOOD}");
     let input = edition_input("Non autorizzata", false);
 
@@ -115,7 +112,7 @@ async fn only_the_right_people_manage_link_and_record() {
         "anonymous create",
     );
     assert_eq!(
-        dup_edition::Entity::find().count(&app.db).await.unwrap(),
+        dup_edition::Entity::find().count(&demo.db).await.unwrap(),
         2,
         "only the demo editions"
     );
@@ -145,11 +142,14 @@ async fn only_the_right_people_manage_link_and_record() {
         false,
         "anonymous attach",
     );
-    assert_eq!(process_row(&app, MILANO).await.dup_edition_id, Some(milano));
+    assert_eq!(
+        process_row(&demo, MILANO).await.dup_edition_id,
+        Some(milano)
+    );
 
     // Linking: facilitators of the proposal's platform.
-    let transport = objective(&app, milano, "SeO-10.02.1").await;
-    let ticket = proposal_titled(&app, MILANO, "Un biglietto unico").await;
+    let transport = objective(&demo, milano, "SeO-10.02.1").await;
+    let ticket = proposal_titled(&demo, MILANO, "Un biglietto unico").await;
     let item = PlanItem::Proposal(ticket.id);
     let why = link_input(transport.id, "Lo stesso obiettivo.", "3");
     denied(
@@ -187,14 +187,14 @@ async fn only_the_right_people_manage_link_and_record() {
         "citizen unlink",
     );
     // The Ambiente facilitator links within Ambiente.
-    let parks = proposal_titled(&app, MILANO, "Mettere in rete i PLIS").await;
+    let parks = proposal_titled(&demo, MILANO, "Mettere in rete i PLIS").await;
     assert!(
         links::links_of(&ambiente, PlanItem::Proposal(parks.id))
             .await
             .unwrap()
             .can_link
     );
-    let parks_objective = objective(&app, milano, "SeO-09.02.1").await;
+    let parks_objective = objective(&demo, milano, "SeO-09.02.1").await;
     links::link(
         &ambiente,
         PlanItem::Proposal(parks.id),
@@ -227,15 +227,15 @@ async fn only_the_right_people_manage_link_and_record() {
         "anonymous record",
     );
     assert_eq!(
-        dup_progress::Entity::find().count(&app.db).await.unwrap(),
+        dup_progress::Entity::find().count(&demo.db).await.unwrap(),
         0
     );
     monitoring::record(&staff, MILANO, target, &record)
         .await
         .unwrap();
     let milano_facilitator = ctx(
-        &app,
-        &person(&app, "facilitator-milano@demo.piazza.invalid").await,
+        &demo,
+        &person(&demo, "facilitator-milano@demo.piazza.invalid").await,
     );
     monitoring::record(&milano_facilitator, MILANO, target, &record)
         .await
@@ -253,29 +253,25 @@ async fn only_the_right_people_manage_link_and_record() {
             .can_record
     );
     assert_eq!(
-        dup_progress::Entity::find().count(&app.db).await.unwrap(),
+        dup_progress::Entity::find().count(&demo.db).await.unwrap(),
         2
     );
 }
 
-// ---------------------------------------------------------------------------
-// 9. Links and suggestions
-// ---------------------------------------------------------------------------
-
 #[tokio::test]
 async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
-    let facilitator = person(&app, "facilitator-milano@demo.piazza.invalid").await;
-    let milano = edition_of(&app, MILANO).await;
-    let transport = objective(&app, milano, "SeO-10.02.1").await;
-    let cycling = objective(&app, milano, "SeO-10.05.1").await;
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
+    let facilitator = person(&demo, "facilitator-milano@demo.piazza.invalid").await;
+    let milano = edition_of(&demo, MILANO).await;
+    let transport = objective(&demo, milano, "SeO-10.02.1").await;
+    let cycling = objective(&demo, milano, "SeO-10.05.1").await;
 
-    let evening = proposal_titled(&app, MILANO, "Autobus a chiamata serale").await;
-    let logistics = proposal_titled(&app, MILANO, "Piano della logistica").await;
+    let evening = proposal_titled(&demo, MILANO, "Autobus a chiamata serale").await;
+    let logistics = proposal_titled(&demo, MILANO, "Piano della logistica").await;
     let title = "Mobilità serale e logistica nei comuni";
     let project = projects::merge(
-        &ctx(&app, &facilitator),
+        &ctx(&demo, &facilitator),
         &[evening.id, logistics.id],
         &project_input(title),
     )
@@ -293,13 +289,13 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
             name: "Città metropolitana di Milano – DUP 2016–2018".into(),
         })
     );
-    let own = links::links_of(&ctx(&app, &facilitator), item)
+    let own = links::links_of(&ctx(&demo, &facilitator), item)
         .await
         .unwrap();
     assert!(own.can_link);
     assert_eq!(
         own.choices.len() as i64,
-        rows(&app, milano).await.objectives
+        rows(&demo, milano).await.objectives
     );
     assert!(!own.suggestions.is_empty() && own.suggestions.len() <= 5);
     assert!(
@@ -308,7 +304,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
     );
 
     let first = links::link(
-        &ctx(&app, &facilitator),
+        &ctx(&demo, &facilitator),
         item,
         &link_input(
             transport.id,
@@ -319,7 +315,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
     .await
     .unwrap();
     let second = links::link(
-        &ctx(&app, &facilitator),
+        &ctx(&demo, &facilitator),
         item,
         &link_input(
             cycling.id,
@@ -377,7 +373,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
         ]
     );
     // Suggestions leave out what is already linked.
-    let own = links::links_of(&ctx(&app, &facilitator), item)
+    let own = links::links_of(&ctx(&demo, &facilitator), item)
         .await
         .unwrap();
     assert!(
@@ -399,7 +395,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
 
     // Linking again changes the rationale and weight: still one link.
     let again = links::link(
-        &ctx(&app, &facilitator),
+        &ctx(&demo, &facilitator),
         item,
         &link_input(transport.id, "Il progetto porta passeggeri ai treni.", "5"),
     )
@@ -408,7 +404,7 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
     assert_eq!(again, first);
     let stored = dup_link::Entity::find()
         .filter(dup_link::Column::ProjectId.eq(project))
-        .all(&app.db)
+        .all(&demo.db)
         .await
         .unwrap();
     assert_eq!(stored.len(), 2);
@@ -419,12 +415,12 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
     );
 
     // An objective of another edition is not a choice.
-    let pinerolo = edition_of(&app, PINEROLO).await;
-    let elsewhere = objective(&app, pinerolo, "SeO-01.08.1").await;
+    let pinerolo = edition_of(&demo, PINEROLO).await;
+    let elsewhere = objective(&demo, pinerolo, "SeO-01.08.1").await;
     assert_eq!(
         field_of(
             links::link(
-                &ctx(&app, &facilitator),
+                &ctx(&demo, &facilitator),
                 item,
                 &link_input(elsewhere.id, "Un altro ente.", ""),
             )
@@ -433,12 +429,12 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
         ("obiettivo".to_owned(), FieldProblem::NotRecognized)
     );
     // A withdrawn proposal is not linked.
-    let withdrawn = proposal_titled(&app, MILANO, "Collegamento ferroviario diretto").await;
+    let withdrawn = proposal_titled(&demo, MILANO, "Collegamento ferroviario diretto").await;
     assert_eq!(withdrawn.state, ProposalState::Withdrawn.as_str());
     assert_eq!(
         refusal(
             links::link(
-                &ctx(&app, &facilitator),
+                &ctx(&demo, &facilitator),
                 PlanItem::Proposal(withdrawn.id),
                 &link_input(transport.id, "Treni per Malpensa.", ""),
             )
@@ -451,14 +447,14 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
     assert_eq!(
         dup_link::Entity::find()
             .filter(dup_link::Column::ProjectId.eq(project))
-            .count(&app.db)
+            .count(&demo.db)
             .await
             .unwrap(),
         2
     );
 
     // Unlinking.
-    links::unlink(&ctx(&app, &facilitator), second)
+    links::unlink(&ctx(&demo, &facilitator), second)
         .await
         .unwrap();
     let seen = links::links_of(&anon, item).await.unwrap();
@@ -470,22 +466,22 @@ async fn a_facilitator_links_a_project_to_objectives_with_a_rationale() {
         vec!["SeO-10.02.1"]
     );
     assert!(matches!(
-        links::unlink(&ctx(&app, &facilitator), second).await,
+        links::unlink(&ctx(&demo, &facilitator), second).await,
         Err(ServiceError::NotFound(_))
     ));
 }
 
 #[tokio::test]
 async fn the_closest_objective_is_suggested_first() {
-    let app = spawn_app().await;
+    let demo = demo_db().await;
     let facilitator = ctx(
-        &app,
-        &person(&app, "facilitator-milano@demo.piazza.invalid").await,
+        &demo,
+        &person(&demo, "facilitator-milano@demo.piazza.invalid").await,
     );
-    let milano = edition_of(&app, MILANO).await;
-    let transport = objective(&app, milano, "SeO-10.02.1").await;
+    let milano = edition_of(&demo, MILANO).await;
+    let transport = objective(&demo, milano, "SeO-10.02.1").await;
     let ticket = proposal_titled(
-        &app,
+        &demo,
         MILANO,
         "Un biglietto unico per treni, metropolitana e autobus",
     )
@@ -495,10 +491,14 @@ async fn the_closest_objective_is_suggested_first() {
     // The demo linked it by text similarity, on nobody's behalf.
     let seen = links::links_of(&facilitator, item).await.unwrap();
     assert_eq!(seen.links.len(), 1);
-    let demo = &seen.links[0];
-    assert_eq!(demo.objective.code, "SeO-10.02.1");
-    assert_eq!(demo.linked_by, None);
-    assert!(demo.rationale.contains("somiglianza"), "{}", demo.rationale);
+    let by_demo = &seen.links[0];
+    assert_eq!(by_demo.objective.code, "SeO-10.02.1");
+    assert_eq!(by_demo.linked_by, None);
+    assert!(
+        by_demo.rationale.contains("somiglianza"),
+        "{}",
+        by_demo.rationale
+    );
     assert!(
         seen.suggestions
             .iter()
@@ -507,7 +507,7 @@ async fn the_closest_objective_is_suggested_first() {
     );
 
     // Unlinked, the transport objective is the first suggestion.
-    links::unlink(&facilitator, demo.id).await.unwrap();
+    links::unlink(&facilitator, by_demo.id).await.unwrap();
     let seen = links::links_of(&facilitator, item).await.unwrap();
     assert!(seen.links.is_empty());
     let best = &seen.suggestions[0];
@@ -515,10 +515,6 @@ async fn the_closest_objective_is_suggested_first() {
     assert_eq!(best.objective.level, ObjectiveLevel::Operational);
     assert!(seen.suggestions[1..].iter().all(|s| s.score < best.score));
     // Anybody else sees no suggestions.
-    let public = links::links_of(&anonymous(&app), item).await.unwrap();
+    let public = links::links_of(&anonymous(&demo), item).await.unwrap();
     assert!(public.suggestions.is_empty() && public.choices.is_empty());
 }
-
-// ---------------------------------------------------------------------------
-// 10. Coverage, counted by hand
-// ---------------------------------------------------------------------------

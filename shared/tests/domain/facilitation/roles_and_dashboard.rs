@@ -1,37 +1,38 @@
 //! Who moderates, merges and answers; the transition preview; the dashboard's totals.
 
 use super::*;
+use shared::testing::*;
 
 #[tokio::test]
 async fn only_the_right_facilitators_moderate_merge_answer_and_see_the_dashboard() {
-    let app = spawn_app().await;
-    let pinerolo = process_row(&app, PINEROLO).await;
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
-    let servizi = published_in(&app, PINEROLO, "servizi-online").await;
+    let demo = demo_db().await;
+    let pinerolo = process_row(&demo, PINEROLO).await;
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatore Pinerolo").await;
+    let servizi = published_in(&demo, PINEROLO, "servizi-online").await;
     let (a, b) = (servizi[0], servizi[1]);
     let project_id = projects::merge(
-        &ctx(&app, &facilitator),
+        &ctx(&demo, &facilitator),
         &[servizi[2], servizi[3]],
         &project_input("Cantiere dei servizi online"),
     )
     .await
     .unwrap();
-    let victim = fresh_person(&app, "Persona qualunque").await;
+    let victim = fresh_person(&demo, "Persona qualunque").await;
 
-    let citizen = fresh_person(&app, "Cittadina").await;
-    let other_process = process_facilitator(&app, MILANO, "Facilitatore Milano").await;
+    let citizen = fresh_person(&demo, "Cittadina").await;
+    let other_process = process_facilitator(&demo, MILANO, "Facilitatore Milano").await;
     let other_platform = platform_facilitator(
-        &app,
+        &demo,
         PINEROLO,
         "inclusione-digitale",
         "Facilitatrice Inclusione",
     )
     .await;
-    let staff = with_role(&app, "Dipendente", Role::Staff, None, None).await;
-    let council = with_role(&app, "Consigliera", Role::Council, None, None).await;
-    let mut viewers: Vec<(String, Ctx, bool)> = vec![("anonymous".into(), anonymous(&app), false)];
+    let staff = with_role(&demo, "Dipendente", Role::Staff, None, None).await;
+    let council = with_role(&demo, "Consigliera", Role::Council, None, None).await;
+    let mut viewers: Vec<(String, Ctx, bool)> = vec![("anonymous".into(), anonymous(&demo), false)];
     for who in [&citizen, &other_process, &other_platform, &staff, &council] {
-        viewers.push((who.display_name.clone(), ctx(&app, who), true));
+        viewers.push((who.display_name.clone(), ctx(&demo, who), true));
     }
     let input = project_input("Un cantiere non autorizzato");
     for (name, c, signed_in) in &viewers {
@@ -106,7 +107,7 @@ async fn only_the_right_facilitators_moderate_merge_answer_and_see_the_dashboard
         );
     }
     // A platform facilitator runs their platform, not the process.
-    let as_platform = ctx(&app, &other_platform);
+    let as_platform = ctx(&demo, &other_platform);
     for (what, result) in [
         (
             "block",
@@ -138,33 +139,33 @@ async fn only_the_right_facilitators_moderate_merge_answer_and_see_the_dashboard
         .expect("their own platform's dashboard");
 
     // Nothing changed.
-    let stored = process_row(&app, PINEROLO).await;
+    let stored = process_row(&demo, PINEROLO).await;
     assert_eq!(
         (stored.pre_moderation, stored.report_threshold),
         (pinerolo.pre_moderation, pinerolo.report_threshold)
     );
     for id in [a, b] {
-        let row = proposal_row(&app, id).await;
+        let row = proposal_row(&demo, id).await;
         assert_eq!(
             (row.state.as_str(), row.visibility.as_str(), row.project_id),
             ("published", "visibile", None)
         );
         assert!(row.answered_at.is_none());
     }
-    assert!(project_row(&app, project_id).await.dissolved_at.is_none());
+    assert!(project_row(&demo, project_id).await.dissolved_at.is_none());
     assert_eq!(
-        project_row(&app, project_id).await.title,
+        project_row(&demo, project_id).await.title,
         "Cantiere dei servizi online"
     );
-    assert_eq!(project::Entity::find().count(&app.db).await.unwrap(), 1);
+    assert_eq!(project::Entity::find().count(&demo.db).await.unwrap(), 1);
     assert_eq!(
-        process_block::Entity::find().count(&app.db).await.unwrap(),
+        process_block::Entity::find().count(&demo.db).await.unwrap(),
         0
     );
     assert_eq!(
         moderation_entry::Entity::find()
             .filter(moderation_entry::Column::ProcessId.eq(pinerolo.id))
-            .count(&app.db)
+            .count(&demo.db)
             .await
             .unwrap(),
         1,
@@ -172,21 +173,17 @@ async fn only_the_right_facilitators_moderate_merge_answer_and_see_the_dashboard
     );
 }
 
-// ---------------------------------------------------------------------------
-// 7. Answering many at once
-// ---------------------------------------------------------------------------
-
 #[tokio::test]
 async fn answering_many_is_all_or_nothing_within_the_facilitators_platforms() {
-    let app = spawn_app().await;
+    let demo = demo_db().await;
     let facilitator =
-        platform_facilitator(&app, ALESSANDRIA, "mobilita", "Facilitatrice Mobilità").await;
-    let as_facilitator = ctx(&app, &facilitator);
-    let mobilita = published_in(&app, ALESSANDRIA, "mobilita").await;
-    let digital = published_in(&app, ALESSANDRIA, "servizi-digitali").await;
-    let follower = fresh_person(&app, "Segue tutto").await;
+        platform_facilitator(&demo, ALESSANDRIA, "mobilita", "Facilitatrice Mobilità").await;
+    let as_facilitator = ctx(&demo, &facilitator);
+    let mobilita = published_in(&demo, ALESSANDRIA, "mobilita").await;
+    let digital = published_in(&demo, ALESSANDRIA, "servizi-digitali").await;
+    let follower = fresh_person(&demo, "Segue tutto").await;
     for id in [mobilita[0], mobilita[1], mobilita[2], digital[0]] {
-        authoring::follow(&ctx(&app, &follower), id, true)
+        authoring::follow(&ctx(&demo, &follower), id, true)
             .await
             .unwrap();
     }
@@ -201,7 +198,7 @@ async fn answering_many_is_all_or_nothing_within_the_facilitators_platforms() {
     .unwrap();
     assert_eq!(answered, 2);
     for id in [mobilita[0], mobilita[1]] {
-        let row = proposal_row(&app, id).await;
+        let row = proposal_row(&demo, id).await;
         assert_eq!(row.state, "accepted");
         assert_eq!(
             row.answer_md.as_deref(),
@@ -209,12 +206,12 @@ async fn answering_many_is_all_or_nothing_within_the_facilitators_platforms() {
         );
         assert!(row.answered_at.is_some());
         assert_eq!(
-            notified(&app, follower.id, NotificationKind::Answer, id).await,
+            notified(&demo, follower.id, NotificationKind::Answer, id).await,
             1
         );
         let author = row.author_id.unwrap();
         assert_eq!(
-            notified(&app, author, NotificationKind::Answer, id).await,
+            notified(&demo, author, NotificationKind::Answer, id).await,
             1
         );
     }
@@ -231,10 +228,10 @@ async fn answering_many_is_all_or_nothing_within_the_facilitators_platforms() {
         Err(ServiceError::Forbidden)
     ));
     for id in [mobilita[2], digital[0]] {
-        let row = proposal_row(&app, id).await;
+        let row = proposal_row(&demo, id).await;
         assert_eq!((row.state.as_str(), row.answered_at), ("published", None));
         assert_eq!(
-            notified(&app, follower.id, NotificationKind::Answer, id).await,
+            notified(&demo, follower.id, NotificationKind::Answer, id).await,
             0
         );
     }
@@ -244,19 +241,19 @@ async fn answering_many_is_all_or_nothing_within_the_facilitators_platforms() {
         "risposta"
     );
     // One closed proposal among them: none is answered.
-    let process_wide = process_facilitator(&app, ALESSANDRIA, "Facilitatore generale").await;
-    let alessandria = process_row(&app, ALESSANDRIA).await;
+    let process_wide = process_facilitator(&demo, ALESSANDRIA, "Facilitatore generale").await;
+    let alessandria = process_row(&demo, ALESSANDRIA).await;
     let withdrawn = proposal::Entity::find()
         .filter(proposal::Column::ProcessId.eq(alessandria.id))
         .filter(proposal::Column::State.eq("withdrawn"))
-        .one(&app.db)
+        .one(&demo.db)
         .await
         .unwrap()
         .expect("the demo has a withdrawn proposal");
     assert!(matches!(
         refusal(
             authoring::answer_many(
-                &ctx(&app, &process_wide),
+                &ctx(&demo, &process_wide),
                 &[mobilita[2], withdrawn.id],
                 "under_evaluation",
                 "",
@@ -265,15 +262,15 @@ async fn answering_many_is_all_or_nothing_within_the_facilitators_platforms() {
         ),
         Refusal::ProposalClosed { .. }
     ));
-    assert_eq!(proposal_row(&app, mobilita[2]).await.state, "published");
+    assert_eq!(proposal_row(&demo, mobilita[2]).await.state, "published");
     assert_eq!(
-        notified(&app, follower.id, NotificationKind::Answer, mobilita[2]).await,
+        notified(&demo, follower.id, NotificationKind::Answer, mobilita[2]).await,
         0
     );
     // The whole-process facilitator answers across platforms.
     assert_eq!(
         authoring::answer_many(
-            &ctx(&app, &process_wide),
+            &ctx(&demo, &process_wide),
             &[mobilita[2], digital[0]],
             "under_evaluation",
             "",
@@ -283,36 +280,20 @@ async fn answering_many_is_all_or_nothing_within_the_facilitators_platforms() {
         2
     );
     for id in [mobilita[2], digital[0]] {
-        assert_eq!(proposal_row(&app, id).await.state, "under_evaluation");
+        assert_eq!(proposal_row(&demo, id).await.state, "under_evaluation");
     }
-}
-
-// ---------------------------------------------------------------------------
-// 8. The preview of a phase move, and the dashboard
-// ---------------------------------------------------------------------------
-
-fn actions_of(kind: &str) -> Vec<ParticipationAction> {
-    let allows = PhaseKind::parse(kind).expect("a known kind").allows();
-    [
-        (ParticipationAction::Propose, allows.proposing),
-        (ParticipationAction::Comment, allows.commenting),
-        (ParticipationAction::Support, allows.supporting),
-    ]
-    .into_iter()
-    .filter_map(|(a, on)| on.then_some(a))
-    .collect()
 }
 
 #[tokio::test]
 async fn the_preview_says_what_the_next_move_opens_and_closes() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
     for slug in [PINEROLO, ALESSANDRIA] {
-        let process = process_row(&app, slug).await;
+        let process = process_row(&demo, slug).await;
         let phases_rows = phase::Entity::find()
             .filter(phase::Column::ProcessId.eq(process.id))
             .order_by_asc(phase::Column::Position)
-            .all(&app.db)
+            .all(&demo.db)
             .await
             .unwrap();
         assert!(process.phase_open);
@@ -347,7 +328,7 @@ async fn the_preview_says_what_the_next_move_opens_and_closes() {
                 .collect::<Vec<_>>()
         );
         let followers = count_sql(
-            &app,
+            &demo,
             "SELECT COUNT(DISTINCT f.user_id) FROM follows f \
              JOIN proposals p ON p.id = f.proposal_id WHERE p.process_id = ?",
             vec![Value::from(process.id)],
@@ -356,7 +337,7 @@ async fn the_preview_says_what_the_next_move_opens_and_closes() {
         assert_eq!(preview.followers as i64, followers, "{slug}");
         assert_eq!(preview.today, anon.today());
         // Looking changes nothing.
-        let after = process_row(&app, slug).await;
+        let after = process_row(&demo, slug).await;
         assert_eq!(
             (after.phase_cursor, after.phase_open),
             (process.phase_cursor, process.phase_open)
@@ -364,12 +345,12 @@ async fn the_preview_says_what_the_next_move_opens_and_closes() {
     }
     // Pinerolo collects proposals, then deliberates: proposing closes,
     // commenting stays; Alessandria's vote gives way to the synthesis.
-    let pinerolo = process_row(&app, PINEROLO).await;
+    let pinerolo = process_row(&demo, PINEROLO).await;
     let preview = phases::preview(&anon, pinerolo.id).await.unwrap();
     assert_eq!(preview.closed, vec![ParticipationAction::Propose]);
     assert_eq!(preview.still_open, vec![ParticipationAction::Comment]);
     assert!(preview.opened.is_empty());
-    let alessandria = process_row(&app, ALESSANDRIA).await;
+    let alessandria = process_row(&demo, ALESSANDRIA).await;
     let preview = phases::preview(&anon, alessandria.id).await.unwrap();
     assert_eq!(preview.closed, vec![ParticipationAction::Support]);
     assert!(preview.opened.is_empty() && preview.still_open.is_empty());
@@ -377,24 +358,24 @@ async fn the_preview_says_what_the_next_move_opens_and_closes() {
 
 #[tokio::test]
 async fn the_dashboard_totals_match_the_database() {
-    let app = spawn_app().await;
-    let pinerolo = process_row(&app, PINEROLO).await;
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
-    let as_facilitator = ctx(&app, &facilitator);
+    let demo = demo_db().await;
+    let pinerolo = process_row(&demo, PINEROLO).await;
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatore Pinerolo").await;
+    let as_facilitator = ctx(&demo, &facilitator);
     // Some activity today: a proposal, a comment, one at the counter, and a
     // proposal out of sight.
-    let citizen = fresh_person(&app, "Partecipante").await;
+    let citizen = fresh_person(&demo, "Partecipante").await;
     let mine = authoring::create(
-        &ctx(&app, &citizen),
+        &ctx(&demo, &citizen),
         PINEROLO,
         "servizi-online",
         &input("Un sito comunale più semplice da usare"),
     )
     .await
     .unwrap();
-    let target = published_in(&app, PINEROLO, "territorio-connesso").await[0];
+    let target = published_in(&demo, PINEROLO, "territorio-connesso").await[0];
     comments::post(
-        &ctx(&app, &citizen),
+        &ctx(&demo, &citizen),
         target,
         None,
         "Sono d'accordo.",
@@ -402,12 +383,12 @@ async fn the_dashboard_totals_match_the_database() {
     )
     .await
     .unwrap();
-    let staff = with_role(&app, "Sportellista", Role::Staff, None, None).await;
-    let receipt = counter::record(&ctx(&app, &staff), "Giuseppe Verdi", "patente", "")
+    let staff = with_role(&demo, "Sportellista", Role::Staff, None, None).await;
+    let receipt = counter::record(&ctx(&demo, &staff), "Giuseppe Verdi", "patente", "")
         .await
         .unwrap();
     counter::propose(
-        &ctx(&app, &staff),
+        &ctx(&demo, &staff),
         receipt.record_id,
         PINEROLO,
         "inclusione-digitale",
@@ -416,7 +397,7 @@ async fn the_dashboard_totals_match_the_database() {
     .await
     .unwrap();
     let hidden = authoring::create(
-        &ctx(&app, &citizen),
+        &ctx(&demo, &citizen),
         PINEROLO,
         "servizi-online",
         &input("Una proposta che verrà nascosta"),
@@ -432,24 +413,24 @@ async fn the_dashboard_totals_match_the_database() {
     )
     .await
     .unwrap();
-    assert_eq!(proposal_row(&app, hidden).await.visibility, "nascosta");
+    assert_eq!(proposal_row(&demo, hidden).await.visibility, "nascosta");
 
     let dash = dashboard::overview(&as_facilitator, PINEROLO, None)
         .await
         .unwrap();
     let id = Value::from(pinerolo.id);
     let proposals_expected = count_sql(
-        &app,
+        &demo,
         "SELECT COUNT(*) FROM proposals WHERE process_id = ? \
          AND visibility = 'visibile' AND state <> 'withdrawn'",
         vec![id.clone()],
     )
     .await;
     assert_eq!(dash.proposals as i64, proposals_expected);
-    let stats = read::detail(&anonymous(&app), PINEROLO).await.unwrap();
+    let stats = read::detail(&anonymous(&demo), PINEROLO).await.unwrap();
     assert_eq!(dash.proposals, stats.stats.proposals);
     let comments_expected = count_sql(
-        &app,
+        &demo,
         "SELECT COUNT(*) FROM comments c JOIN proposals p ON p.id = c.proposal_id \
          WHERE p.process_id = ? AND p.visibility = 'visibile' \
          AND c.visibility = 'visibile' AND c.deleted_at IS NULL",
@@ -459,7 +440,7 @@ async fn the_dashboard_totals_match_the_database() {
     assert_eq!(dash.comments as i64, comments_expected);
     assert_eq!(comments_expected, 1);
     let supports_expected = count_sql(
-        &app,
+        &demo,
         "SELECT COUNT(*) FROM supports s JOIN proposals p ON p.id = s.proposal_id \
          WHERE p.process_id = ? AND p.visibility = 'visibile'",
         vec![id.clone()],
@@ -467,7 +448,7 @@ async fn the_dashboard_totals_match_the_database() {
     .await;
     assert_eq!(dash.supports as i64, supports_expected);
     let participants_expected = count_sql(
-        &app,
+        &demo,
         "SELECT COUNT(*) FROM (\
          SELECT p.author_id AS person FROM proposals p \
          WHERE p.process_id = ? AND p.visibility = 'visibile' AND p.author_id IS NOT NULL \
@@ -481,7 +462,7 @@ async fn the_dashboard_totals_match_the_database() {
     .await;
     assert_eq!(dash.participants as i64, participants_expected);
     let awaiting = count_sql(
-        &app,
+        &demo,
         "SELECT COUNT(*) FROM proposals WHERE process_id = ? \
          AND visibility = 'visibile' AND state = 'published'",
         vec![id.clone()],
@@ -534,11 +515,14 @@ async fn the_dashboard_totals_match_the_database() {
 
     // A platform facilitator sees their platform only.
     let platform_only =
-        platform_facilitator(&app, PINEROLO, "servizi-online", "Facilitatrice Servizi").await;
-    let mine_only =
-        dashboard::overview(&ctx(&app, &platform_only), PINEROLO, Some("servizi-online"))
-            .await
-            .unwrap();
+        platform_facilitator(&demo, PINEROLO, "servizi-online", "Facilitatrice Servizi").await;
+    let mine_only = dashboard::overview(
+        &ctx(&demo, &platform_only),
+        PINEROLO,
+        Some("servizi-online"),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         mine_only
             .platforms
@@ -547,9 +531,9 @@ async fn the_dashboard_totals_match_the_database() {
             .collect::<Vec<_>>(),
         vec!["servizi-online"]
     );
-    let servizi = platform_row(&app, PINEROLO, "servizi-online").await;
+    let servizi = platform_row(&demo, PINEROLO, "servizi-online").await;
     let in_platform = count_sql(
-        &app,
+        &demo,
         "SELECT COUNT(*) FROM proposals WHERE platform_id = ? \
          AND visibility = 'visibile' AND state <> 'withdrawn'",
         vec![Value::from(servizi.id)],
@@ -564,6 +548,14 @@ async fn the_dashboard_totals_match_the_database() {
     );
 }
 
-// ---------------------------------------------------------------------------
-// 9. Defects found while writing these tests, now fixed: each reproduces one.
-// ---------------------------------------------------------------------------
+fn actions_of(kind: &str) -> Vec<ParticipationAction> {
+    let allows = PhaseKind::parse(kind).expect("a known kind").allows();
+    [
+        (ParticipationAction::Propose, allows.proposing),
+        (ParticipationAction::Comment, allows.commenting),
+        (ParticipationAction::Support, allows.supporting),
+    ]
+    .into_iter()
+    .filter_map(|(a, on)| on.then_some(a))
+    .collect()
+}

@@ -1,21 +1,22 @@
 //! The counter acts under the same rules; a claim counts supports once.
 
 use super::*;
+use shared::testing::*;
 
 #[tokio::test]
 async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once() {
-    let app = spawn_app().await;
-    let staff = with_role(&app, "Sportellista", Role::Staff, None, None).await;
-    let as_staff = ctx(&app, &staff);
-    let citizen = fresh_person(&app, "Cittadino curioso").await;
+    let demo = demo_db().await;
+    let staff = with_role(&demo, "Sportellista", Role::Staff, None, None).await;
+    let as_staff = ctx(&demo, &staff);
+    let citizen = fresh_person(&demo, "Cittadino curioso").await;
 
     // Only staff record people.
     assert!(matches!(
-        counter::record(&ctx(&app, &citizen), "Maria Rossi", "carta_identita", "").await,
+        counter::record(&ctx(&demo, &citizen), "Maria Rossi", "carta_identita", "").await,
         Err(ServiceError::Forbidden)
     ));
     assert!(matches!(
-        counter::record(&anonymous(&app), "Maria Rossi", "carta_identita", "").await,
+        counter::record(&anonymous(&demo), "Maria Rossi", "carta_identita", "").await,
         Err(ServiceError::Unauthenticated)
     ));
     assert_eq!(
@@ -27,7 +28,10 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
         "documento"
     );
     assert_eq!(
-        counter_record::Entity::find().count(&app.db).await.unwrap(),
+        counter_record::Entity::find()
+            .count(&demo.db)
+            .await
+            .unwrap(),
         0
     );
 
@@ -36,7 +40,7 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
         .unwrap();
     assert_eq!(receipt.claim_code.len(), 14);
     let record = counter_record::Entity::find_by_id(receipt.record_id)
-        .one(&app.db)
+        .one(&demo.db)
         .await
         .unwrap()
         .unwrap();
@@ -51,7 +55,7 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
     );
     let assisted = record.user_id.expect("an account to act through");
     let account = user::Entity::find_by_id(assisted)
-        .one(&app.db)
+        .one(&demo.db)
         .await
         .unwrap()
         .unwrap();
@@ -70,17 +74,19 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
     )
     .await
     .unwrap();
-    let row = proposal_row(&app, proposed).await;
+    let row = proposal_row(&demo, proposed).await;
     assert_eq!(
         (row.author_id, row.assisted_by),
         (Some(assisted), Some(staff.id))
     );
-    let seen = proposals::detail(&anonymous(&app), proposed).await.unwrap();
+    let seen = proposals::detail(&anonymous(&demo), proposed)
+        .await
+        .unwrap();
     assert!(seen.assisted);
     assert_eq!(seen.author_name.as_deref(), Some("Maria R."));
     assert!(matches!(
         counter::propose(
-            &ctx(&app, &citizen),
+            &ctx(&demo, &citizen),
             receipt.record_id,
             PINEROLO,
             "inclusione-digitale",
@@ -91,16 +97,16 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
     ));
 
     // Supports on her behalf: the same limit and one per proposal.
-    let mobilita = published_in(&app, ALESSANDRIA, "mobilita").await;
+    let mobilita = published_in(&demo, ALESSANDRIA, "mobilita").await;
     let x = mobilita[0];
-    let online = fresh_person(&app, "Maria Rossi online").await;
+    let online = fresh_person(&demo, "Maria Rossi online").await;
     assert!(
-        supports::give(&ctx(&app, &online), x)
+        supports::give(&ctx(&demo, &online), x)
             .await
             .unwrap()
             .changed
     );
-    let x_before = proposal_row(&app, x).await.support_count;
+    let x_before = proposal_row(&demo, x).await.support_count;
     for id in &mobilita[..5] {
         assert!(
             counter::support(&as_staff, receipt.record_id, *id)
@@ -117,16 +123,16 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
         .await
         .unwrap();
     assert!(!again.changed && again.supported);
-    assert_eq!(proposal_row(&app, x).await.support_count, x_before + 1);
+    assert_eq!(proposal_row(&demo, x).await.support_count, x_before + 1);
     let given = support::Entity::find()
         .filter(support::Column::UserId.eq(assisted))
-        .all(&app.db)
+        .all(&demo.db)
         .await
         .unwrap();
     assert_eq!(given.len(), 5);
     assert!(given.iter().all(|s| s.assisted_by == Some(staff.id)));
     assert!(matches!(
-        counter::support(&ctx(&app, &citizen), receipt.record_id, mobilita[5]).await,
+        counter::support(&ctx(&demo, &citizen), receipt.record_id, mobilita[5]).await,
         Err(ServiceError::Forbidden)
     ));
 
@@ -137,13 +143,13 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
     assert_eq!((found[0].proposals.len(), found[0].supports.len()), (1, 5));
     assert_eq!(found[0].recorded_by.as_deref(), Some("Sportellista"));
     assert!(matches!(
-        counter::search(&ctx(&app, &citizen), "rossi").await,
+        counter::search(&ctx(&demo, &citizen), "rossi").await,
         Err(ServiceError::Forbidden)
     ));
 
     // She claims the record online, where she had already supported X.
     let outcome = counter::claim(
-        &ctx(&app, &online),
+        &ctx(&demo, &online),
         &receipt.claim_code.to_lowercase().replace('-', " "),
     )
     .await
@@ -158,19 +164,19 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
         },
         "X online and four more from the counter: five, the platform's limit"
     );
-    let x_after = proposal_row(&app, x).await.support_count;
+    let x_after = proposal_row(&demo, x).await.support_count;
     assert_eq!(x_after, x_before, "X lost the counter's duplicate");
-    assert_eq!(x_after as u64, supports_rows(&app, x).await);
+    assert_eq!(x_after as u64, supports_rows(&demo, x).await);
     for id in &mobilita[..6] {
         assert_eq!(
-            proposal_row(&app, *id).await.support_count as u64,
-            supports_rows(&app, *id).await,
+            proposal_row(&demo, *id).await.support_count as u64,
+            supports_rows(&demo, *id).await,
             "{id}: the counter equals the rows"
         );
     }
     let hers: HashSet<Uuid> = support::Entity::find()
         .filter(support::Column::UserId.eq(online.id))
-        .all(&app.db)
+        .all(&demo.db)
         .await
         .unwrap()
         .into_iter()
@@ -180,17 +186,17 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
     assert_eq!(
         support::Entity::find()
             .filter(support::Column::UserId.eq(assisted))
-            .count(&app.db)
+            .count(&demo.db)
             .await
             .unwrap(),
         0
     );
     assert_eq!(
-        proposal_row(&app, proposed).await.author_id,
+        proposal_row(&demo, proposed).await.author_id,
         Some(online.id)
     );
     let claimed = counter_record::Entity::find_by_id(receipt.record_id)
-        .one(&app.db)
+        .one(&demo.db)
         .await
         .unwrap()
         .unwrap();
@@ -198,14 +204,14 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
     assert!(claimed.claimed_at.is_some() && claimed.user_id.is_none());
     assert!(
         user::Entity::find_by_id(assisted)
-            .one(&app.db)
+            .one(&demo.db)
             .await
             .unwrap()
             .is_none(),
         "the account acted through is gone"
     );
     // Her allowance now counts the supports she holds.
-    let viewer = proposals::detail(&ctx(&app, &online), mobilita[6])
+    let viewer = proposals::detail(&ctx(&demo, &online), mobilita[6])
         .await
         .unwrap()
         .viewer;
@@ -218,17 +224,17 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
     );
 
     // The code works once.
-    let someone_else = fresh_person(&app, "Altra persona").await;
+    let someone_else = fresh_person(&demo, "Altra persona").await;
     assert_eq!(
-        field_of(counter::claim(&ctx(&app, &someone_else), &receipt.claim_code).await),
+        field_of(counter::claim(&ctx(&demo, &someone_else), &receipt.claim_code).await),
         ("codice".to_owned(), FieldProblem::NotRecognized)
     );
     assert_eq!(
-        field_of(counter::claim(&ctx(&app, &online), &receipt.claim_code).await).0,
+        field_of(counter::claim(&ctx(&demo, &online), &receipt.claim_code).await).0,
         "codice"
     );
     assert!(matches!(
-        counter::claim(&anonymous(&app), &receipt.claim_code).await,
+        counter::claim(&anonymous(&demo), &receipt.claim_code).await,
         Err(ServiceError::Unauthenticated)
     ));
     // Nobody acts for a claimed record any more.
@@ -237,7 +243,3 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
         Err(ServiceError::NotFound(_))
     ));
 }
-
-// ---------------------------------------------------------------------------
-// 6. Who may facilitate
-// ---------------------------------------------------------------------------

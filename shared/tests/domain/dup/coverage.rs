@@ -1,133 +1,13 @@
 //! Coverage counts each supporter once per objective and mission.
 
 use super::*;
-
-/// A small simplified edition: objectives A and B in mission 01, C in 04.
-const COVERAGE_DUP: &str = "\
-programma,08,01,,,Statistica e sistemi informativi,,,,,,,,
-programma,02,04,,,Altri ordini di istruzione non universitaria,,,,,,,,
-obiettivo_operativo,A,01,08,,Sportello online,,,,,,,,
-obiettivo_operativo,B,01,08,,Dati aperti,,,,,,,,
-obiettivo_operativo,C,04,02,,Scuole digitali,,,,,,,,
-";
-
-/// Pinerolo, with a new small edition attached and in its voting phase.
-struct Fixture {
-    app: TestApp,
-    facilitator: Person,
-    edition: Uuid,
-    old_edition: Uuid,
-}
-
-async fn coverage_fixture() -> Fixture {
-    let app = spawn_app().await;
-    let facilitator = person(&app, "facilitator-pinerolo@demo.piazza.invalid").await;
-    let old_edition = edition_of(&app, PINEROLO).await;
-    let edition = new_edition(&app, "Copertura", true).await;
-    imported(
-        editions::import(
-            &admin(&app).await,
-            edition,
-            &format!("{HEADER}{COVERAGE_DUP}"),
-        )
-        .await,
-    );
-    editions::attach(&ctx(&app, &facilitator), PINEROLO, Some(edition))
-        .await
-        .unwrap();
-    assert_eq!(edition_of(&app, PINEROLO).await, edition);
-    Fixture {
-        app,
-        facilitator,
-        edition,
-        old_edition,
-    }
-}
-
-impl Fixture {
-    /// A new proposal of Pinerolo by a new author.
-    async fn proposal(&self, title: &str, platform: &str, zone: &str) -> Uuid {
-        let author = fresh_person(&self.app, &format!("Autore di {title}")).await;
-        authoring::create(
-            &ctx(&self.app, &author),
-            PINEROLO,
-            platform,
-            &ProposalInput::parse(title, BODY, Some(zone), None).unwrap(),
-        )
-        .await
-        .unwrap()
-    }
-
-    /// From proposals, through deliberation, to voting.
-    async fn open_voting(&self) {
-        let process = process_row(&self.app, PINEROLO).await;
-        for _ in 0..2 {
-            phases::advance(&ctx(&self.app, &self.facilitator), process.id)
-                .await
-                .unwrap();
-        }
-    }
-
-    async fn link(&self, item: PlanItem, objective: Uuid) -> Uuid {
-        links::link(
-            &ctx(&self.app, &self.facilitator),
-            item,
-            &link_input(objective, "Collegata a mano per la prova.", "3"),
-        )
-        .await
-        .unwrap()
-    }
-
-    async fn objective(&self, code: &str) -> Uuid {
-        objective(&self.app, self.edition, code).await.id
-    }
-}
-
-/// `(proposals, projects, supporters)` of each objective, by code.
-fn figures(coverage: &shared::model::dup::Coverage) -> Vec<(String, i64, i64, i64)> {
-    coverage
-        .missions
-        .iter()
-        .flat_map(|m| m.objectives.iter())
-        .map(|r| {
-            (
-                r.objective.code.clone(),
-                r.proposals,
-                r.projects,
-                r.supporters.expect("counts visible"),
-            )
-        })
-        .collect()
-}
-
-/// `(mission, covered, supporters)`.
-fn missions(coverage: &shared::model::dup::Coverage) -> Vec<(String, i64, i64)> {
-    coverage
-        .missions
-        .iter()
-        .map(|m| {
-            (
-                m.code.clone(),
-                m.covered,
-                m.supporters.expect("counts visible"),
-            )
-        })
-        .collect()
-}
-
-fn row(code: &str, proposals: i64, projects: i64, supporters: i64) -> (String, i64, i64, i64) {
-    (code.to_owned(), proposals, projects, supporters)
-}
-
-fn codes(objectives: &[shared::model::dup::ObjectiveRef]) -> Vec<&str> {
-    objectives.iter().map(|o| o.code.as_str()).collect()
-}
+use shared::testing::*;
 
 #[tokio::test]
 async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
     let fx = coverage_fixture().await;
-    let app = &fx.app;
-    let anon = anonymous(app);
+    let demo = &fx.demo;
+    let anon = anonymous(demo);
     let (a, b) = (fx.objective("A").await, fx.objective("B").await);
 
     let p1 = fx
@@ -155,13 +35,13 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
         .await;
 
     fx.open_voting().await;
-    let x = fresh_person(app, "Persona X").await;
-    let y = fresh_person(app, "Persona Y").await;
+    let x = fresh_person(demo, "Persona X").await;
+    let y = fresh_person(demo, "Persona Y").await;
     for (who, id) in [(&x, p1), (&x, p2), (&y, p1), (&x, p3), (&x, p4)] {
-        assert!(supports::give(&ctx(app, who), id).await.unwrap().changed);
+        assert!(supports::give(&ctx(demo, who), id).await.unwrap().changed);
     }
     // An accepted proposal nobody links.
-    authoring::answer(&ctx(app, &fx.facilitator), p5, "accepted", "Accolta.")
+    authoring::answer(&ctx(demo, &fx.facilitator), p5, "accepted", "Accolta.")
         .await
         .unwrap();
 
@@ -199,7 +79,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
 
     // A project on A whose originals X supported: X still counts once.
     let project = projects::merge(
-        &ctx(app, &fx.facilitator),
+        &ctx(demo, &fx.facilitator),
         &[p3, p4],
         &project_input("Facilitazione digitale diffusa"),
     )
@@ -324,7 +204,7 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
 
     // The figures match the database, counted another way.
     let distinct_on_a = count_sql(
-        app,
+        demo,
         "SELECT COUNT(DISTINCT s.user_id) FROM supports s WHERE s.proposal_id IN \
          (SELECT proposal_id FROM dup_links WHERE objective_id = ? AND proposal_id IS NOT NULL \
           UNION SELECT m.id FROM proposals m JOIN dup_links l ON l.project_id = m.project_id \
@@ -340,29 +220,29 @@ async fn coverage_counts_each_supporter_once_per_objective_and_mission() {
 #[tokio::test]
 async fn links_to_another_edition_do_not_count_in_coverage() {
     let fx = coverage_fixture().await;
-    let app = &fx.app;
-    let anon = anonymous(app);
+    let demo = &fx.demo;
+    let anon = anonymous(demo);
     let a = fx.objective("A").await;
     let p1 = fx
         .proposal("Certificati anagrafici online", "servizi-online", "centro")
         .await;
     let q = fx
-        .proposal("Un'app per le segnalazioni", "servizi-online", "centro")
+        .proposal("Un'demo per le segnalazioni", "servizi-online", "centro")
         .await;
     fx.open_voting().await;
-    let x = fresh_person(app, "Persona X").await;
-    let v = fresh_person(app, "Persona V").await;
-    supports::give(&ctx(app, &x), p1).await.unwrap();
-    supports::give(&ctx(app, &v), q).await.unwrap();
+    let x = fresh_person(demo, "Persona X").await;
+    let v = fresh_person(demo, "Persona V").await;
+    supports::give(&ctx(demo, &x), p1).await.unwrap();
+    supports::give(&ctx(demo, &v), q).await.unwrap();
     fx.link(PlanItem::Proposal(p1), a).await;
 
     // Q is linked while the old edition (same mission 01) is attached.
-    editions::attach(&ctx(app, &fx.facilitator), PINEROLO, Some(fx.old_edition))
+    editions::attach(&ctx(demo, &fx.facilitator), PINEROLO, Some(fx.old_edition))
         .await
         .unwrap();
-    let old = objective(app, fx.old_edition, "SeO-01.08.1").await;
+    let old = objective(demo, fx.old_edition, "SeO-01.08.1").await;
     fx.link(PlanItem::Proposal(q), old.id).await;
-    editions::attach(&ctx(app, &fx.facilitator), PINEROLO, Some(fx.edition))
+    editions::attach(&ctx(demo, &fx.facilitator), PINEROLO, Some(fx.edition))
         .await
         .unwrap();
 
@@ -378,6 +258,123 @@ async fn links_to_another_edition_do_not_count_in_coverage() {
     );
 }
 
-// ---------------------------------------------------------------------------
-// 11. Monitoring
-// ---------------------------------------------------------------------------
+async fn coverage_fixture() -> Fixture {
+    let app = demo_db().await;
+    let facilitator = person(&app, "facilitator-pinerolo@demo.piazza.invalid").await;
+    let old_edition = edition_of(&app, PINEROLO).await;
+    let edition = new_edition(&app, "Copertura", true).await;
+    imported(
+        editions::import(
+            &admin(&app).await,
+            edition,
+            &format!("{HEADER}{COVERAGE_DUP}"),
+        )
+        .await,
+    );
+    editions::attach(&ctx(&app, &facilitator), PINEROLO, Some(edition))
+        .await
+        .unwrap();
+    assert_eq!(edition_of(&app, PINEROLO).await, edition);
+    Fixture {
+        demo: app,
+        facilitator,
+        edition,
+        old_edition,
+    }
+}
+
+/// `(proposals, projects, supporters)` of each objective, by code.
+fn figures(coverage: &shared::model::dup::Coverage) -> Vec<(String, i64, i64, i64)> {
+    coverage
+        .missions
+        .iter()
+        .flat_map(|m| m.objectives.iter())
+        .map(|r| {
+            (
+                r.objective.code.clone(),
+                r.proposals,
+                r.projects,
+                r.supporters.expect("counts visible"),
+            )
+        })
+        .collect()
+}
+
+/// `(mission, covered, supporters)`.
+fn missions(coverage: &shared::model::dup::Coverage) -> Vec<(String, i64, i64)> {
+    coverage
+        .missions
+        .iter()
+        .map(|m| {
+            (
+                m.code.clone(),
+                m.covered,
+                m.supporters.expect("counts visible"),
+            )
+        })
+        .collect()
+}
+
+fn row(code: &str, proposals: i64, projects: i64, supporters: i64) -> (String, i64, i64, i64) {
+    (code.to_owned(), proposals, projects, supporters)
+}
+
+fn codes(objectives: &[shared::model::dup::ObjectiveRef]) -> Vec<&str> {
+    objectives.iter().map(|o| o.code.as_str()).collect()
+}
+
+/// A small simplified edition: objectives A and B in mission 01, C in 04.
+const COVERAGE_DUP: &str = "\
+programma,08,01,,,Statistica e sistemi informativi,,,,,,,,
+programma,02,04,,,Altri ordini di istruzione non universitaria,,,,,,,,
+obiettivo_operativo,A,01,08,,Sportello online,,,,,,,,
+obiettivo_operativo,B,01,08,,Dati aperti,,,,,,,,
+obiettivo_operativo,C,04,02,,Scuole digitali,,,,,,,,
+";
+
+/// Pinerolo, with a new small edition attached and in its voting phase.
+struct Fixture {
+    demo: TestDb,
+    facilitator: Person,
+    edition: Uuid,
+    old_edition: Uuid,
+}
+
+impl Fixture {
+    /// A new proposal of Pinerolo by a new author.
+    async fn proposal(&self, title: &str, platform: &str, zone: &str) -> Uuid {
+        let author = fresh_person(&self.demo, &format!("Autore di {title}")).await;
+        authoring::create(
+            &ctx(&self.demo, &author),
+            PINEROLO,
+            platform,
+            &ProposalInput::parse(title, BODY, Some(zone), None).unwrap(),
+        )
+        .await
+        .unwrap()
+    }
+
+    /// From proposals, through deliberation, to voting.
+    async fn open_voting(&self) {
+        let process = process_row(&self.demo, PINEROLO).await;
+        for _ in 0..2 {
+            phases::advance(&ctx(&self.demo, &self.facilitator), process.id)
+                .await
+                .unwrap();
+        }
+    }
+
+    async fn link(&self, item: PlanItem, objective: Uuid) -> Uuid {
+        links::link(
+            &ctx(&self.demo, &self.facilitator),
+            item,
+            &link_input(objective, "Collegata a mano per la prova.", "3"),
+        )
+        .await
+        .unwrap()
+    }
+
+    async fn objective(&self, code: &str) -> Uuid {
+        objective(&self.demo, self.edition, code).await.id
+    }
+}

@@ -1,19 +1,20 @@
 //! Phases open and close actions; facilitators and the scheduler move them, once.
 
 use super::*;
+use shared::testing::*;
 
 #[tokio::test]
 async fn each_phase_opens_its_actions_and_refuses_the_others() {
-    let app = spawn_app().await;
-    let citizen = person(&app, "citizen@demo.piazza.invalid").await;
-    let as_citizen = ctx(&app, &citizen);
-    let pinerolo = process_row(&app, PINEROLO).await;
-    let pinerolo_phases = phases_of(&app, pinerolo.id).await;
+    let demo = demo_db().await;
+    let citizen = person(&demo, "citizen@demo.piazza.invalid").await;
+    let as_citizen = ctx(&demo, &citizen);
+    let pinerolo = process_row(&demo, PINEROLO).await;
+    let pinerolo_phases = phases_of(&demo, pinerolo.id).await;
     let pinerolo_voting = phase_of_kind(&pinerolo_phases, "voting");
 
     // Pinerolo collects proposals: proposing and commenting are open.
     let mine = propose(
-        &app,
+        &demo,
         &citizen,
         PINEROLO,
         "servizi-online",
@@ -21,9 +22,9 @@ async fn each_phase_opens_its_actions_and_refuses_the_others() {
         BODY,
     )
     .await;
-    assert_eq!(proposal_row(&app, mine).await.state, "published");
-    let other = first_published(&app, PINEROLO).await;
-    let other_supports = proposal_row(&app, other).await.support_count;
+    assert_eq!(proposal_row(&demo, mine).await.state, "published");
+    let other = first_published(&demo, PINEROLO).await;
+    let other_supports = proposal_row(&demo, other).await.support_count;
     comments::post(&as_citizen, other, None, "Sono d'accordo.", "favore")
         .await
         .expect("commenting is open while proposals are collected");
@@ -39,18 +40,18 @@ async fn each_phase_opens_its_actions_and_refuses_the_others() {
         }
     );
     assert_eq!(
-        proposal_row(&app, other).await.support_count,
+        proposal_row(&demo, other).await.support_count,
         other_supports
     );
     assert_eq!(
-        supports_rows(&app, other).await,
+        supports_rows(&demo, other).await,
         other_supports as u64,
         "nothing stored"
     );
 
     // Alessandria votes: supporting is open, proposing and commenting are over
     // (no later phase opens them again).
-    let voted = first_published(&app, ALESSANDRIA).await;
+    let voted = first_published(&demo, ALESSANDRIA).await;
     assert!(supports::give(&as_citizen, voted).await.unwrap().changed);
     assert_eq!(
         refusal(
@@ -77,7 +78,7 @@ async fn each_phase_opens_its_actions_and_refuses_the_others() {
     assert_eq!(
         comment::Entity::find()
             .filter(comment::Column::ProposalId.eq(voted))
-            .count(&app.db)
+            .count(&demo.db)
             .await
             .unwrap(),
         0
@@ -89,17 +90,17 @@ async fn each_phase_opens_its_actions_and_refuses_the_others() {
             .col_expr(process::Column::VerifiedToPropose, Expr::value(propose))
             .col_expr(process::Column::VerifiedToSupport, Expr::value(support))
             .filter(process::Column::Slug.eq(slug))
-            .exec(&app.db)
+            .exec(&demo.db)
             .await
             .unwrap();
     }
-    let citizen2 = person(&app, "citizen-2@demo.piazza.invalid").await;
-    let verified = person(&app, "verified-pinerolo@demo.piazza.invalid").await;
+    let citizen2 = person(&demo, "citizen-2@demo.piazza.invalid").await;
+    let verified = person(&demo, "verified-pinerolo@demo.piazza.invalid").await;
     assert!(verified.has(Role::Verified) && !citizen2.has(Role::Verified));
     assert_eq!(
         refusal(
             authoring::create(
-                &ctx(&app, &citizen2),
+                &ctx(&demo, &citizen2),
                 PINEROLO,
                 "servizi-online",
                 &input("Pagamenti online per la mensa scolastica", BODY),
@@ -111,7 +112,7 @@ async fn each_phase_opens_its_actions_and_refuses_the_others() {
         }
     );
     propose(
-        &app,
+        &demo,
         &verified,
         PINEROLO,
         "servizi-online",
@@ -120,43 +121,39 @@ async fn each_phase_opens_its_actions_and_refuses_the_others() {
     )
     .await;
     // Commenting never asks for residence.
-    comments::post(&ctx(&app, &citizen2), other, None, "Anch'io!", "favore")
+    comments::post(&ctx(&demo, &citizen2), other, None, "Anch'io!", "favore")
         .await
         .expect("comments need no verified residence");
-    let second = published_in(&app, ALESSANDRIA, "mobilita").await[1];
+    let second = published_in(&demo, ALESSANDRIA, "mobilita").await[1];
     assert_eq!(
-        refusal(supports::give(&ctx(&app, &citizen2), second).await),
+        refusal(supports::give(&ctx(&demo, &citizen2), second).await),
         Refusal::VerificationRequired {
             action: ParticipationAction::Support
         }
     );
-    let verified_alessandria = person(&app, "verified@demo.piazza.invalid").await;
+    let verified_alessandria = person(&demo, "verified@demo.piazza.invalid").await;
     assert!(
-        supports::give(&ctx(&app, &verified_alessandria), second)
+        supports::give(&ctx(&demo, &verified_alessandria), second)
             .await
             .unwrap()
             .changed
     );
 }
 
-// ---------------------------------------------------------------------------
-// 2. Moving phases
-// ---------------------------------------------------------------------------
-
 #[tokio::test]
 async fn only_process_facilitators_move_phases_and_what_opens_follows() {
-    let app = spawn_app().await;
-    let pinerolo = process_row(&app, PINEROLO).await;
-    let alessandria = process_row(&app, ALESSANDRIA).await;
+    let demo = demo_db().await;
+    let pinerolo = process_row(&demo, PINEROLO).await;
+    let alessandria = process_row(&demo, ALESSANDRIA).await;
     let today = shared::model::common::time::italian_date(Utc::now());
-    let citizen = person(&app, "citizen@demo.piazza.invalid").await;
+    let citizen = person(&demo, "citizen@demo.piazza.invalid").await;
     let platform_only = person(
-        &app,
+        &demo,
         "facilitator-alessandria-universita@demo.piazza.invalid",
     )
     .await;
-    let alessandria_facilitator = person(&app, "facilitator@demo.piazza.invalid").await;
-    let facilitator = person(&app, "facilitator-pinerolo@demo.piazza.invalid").await;
+    let alessandria_facilitator = person(&demo, "facilitator@demo.piazza.invalid").await;
+    let facilitator = person(&demo, "facilitator-pinerolo@demo.piazza.invalid").await;
 
     for (who, process_id) in [
         (&citizen, pinerolo.id),
@@ -165,7 +162,7 @@ async fn only_process_facilitators_move_phases_and_what_opens_follows() {
     ] {
         assert!(
             matches!(
-                phases::advance(&ctx(&app, who), process_id).await,
+                phases::advance(&ctx(&demo, who), process_id).await,
                 Err(ServiceError::Forbidden)
             ),
             "{} may not move phases",
@@ -173,24 +170,28 @@ async fn only_process_facilitators_move_phases_and_what_opens_follows() {
         );
     }
     assert!(matches!(
-        phases::advance(&Ctx::new(app.db.clone(), Actor::Anonymous), pinerolo.id).await,
+        phases::advance(&Ctx::new(demo.db.clone(), Actor::Anonymous), pinerolo.id).await,
         Err(ServiceError::Unauthenticated)
     ));
-    assert_eq!(process_row(&app, PINEROLO).await.phase_cursor, 1, "unmoved");
-    assert_eq!(process_row(&app, ALESSANDRIA).await.phase_cursor, 3);
+    assert_eq!(
+        process_row(&demo, PINEROLO).await.phase_cursor,
+        1,
+        "unmoved"
+    );
+    assert_eq!(process_row(&demo, ALESSANDRIA).await.phase_cursor, 3);
 
-    let some = first_published(&app, PINEROLO).await;
-    let as_citizen = ctx(&app, &citizen);
+    let some = first_published(&demo, PINEROLO).await;
+    let as_citizen = ctx(&demo, &citizen);
     // Proposals → deliberation: proposing closes, commenting stays open.
     assert_eq!(
-        phases::advance(&ctx(&app, &facilitator), pinerolo.id)
+        phases::advance(&ctx(&demo, &facilitator), pinerolo.id)
             .await
             .unwrap(),
         PhaseTimeline::Running(2)
     );
-    let stored = process_row(&app, PINEROLO).await;
+    let stored = process_row(&demo, PINEROLO).await;
     assert_eq!((stored.phase_cursor, stored.phase_open), (2, true));
-    let dates = phases_of(&app, pinerolo.id).await;
+    let dates = phases_of(&demo, pinerolo.id).await;
     assert_eq!(dates[1].ends_on, today, "the closed phase ends today");
     assert_eq!(dates[2].starts_on, today, "the opened phase starts today");
     assert!(matches!(
@@ -221,7 +222,7 @@ async fn only_process_facilitators_move_phases_and_what_opens_follows() {
 
     // Deliberation → voting: supporting opens, commenting closes.
     assert_eq!(
-        phases::advance(&ctx(&app, &facilitator), pinerolo.id)
+        phases::advance(&ctx(&demo, &facilitator), pinerolo.id)
             .await
             .unwrap(),
         PhaseTimeline::Running(3)
@@ -238,12 +239,12 @@ async fn only_process_facilitators_move_phases_and_what_opens_follows() {
 
     // The whole-process facilitator closes Alessandria's voting.
     assert_eq!(
-        phases::advance(&ctx(&app, &alessandria_facilitator), alessandria.id)
+        phases::advance(&ctx(&demo, &alessandria_facilitator), alessandria.id)
             .await
             .unwrap(),
         PhaseTimeline::Running(4)
     );
-    let voted = first_published(&app, ALESSANDRIA).await;
+    let voted = first_published(&demo, ALESSANDRIA).await;
     assert!(matches!(
         refusal(supports::give(&as_citizen, voted).await),
         Refusal::PhaseClosed {
@@ -255,41 +256,50 @@ async fn only_process_facilitators_move_phases_and_what_opens_follows() {
 
 #[tokio::test]
 async fn the_scheduler_moves_forward_on_dates_once_and_never_back() {
-    let app = spawn_app().await;
+    let demo = demo_db().await;
     let today = shared::model::common::time::italian_date(Utc::now());
-    let pinerolo = process_row(&app, PINEROLO).await;
-    let dates = phases_of(&app, pinerolo.id).await;
+    let pinerolo = process_row(&demo, PINEROLO).await;
+    let dates = phases_of(&demo, pinerolo.id).await;
     // Nothing is due: nothing moves.
-    assert_eq!(phases::advance_on_schedule(&system(&app)).await.unwrap(), 0);
+    assert_eq!(
+        phases::advance_on_schedule(&system(&demo)).await.unwrap(),
+        0
+    );
     assert!(matches!(
-        phases::advance_on_schedule(&ctx(&app, &person(&app, "admin@demo.piazza.invalid").await))
-            .await,
+        phases::advance_on_schedule(&ctx(
+            &demo,
+            &person(&demo, "admin@demo.piazza.invalid").await
+        ))
+        .await,
         Err(ServiceError::Forbidden)
     ));
 
     // The proposals phase ended yesterday; deliberation starts today.
     set_phase_dates(
-        &app,
+        &demo,
         dates[1].id,
         dates[1].starts_on,
         today - Duration::days(1),
     )
     .await;
-    set_phase_dates(&app, dates[2].id, today, dates[2].ends_on).await;
-    assert_eq!(phases::advance_on_schedule(&system(&app)).await.unwrap(), 1);
-    let stored = process_row(&app, PINEROLO).await;
+    set_phase_dates(&demo, dates[2].id, today, dates[2].ends_on).await;
+    assert_eq!(
+        phases::advance_on_schedule(&system(&demo)).await.unwrap(),
+        1
+    );
+    let stored = process_row(&demo, PINEROLO).await;
     assert_eq!((stored.phase_cursor, stored.phase_open), (2, true));
     assert!(stored.phase_changed_at.is_some());
     assert_eq!(
-        phases::advance_on_schedule(&system(&app)).await.unwrap(),
+        phases::advance_on_schedule(&system(&demo)).await.unwrap(),
         0,
         "a second pass finds nothing to do"
     );
 
     // A facilitator moves ahead of the dates; the scheduler never moves back.
-    let facilitator = person(&app, "facilitator-pinerolo@demo.piazza.invalid").await;
+    let facilitator = person(&demo, "facilitator-pinerolo@demo.piazza.invalid").await;
     assert_eq!(
-        phases::advance(&ctx(&app, &facilitator), pinerolo.id)
+        phases::advance(&ctx(&demo, &facilitator), pinerolo.id)
             .await
             .unwrap(),
         PhaseTimeline::Running(3)
@@ -297,10 +307,10 @@ async fn the_scheduler_moves_forward_on_dates_once_and_never_back() {
     for days in [0, 1, 5] {
         let later = Ctx {
             now: Utc::now() + Duration::days(days),
-            ..system(&app)
+            ..system(&demo)
         };
         assert_eq!(phases::advance_on_schedule(&later).await.unwrap(), 0);
-        let stored = process_row(&app, PINEROLO).await;
+        let stored = process_row(&demo, PINEROLO).await;
         assert_eq!(
             (stored.phase_cursor, stored.phase_open),
             (3, true),
@@ -308,38 +318,38 @@ async fn the_scheduler_moves_forward_on_dates_once_and_never_back() {
         );
     }
     // When the voting dates are over, it moves on again.
-    let voting_ends = phases_of(&app, pinerolo.id).await[3].ends_on;
+    let voting_ends = phases_of(&demo, pinerolo.id).await[3].ends_on;
     let after_voting = Ctx {
         now: (voting_ends + Duration::days(1))
             .and_hms_opt(12, 0, 0)
             .unwrap()
             .and_utc(),
-        ..system(&app)
+        ..system(&demo)
     };
     assert!(phases::advance_on_schedule(&after_voting).await.unwrap() >= 1);
-    let stored = process_row(&app, PINEROLO).await;
+    let stored = process_row(&demo, PINEROLO).await;
     assert_eq!((stored.phase_cursor, stored.phase_open), (4, true));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_scheduler_passes_move_once_and_notify_once() {
-    let app = spawn_app().await;
+    let demo = demo_db().await;
     let today = shared::model::common::time::italian_date(Utc::now());
-    let pinerolo = process_row(&app, PINEROLO).await;
-    let dates = phases_of(&app, pinerolo.id).await;
-    let citizen = person(&app, "citizen@demo.piazza.invalid").await;
-    let followed = first_published(&app, PINEROLO).await;
-    authoring::follow(&ctx(&app, &citizen), followed, true)
+    let pinerolo = process_row(&demo, PINEROLO).await;
+    let dates = phases_of(&demo, pinerolo.id).await;
+    let citizen = person(&demo, "citizen@demo.piazza.invalid").await;
+    let followed = first_published(&demo, PINEROLO).await;
+    authoring::follow(&ctx(&demo, &citizen), followed, true)
         .await
         .unwrap();
     // Repeating a follow changes nothing.
-    authoring::follow(&ctx(&app, &citizen), followed, true)
+    authoring::follow(&ctx(&demo, &citizen), followed, true)
         .await
         .unwrap();
     let pinerolo_followers: HashSet<Uuid> = {
         let ids: Vec<Uuid> = proposal::Entity::find()
             .filter(proposal::Column::ProcessId.eq(pinerolo.id))
-            .all(&app.db)
+            .all(&demo.db)
             .await
             .unwrap()
             .into_iter()
@@ -347,7 +357,7 @@ async fn concurrent_scheduler_passes_move_once_and_notify_once() {
             .collect();
         follow::Entity::find()
             .filter(follow::Column::ProposalId.is_in(ids))
-            .all(&app.db)
+            .all(&demo.db)
             .await
             .unwrap()
             .into_iter()
@@ -359,21 +369,21 @@ async fn concurrent_scheduler_passes_move_once_and_notify_once() {
     // Two rounds: proposals → deliberation, then deliberation → voting.
     for (round, (closing, opening)) in [(1usize, 2usize), (2, 3)].into_iter().enumerate() {
         set_phase_dates(
-            &app,
+            &demo,
             dates[closing].id,
             dates[closing].starts_on.min(today - Duration::days(2)),
             today - Duration::days(1),
         )
         .await;
-        set_phase_dates(&app, dates[opening].id, today, dates[opening].ends_on).await;
-        let (a, b) = (system(&app), system(&app));
+        set_phase_dates(&demo, dates[opening].id, today, dates[opening].ends_on).await;
+        let (a, b) = (system(&demo), system(&demo));
         let (first, second) = tokio::join!(
             tokio::spawn(async move { phases::advance_on_schedule(&a).await }),
             tokio::spawn(async move { phases::advance_on_schedule(&b).await }),
         );
         let (first, second) = (first.unwrap().unwrap(), second.unwrap().unwrap());
         assert_eq!(first + second, 1, "round {round}: moved exactly once");
-        let stored = process_row(&app, PINEROLO).await;
+        let stored = process_row(&demo, PINEROLO).await;
         assert_eq!(
             (stored.phase_cursor as usize, stored.phase_open),
             (opening, true)
@@ -383,7 +393,7 @@ async fn concurrent_scheduler_passes_move_once_and_notify_once() {
             .filter(notification::Column::ProcessId.eq(pinerolo.id))
             .filter(notification::Column::Kind.eq(NotificationKind::PhaseChange.as_str()))
             .filter(notification::Column::Detail.eq(dates[opening].title.as_str()))
-            .all(&app.db)
+            .all(&demo.db)
             .await
             .unwrap();
         let mut per_person: HashMap<Uuid, usize> = HashMap::new();
@@ -400,7 +410,7 @@ async fn concurrent_scheduler_passes_move_once_and_notify_once() {
             "round {round}: exactly one notification each: {per_person:?}"
         );
     }
-    let mine = inbox::list(&ctx(&app, &citizen), None).await.unwrap();
+    let mine = inbox::list(&ctx(&demo, &citizen), None).await.unwrap();
     let phase_changes: Vec<_> = mine
         .items
         .iter()
@@ -413,7 +423,3 @@ async fn concurrent_scheduler_passes_move_once_and_notify_once() {
         Some(PINEROLO)
     );
 }
-
-// ---------------------------------------------------------------------------
-// 3. Editing, history, withdrawal
-// ---------------------------------------------------------------------------

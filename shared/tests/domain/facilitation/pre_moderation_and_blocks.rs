@@ -1,19 +1,20 @@
 //! Pre-moderation holds new content until approved; blocks hide a person and refuse them.
 
 use super::*;
+use shared::testing::*;
 
 #[tokio::test]
 async fn pre_moderation_holds_new_proposals_until_approved() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
-    let as_facilitator = ctx(&app, &facilitator);
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatore Pinerolo").await;
+    let as_facilitator = ctx(&demo, &facilitator);
     moderation::set_settings(&as_facilitator, PINEROLO, true, 3)
         .await
         .unwrap();
-    assert!(process_row(&app, PINEROLO).await.pre_moderation);
-    let author = fresh_person(&app, "Autore In Attesa").await;
-    let other = fresh_person(&app, "Altra Cittadina").await;
+    assert!(process_row(&demo, PINEROLO).await.pre_moderation);
+    let author = fresh_person(&demo, "Autore In Attesa").await;
+    let other = fresh_person(&demo, "Altra Cittadina").await;
     let stats_before = read::detail(&anon, PINEROLO).await.unwrap();
     let platform_count = |detail: &shared::model::ProcessDetail| {
         detail
@@ -26,16 +27,16 @@ async fn pre_moderation_holds_new_proposals_until_approved() {
 
     let title = "Prenotazione online delle sale civiche";
     let id = authoring::create(
-        &ctx(&app, &author),
+        &ctx(&demo, &author),
         PINEROLO,
         "servizi-online",
         &input(title),
     )
     .await
     .unwrap();
-    assert_eq!(proposal_row(&app, id).await.visibility, "in_attesa");
+    assert_eq!(proposal_row(&demo, id).await.visibility, "in_attesa");
     // Its author and the facilitator read it; nobody else even finds it.
-    let own = proposals::detail(&ctx(&app, &author), id).await.unwrap();
+    let own = proposals::detail(&ctx(&demo, &author), id).await.unwrap();
     assert_eq!(
         (own.title.as_str(), own.visibility),
         (title, Visibility::Pending)
@@ -44,19 +45,19 @@ async fn pre_moderation_holds_new_proposals_until_approved() {
         proposals::detail(&as_facilitator, id).await.unwrap().title,
         title
     );
-    for viewer in [ctx(&app, &other), anon.clone()] {
+    for viewer in [ctx(&demo, &other), anon.clone()] {
         assert!(matches!(
             proposals::detail(&viewer, id).await,
             Err(ServiceError::NotFound(_))
         ));
     }
     assert!(!listed(&anon, PINEROLO).await.contains(&id));
-    assert!(!listed(&ctx(&app, &author), PINEROLO).await.contains(&id));
+    assert!(!listed(&ctx(&demo, &author), PINEROLO).await.contains(&id));
     let stats_now = read::detail(&anon, PINEROLO).await.unwrap();
     assert_eq!(stats_now.stats.proposals, stats_before.stats.proposals);
     assert_eq!(platform_count(&stats_now), platform_count(&stats_before));
     assert!(matches!(
-        supports::give(&ctx(&app, &other), id).await,
+        supports::give(&ctx(&demo, &other), id).await,
         Err(ServiceError::NotFound(_))
     ));
 
@@ -90,10 +91,10 @@ async fn pre_moderation_holds_new_proposals_until_approved() {
     )
     .await
     .unwrap();
-    assert_eq!(proposal_row(&app, id).await.visibility, "visibile");
+    assert_eq!(proposal_row(&demo, id).await.visibility, "visibile");
     assert!(listed(&anon, PINEROLO).await.contains(&id));
     assert_eq!(
-        proposals::detail(&ctx(&app, &other), id)
+        proposals::detail(&ctx(&demo, &other), id)
             .await
             .unwrap()
             .title,
@@ -110,7 +111,7 @@ async fn pre_moderation_holds_new_proposals_until_approved() {
     );
     assert!(
         logged(
-            &public_log(&app, PINEROLO).await,
+            &public_log(&demo, PINEROLO).await,
             ModerationAction::Approved,
             &format!("/proposte/{id}")
         )
@@ -140,24 +141,24 @@ async fn pre_moderation_holds_new_proposals_until_approved() {
 
 #[tokio::test]
 async fn pre_moderated_comments_count_and_notify_only_once_approved() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
-    let as_facilitator = ctx(&app, &facilitator);
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatore Pinerolo").await;
+    let as_facilitator = ctx(&demo, &facilitator);
     moderation::set_settings(&as_facilitator, PINEROLO, true, 3)
         .await
         .unwrap();
-    let target = published_in(&app, PINEROLO, "territorio-connesso").await[0];
-    let follower = fresh_person(&app, "Chi Segue").await;
-    authoring::follow(&ctx(&app, &follower), target, true)
+    let target = published_in(&demo, PINEROLO, "territorio-connesso").await[0];
+    let follower = fresh_person(&demo, "Chi Segue").await;
+    authoring::follow(&ctx(&demo, &follower), target, true)
         .await
         .unwrap();
-    let commenter = fresh_person(&app, "Commentatrice In Attesa").await;
-    let reader = fresh_person(&app, "Lettore").await;
-    let before = proposal_row(&app, target).await.comment_count;
+    let commenter = fresh_person(&demo, "Commentatrice In Attesa").await;
+    let reader = fresh_person(&demo, "Lettore").await;
+    let before = proposal_row(&demo, target).await.comment_count;
 
     let id = comments::post(
-        &ctx(&app, &commenter),
+        &ctx(&demo, &commenter),
         target,
         None,
         "Un commento che aspetta il moderatore.",
@@ -165,15 +166,15 @@ async fn pre_moderated_comments_count_and_notify_only_once_approved() {
     )
     .await
     .unwrap();
-    assert_eq!(comment_row(&app, id).await.visibility, "in_attesa");
-    assert_eq!(proposal_row(&app, target).await.comment_count, before);
-    for viewer in [anon.clone(), ctx(&app, &reader)] {
+    assert_eq!(comment_row(&demo, id).await.visibility, "in_attesa");
+    assert_eq!(proposal_row(&demo, target).await.comment_count, before);
+    for viewer in [anon.clone(), ctx(&demo, &reader)] {
         let page = comments::list(&viewer, target, None).await.unwrap();
         assert!(!flatten(&page.threads).iter().any(|c| c.id == id));
         assert_eq!(page.total, before as u64);
     }
     assert!(
-        comment_seen(&ctx(&app, &commenter), target, id)
+        comment_seen(&ctx(&demo, &commenter), target, id)
             .await
             .unwrap()
             .mine
@@ -185,7 +186,7 @@ async fn pre_moderated_comments_count_and_notify_only_once_approved() {
             .body_html
             .contains("aspetta il moderatore")
     );
-    assert_eq!(notified_of_comment(&app, follower.id, id).await, 0);
+    assert_eq!(notified_of_comment(&demo, follower.id, id).await, 0);
     assert!(
         queue::queue(&as_facilitator, PINEROLO, None)
             .await
@@ -204,10 +205,12 @@ async fn pre_moderated_comments_count_and_notify_only_once_approved() {
     )
     .await
     .unwrap();
-    assert_eq!(comment_row(&app, id).await.visibility, "visibile");
-    assert_eq!(proposal_row(&app, target).await.comment_count, before + 1);
-    assert_eq!(notified_of_comment(&app, follower.id, id).await, 1);
-    let seen = comment_seen(&ctx(&app, &reader), target, id).await.unwrap();
+    assert_eq!(comment_row(&demo, id).await.visibility, "visibile");
+    assert_eq!(proposal_row(&demo, target).await.comment_count, before + 1);
+    assert_eq!(notified_of_comment(&demo, follower.id, id).await, 1);
+    let seen = comment_seen(&ctx(&demo, &reader), target, id)
+        .await
+        .unwrap();
     assert!(seen.body_html.contains("aspetta il moderatore"));
     assert_eq!(
         comments::list(&anon, target, None).await.unwrap().total,
@@ -215,20 +218,16 @@ async fn pre_moderated_comments_count_and_notify_only_once_approved() {
     );
 }
 
-// ---------------------------------------------------------------------------
-// 3. Blocks
-// ---------------------------------------------------------------------------
-
 #[tokio::test]
 async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatrice Pinerolo").await;
-    let as_facilitator = ctx(&app, &facilitator);
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatrice Pinerolo").await;
+    let as_facilitator = ctx(&demo, &facilitator);
     let alessandria_facilitator =
-        process_facilitator(&app, ALESSANDRIA, "Facilitatore Alessandria").await;
-    let target = fresh_person(&app, "Persona Da Bloccare").await;
-    let as_target = ctx(&app, &target);
+        process_facilitator(&demo, ALESSANDRIA, "Facilitatore Alessandria").await;
+    let target = fresh_person(&demo, "Persona Da Bloccare").await;
+    let as_target = ctx(&demo, &target);
     let mine = authoring::create(
         &as_target,
         PINEROLO,
@@ -237,7 +236,7 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
     )
     .await
     .unwrap();
-    let elsewhere = published_in(&app, PINEROLO, "inclusione-digitale").await[0];
+    let elsewhere = published_in(&demo, PINEROLO, "inclusione-digitale").await[0];
     let said = comments::post(
         &as_target,
         elsewhere,
@@ -254,7 +253,7 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
         ("motivo".to_owned(), FieldProblem::TooShort { min: 5 })
     );
     assert_eq!(
-        process_block::Entity::find().count(&app.db).await.unwrap(),
+        process_block::Entity::find().count(&demo.db).await.unwrap(),
         0
     );
     assert!(matches!(
@@ -270,8 +269,8 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
     )
     .await
     .unwrap();
-    assert_eq!(proposal_row(&app, mine).await.visibility, "bloccata");
-    assert_eq!(comment_row(&app, said).await.visibility, "bloccata");
+    assert_eq!(proposal_row(&demo, mine).await.visibility, "bloccata");
+    assert_eq!(comment_row(&demo, said).await.visibility, "bloccata");
     assert!(!listed(&anon, PINEROLO).await.contains(&mine));
     let veiled = comment_seen(&anon, elsewhere, said).await.unwrap();
     assert_eq!(
@@ -298,11 +297,11 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
     blocks::block(&as_facilitator, PINEROLO, target.id, "Ancora una volta")
         .await
         .unwrap();
-    let pinerolo = process_row(&app, PINEROLO).await;
+    let pinerolo = process_row(&demo, PINEROLO).await;
     assert_eq!(
         process_block::Entity::find()
             .filter(process_block::Column::ProcessId.eq(pinerolo.id))
-            .count(&app.db)
+            .count(&demo.db)
             .await
             .unwrap(),
         1
@@ -313,7 +312,7 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
         (queue.blocked[0].user_id, queue.blocked[0].reason.as_str()),
         (target.id, "Insulti ripetuti ad altri partecipanti")
     );
-    let log = public_log(&app, PINEROLO).await;
+    let log = public_log(&demo, PINEROLO).await;
     let blocks: Vec<_> = log
         .iter()
         .filter(|e| e.action == ModerationAction::Blocked)
@@ -324,21 +323,21 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
 
     // Blocked in the voting process too: supporting is refused there.
     blocks::block(
-        &ctx(&app, &alessandria_facilitator),
+        &ctx(&demo, &alessandria_facilitator),
         ALESSANDRIA,
         target.id,
         "Stesso comportamento anche qui",
     )
     .await
     .unwrap();
-    let voted = published_in(&app, ALESSANDRIA, "mobilita").await[0];
-    let supports_before = proposal_row(&app, voted).await.support_count;
+    let voted = published_in(&demo, ALESSANDRIA, "mobilita").await[0];
+    let supports_before = proposal_row(&demo, voted).await.support_count;
     assert_eq!(
         refusal(supports::give(&as_target, voted).await),
         Refusal::Blocked
     );
     assert_eq!(
-        proposal_row(&app, voted).await.support_count,
+        proposal_row(&demo, voted).await.support_count,
         supports_before
     );
 
@@ -355,8 +354,8 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
     )
     .await
     .unwrap();
-    assert_eq!(proposal_row(&app, mine).await.visibility, "visibile");
-    assert_eq!(comment_row(&app, said).await.visibility, "visibile");
+    assert_eq!(proposal_row(&demo, mine).await.visibility, "visibile");
+    assert_eq!(comment_row(&demo, said).await.visibility, "visibile");
     assert!(listed(&anon, PINEROLO).await.contains(&mine));
     comments::post(
         &as_target,
@@ -375,7 +374,7 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
     )
     .await
     .expect("proposing works again");
-    let log = public_log(&app, PINEROLO).await;
+    let log = public_log(&demo, PINEROLO).await;
     let unblocked = log
         .iter()
         .find(|e| e.action == ModerationAction::Unblocked)
@@ -387,7 +386,7 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
         Refusal::Blocked
     );
     blocks::unblock(
-        &ctx(&app, &alessandria_facilitator),
+        &ctx(&demo, &alessandria_facilitator),
         ALESSANDRIA,
         target.id,
         "Chiarimento avvenuto anche qui",
@@ -396,7 +395,3 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
     .unwrap();
     assert!(supports::give(&as_target, voted).await.unwrap().changed);
 }
-
-// ---------------------------------------------------------------------------
-// 4. Merging proposals into a project
-// ---------------------------------------------------------------------------

@@ -1,17 +1,18 @@
 //! Monitoring: progress recorded by staff reaches the followers and the page.
 
 use super::*;
+use shared::testing::*;
 
 #[tokio::test]
 async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
-    let staff = person(&app, "staff-milano@demo.piazza.invalid").await;
-    let milano_process = process_row(&app, MILANO).await;
-    let milano = edition_of(&app, MILANO).await;
-    let transport = objective(&app, milano, "SeO-10.02.1").await;
-    let passengers = indicator(&app, milano, "IND-10.02.1-A").await;
-    let ticket = proposal_titled(&app, MILANO, "Un biglietto unico").await;
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
+    let staff = person(&demo, "staff-milano@demo.piazza.invalid").await;
+    let milano_process = process_row(&demo, MILANO).await;
+    let milano = edition_of(&demo, MILANO).await;
+    let transport = objective(&demo, milano, "SeO-10.02.1").await;
+    let passengers = indicator(&demo, milano, "IND-10.02.1-A").await;
+    let ticket = proposal_titled(&demo, MILANO, "Un biglietto unico").await;
     assert!(
         links::links_of(&anon, PlanItem::Proposal(ticket.id))
             .await
@@ -23,18 +24,18 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
     );
 
     // A follower of the linked proposal; the staff member follows it too.
-    let follower = fresh_person(&app, "Segue il biglietto").await;
-    authoring::follow(&ctx(&app, &follower), ticket.id, true)
+    let follower = fresh_person(&demo, "Segue il biglietto").await;
+    authoring::follow(&ctx(&demo, &follower), ticket.id, true)
         .await
         .unwrap();
-    authoring::follow(&ctx(&app, &staff), ticket.id, true)
+    authoring::follow(&ctx(&demo, &staff), ticket.id, true)
         .await
         .unwrap();
     let progress_notices = |user: Uuid| {
         notification::Entity::find()
             .filter(notification::Column::UserId.eq(user))
             .filter(notification::Column::Kind.eq(NotificationKind::Progress.as_str()))
-            .all(&app.db)
+            .all(&demo.db)
     };
     assert!(progress_notices(follower.id).await.unwrap().is_empty());
 
@@ -50,7 +51,7 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
     assert_eq!(item.latest, None);
 
     let first = monitoring::record(
-        &ctx(&app, &staff),
+        &ctx(&demo, &staff),
         MILANO,
         Monitored::Objective(transport.id),
         &progress(
@@ -64,7 +65,7 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
     .await
     .unwrap();
     let stored = dup_progress::Entity::find_by_id(first)
-        .one(&app.db)
+        .one(&demo.db)
         .await
         .unwrap()
         .unwrap();
@@ -88,7 +89,7 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
     );
     // The actual value is stored next to the target, which stays.
     assert_eq!(
-        stored_values(&app, passengers.id).await,
+        stored_values(&demo, passengers.id).await,
         vec![(2017, Some(700.0), Some(695.0)), (2018, Some(720.0), None)]
     );
 
@@ -105,7 +106,7 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
 
     // A later record.
     let second = monitoring::record(
-        &ctx(&app, &staff),
+        &ctx(&demo, &staff),
         MILANO,
         Monitored::Objective(transport.id),
         &progress("completato", "100", "", "2018-01-10", &[]),
@@ -171,14 +172,14 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
     // Only objectives linked to the plan, and only their own indicators.
     let unlinked = dup_objective::Entity::find()
         .filter(dup_objective::Column::EditionId.eq(milano))
-        .all(&app.db)
+        .all(&demo.db)
         .await
         .unwrap();
     let mut lonely = None;
     for o in unlinked {
         let n = dup_link::Entity::find()
             .filter(dup_link::Column::ObjectiveId.eq(o.id))
-            .count(&app.db)
+            .count(&demo.db)
             .await
             .unwrap();
         if n == 0 {
@@ -190,7 +191,7 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
     assert_eq!(
         field_of(
             monitoring::record(
-                &ctx(&app, &staff),
+                &ctx(&demo, &staff),
                 MILANO,
                 Monitored::Objective(lonely.id),
                 &progress("in_corso", "5", "", "2017-02-01", &[]),
@@ -199,11 +200,11 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
         ),
         ("voce".to_owned(), FieldProblem::NotRecognized)
     );
-    let other_indicator = indicator(&app, milano, "IND-09.02.1-A").await;
+    let other_indicator = indicator(&demo, milano, "IND-09.02.1-A").await;
     assert_eq!(
         field_of(
             monitoring::record(
-                &ctx(&app, &staff),
+                &ctx(&demo, &staff),
                 MILANO,
                 Monitored::Objective(transport.id),
                 &progress(
@@ -222,17 +223,17 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
         )
     );
     assert_eq!(
-        dup_progress::Entity::find().count(&app.db).await.unwrap(),
+        dup_progress::Entity::find().count(&demo.db).await.unwrap(),
         2
     );
 
     // Pinerolo is not in monitoring: refused.
-    let pinerolo = edition_of(&app, PINEROLO).await;
-    let online = objective(&app, pinerolo, "SeO-01.08.1").await;
+    let pinerolo = edition_of(&demo, PINEROLO).await;
+    let online = objective(&demo, pinerolo, "SeO-01.08.1").await;
     assert_eq!(
         refusal(
             monitoring::record(
-                &ctx(&app, &staff),
+                &ctx(&demo, &staff),
                 PINEROLO,
                 Monitored::Objective(online.id),
                 &progress("in_corso", "10", "", "2026-05-01", &[]),
@@ -241,12 +242,12 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
         ),
         Refusal::MonitoringClosed
     );
-    let closed = monitoring::overview(&ctx(&app, &staff), PINEROLO)
+    let closed = monitoring::overview(&ctx(&demo, &staff), PINEROLO)
         .await
         .unwrap();
     assert!(!closed.open && !closed.can_record);
     assert_eq!(
-        dup_progress::Entity::find().count(&app.db).await.unwrap(),
+        dup_progress::Entity::find().count(&demo.db).await.unwrap(),
         2
     );
 }
@@ -255,24 +256,24 @@ async fn staff_record_progress_followers_are_told_and_the_page_shows_it() {
 /// are told.
 #[tokio::test]
 async fn progress_on_a_project_tells_the_followers_of_its_originals() {
-    let app = spawn_app().await;
-    let facilitator = person(&app, "facilitator-milano@demo.piazza.invalid").await;
-    let evening = proposal_titled(&app, MILANO, "Autobus a chiamata serale").await;
-    let logistics = proposal_titled(&app, MILANO, "Piano della logistica").await;
+    let demo = demo_db().await;
+    let facilitator = person(&demo, "facilitator-milano@demo.piazza.invalid").await;
+    let evening = proposal_titled(&demo, MILANO, "Autobus a chiamata serale").await;
+    let logistics = proposal_titled(&demo, MILANO, "Piano della logistica").await;
     let project = projects::merge(
-        &ctx(&app, &facilitator),
+        &ctx(&demo, &facilitator),
         &[evening.id, logistics.id],
         &project_input("Mobilità serale e logistica nei comuni"),
     )
     .await
     .unwrap();
-    let follower = fresh_person(&app, "Segue la logistica").await;
-    authoring::follow(&ctx(&app, &follower), logistics.id, true)
+    let follower = fresh_person(&demo, "Segue la logistica").await;
+    authoring::follow(&ctx(&demo, &follower), logistics.id, true)
         .await
         .unwrap();
 
     monitoring::record(
-        &ctx(&app, &facilitator),
+        &ctx(&demo, &facilitator),
         MILANO,
         Monitored::Project(project),
         &progress("in_corso", "20", "Prime corse attive.", "2017-06-01", &[]),
@@ -282,12 +283,12 @@ async fn progress_on_a_project_tells_the_followers_of_its_originals() {
     let notices = notification::Entity::find()
         .filter(notification::Column::UserId.eq(follower.id))
         .filter(notification::Column::Kind.eq("progress"))
-        .all(&app.db)
+        .all(&demo.db)
         .await
         .unwrap();
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].proposal_id, Some(logistics.id));
-    let overview = monitoring::overview(&anonymous(&app), MILANO)
+    let overview = monitoring::overview(&anonymous(&demo), MILANO)
         .await
         .unwrap();
     let item = overview
@@ -301,12 +302,12 @@ async fn progress_on_a_project_tells_the_followers_of_its_originals() {
         Some((ProgressStatus::InProgress, 20))
     );
     // Indicator values only go with objectives.
-    let milano = edition_of(&app, MILANO).await;
-    let passengers = indicator(&app, milano, "IND-10.02.1-A").await;
+    let milano = edition_of(&demo, MILANO).await;
+    let passengers = indicator(&demo, milano, "IND-10.02.1-A").await;
     assert_eq!(
         field_of(
             monitoring::record(
-                &ctx(&app, &facilitator),
+                &ctx(&demo, &facilitator),
                 MILANO,
                 Monitored::Project(project),
                 &progress(
@@ -323,7 +324,3 @@ async fn progress_on_a_project_tells_the_followers_of_its_originals() {
         "valori"
     );
 }
-
-// ---------------------------------------------------------------------------
-// 12. Through the HTTP router
-// ---------------------------------------------------------------------------

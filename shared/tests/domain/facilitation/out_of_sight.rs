@@ -1,28 +1,17 @@
 //! Content out of sight stays out of sight, and counts and pages agree with what is visible.
 
 use super::*;
-
-/// Comments of a proposal that count on it: all but those still waiting
-/// for approval and those deleted.
-async fn counted_comments(app: &TestApp, proposal_id: Uuid) -> i64 {
-    count_sql(
-        app,
-        "SELECT COUNT(*) FROM comments WHERE proposal_id = ? \
-         AND visibility <> 'in_attesa' AND deleted_at IS NULL",
-        vec![Value::from(proposal_id)],
-    )
-    .await
-}
+use shared::testing::*;
 
 #[tokio::test]
 async fn the_history_of_a_proposal_out_of_sight_stays_out_of_sight() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
-    let author = fresh_person(&app, "Autrice").await;
-    let stranger = fresh_person(&app, "Curiosa").await;
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatore Pinerolo").await;
+    let author = fresh_person(&demo, "Autrice").await;
+    let stranger = fresh_person(&demo, "Curiosa").await;
     let hidden = authoring::create(
-        &ctx(&app, &author),
+        &ctx(&demo, &author),
         PINEROLO,
         "servizi-online",
         &input("Dati personali che un moderatore nasconderà"),
@@ -30,7 +19,7 @@ async fn the_history_of_a_proposal_out_of_sight_stays_out_of_sight() {
     .await
     .unwrap();
     moderation::decide(
-        &ctx(&app, &facilitator),
+        &ctx(&demo, &facilitator),
         "proposta",
         hidden,
         ModerationDecision::Hide,
@@ -38,11 +27,11 @@ async fn the_history_of_a_proposal_out_of_sight_stays_out_of_sight() {
     )
     .await
     .unwrap();
-    moderation::set_settings(&ctx(&app, &facilitator), PINEROLO, true, 3)
+    moderation::set_settings(&ctx(&demo, &facilitator), PINEROLO, true, 3)
         .await
         .unwrap();
     let pending = authoring::create(
-        &ctx(&app, &author),
+        &ctx(&demo, &author),
         PINEROLO,
         "servizi-online",
         &input("Una proposta in attesa di approvazione"),
@@ -54,24 +43,24 @@ async fn the_history_of_a_proposal_out_of_sight_stays_out_of_sight() {
     assert!(proposals::detail(&anon, pending).await.is_err());
     // …and the history must not either, except to the author and moderators.
     for id in [hidden, pending] {
-        for viewer in [&anon, &ctx(&app, &stranger)] {
+        for viewer in [&anon, &ctx(&demo, &stranger)] {
             match authoring::history(viewer, id).await {
                 Err(ServiceError::NotFound(_)) => {}
                 other => panic!("{id}: expected NotFound, got {other:?}"),
             }
         }
-        let own = authoring::history(&ctx(&app, &author), id).await.unwrap();
+        let own = authoring::history(&ctx(&demo, &author), id).await.unwrap();
         assert!(!own.title.is_empty(), "{id}: the author reads it");
         assert_eq!(own.versions.len(), 1);
         assert!(!own.versions[0].body_html.is_empty());
-        let moderated = authoring::history(&ctx(&app, &facilitator), id)
+        let moderated = authoring::history(&ctx(&demo, &facilitator), id)
             .await
             .unwrap();
         assert_eq!(moderated, own, "{id}: a moderator reads it as well");
     }
     // Once approved, everybody reads the history of the pending one.
     moderation::decide(
-        &ctx(&app, &facilitator),
+        &ctx(&demo, &facilitator),
         "proposta",
         pending,
         ModerationDecision::Approve,
@@ -87,16 +76,16 @@ async fn the_history_of_a_proposal_out_of_sight_stays_out_of_sight() {
 
 #[tokio::test]
 async fn a_comment_hidden_while_pending_is_counted_once_restored() {
-    let app = spawn_app().await;
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
-    let as_facilitator = ctx(&app, &facilitator);
-    let target = published_in(&app, PINEROLO, "territorio-connesso").await[0];
-    let follower = fresh_person(&app, "Chi Segue").await;
-    authoring::follow(&ctx(&app, &follower), target, true)
+    let demo = demo_db().await;
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatore Pinerolo").await;
+    let as_facilitator = ctx(&demo, &facilitator);
+    let target = published_in(&demo, PINEROLO, "territorio-connesso").await[0];
+    let follower = fresh_person(&demo, "Chi Segue").await;
+    authoring::follow(&ctx(&demo, &follower), target, true)
         .await
         .unwrap();
-    let commenter = fresh_person(&app, "Commentatrice").await;
-    let as_commenter = ctx(&app, &commenter);
+    let commenter = fresh_person(&demo, "Commentatrice").await;
+    let as_commenter = ctx(&demo, &commenter);
     // A comment everyone sees, to reply to, before pre-moderation starts.
     let parent = comments::post(
         &as_commenter,
@@ -110,8 +99,8 @@ async fn a_comment_hidden_while_pending_is_counted_once_restored() {
     moderation::set_settings(&as_facilitator, PINEROLO, true, 3)
         .await
         .unwrap();
-    let before = proposal_row(&app, target).await.comment_count;
-    assert_eq!(i64::from(before), counted_comments(&app, target).await);
+    let before = proposal_row(&demo, target).await.comment_count;
+    assert_eq!(i64::from(before), counted_comments(&demo, target).await);
     let id = comments::post(
         &as_commenter,
         target,
@@ -131,11 +120,11 @@ async fn a_comment_hidden_while_pending_is_counted_once_restored() {
     .await
     .unwrap();
     assert_eq!(
-        proposal_row(&app, target).await.comment_count,
+        proposal_row(&demo, target).await.comment_count,
         before,
         "comments waiting for approval are not counted"
     );
-    assert_eq!(comment_row(&app, parent).await.reply_count, 0);
+    assert_eq!(comment_row(&demo, parent).await.reply_count, 0);
 
     // Refused while pending: counted like any hidden comment.
     for c in [id, reply] {
@@ -148,14 +137,14 @@ async fn a_comment_hidden_while_pending_is_counted_once_restored() {
         )
         .await
         .unwrap();
-        assert_eq!(comment_row(&app, c).await.visibility, "nascosta");
+        assert_eq!(comment_row(&demo, c).await.visibility, "nascosta");
     }
-    assert_eq!(proposal_row(&app, target).await.comment_count, before + 2);
+    assert_eq!(proposal_row(&demo, target).await.comment_count, before + 2);
     assert_eq!(
-        i64::from(proposal_row(&app, target).await.comment_count),
-        counted_comments(&app, target).await
+        i64::from(proposal_row(&demo, target).await.comment_count),
+        counted_comments(&demo, target).await
     );
-    assert_eq!(comment_row(&app, parent).await.reply_count, 1);
+    assert_eq!(comment_row(&demo, parent).await.reply_count, 1);
 
     // Restored: counted still once.
     for c in [id, reply] {
@@ -168,51 +157,51 @@ async fn a_comment_hidden_while_pending_is_counted_once_restored() {
         )
         .await
         .unwrap();
-        assert_eq!(comment_row(&app, c).await.visibility, "visibile");
+        assert_eq!(comment_row(&demo, c).await.visibility, "visibile");
     }
     assert_eq!(
-        proposal_row(&app, target).await.comment_count,
+        proposal_row(&demo, target).await.comment_count,
         before + 2,
         "a comment everyone sees is counted, once"
     );
     assert_eq!(
-        i64::from(proposal_row(&app, target).await.comment_count),
-        counted_comments(&app, target).await
+        i64::from(proposal_row(&demo, target).await.comment_count),
+        counted_comments(&demo, target).await
     );
-    assert_eq!(comment_row(&app, parent).await.reply_count, 1);
-    let page = comments::list(&anonymous(&app), target, None)
+    assert_eq!(comment_row(&demo, parent).await.reply_count, 1);
+    let page = comments::list(&anonymous(&demo), target, None)
         .await
         .unwrap();
     assert_eq!(page.total, u64::try_from(before + 2).unwrap());
     assert_eq!(page.in_favour + page.neutral + page.against, page.total);
     // A restore is no announcement.
     for c in [id, reply] {
-        assert_eq!(notified_of_comment(&app, follower.id, c).await, 0);
+        assert_eq!(notified_of_comment(&demo, follower.id, c).await, 0);
     }
 
     // Deleting them brings the count back, not below.
     comments::delete(&as_commenter, reply).await.unwrap();
     comments::delete(&as_commenter, id).await.unwrap();
-    assert_eq!(proposal_row(&app, target).await.comment_count, before);
+    assert_eq!(proposal_row(&demo, target).await.comment_count, before);
     assert_eq!(
         i64::from(before),
-        counted_comments(&app, target).await,
+        counted_comments(&demo, target).await,
         "the count equals the comments that count"
     );
 }
 
 #[tokio::test]
 async fn pending_comments_never_cut_the_pages_of_visible_ones() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
-    let target = published_in(&app, PINEROLO, "territorio-connesso").await[0];
-    moderation::set_settings(&ctx(&app, &facilitator), PINEROLO, true, 3)
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatore Pinerolo").await;
+    let target = published_in(&demo, PINEROLO, "territorio-connesso").await[0];
+    moderation::set_settings(&ctx(&demo, &facilitator), PINEROLO, true, 3)
         .await
         .unwrap();
-    let early = fresh_person(&app, "Prima In Attesa").await;
+    let early = fresh_person(&demo, "Prima In Attesa").await;
     let waiting = comments::post(
-        &ctx(&app, &early),
+        &ctx(&demo, &early),
         target,
         None,
         "In attesa di approvazione.",
@@ -220,15 +209,15 @@ async fn pending_comments_never_cut_the_pages_of_visible_ones() {
     )
     .await
     .unwrap();
-    moderation::set_settings(&ctx(&app, &facilitator), PINEROLO, false, 3)
+    moderation::set_settings(&ctx(&demo, &facilitator), PINEROLO, false, 3)
         .await
         .unwrap();
-    let writer = fresh_person(&app, "Scrive Molto").await;
+    let writer = fresh_person(&demo, "Scrive Molto").await;
     let mut visible = Vec::new();
     for n in 0..(comments::PAGE_SIZE + 1) {
         visible.push(
             comments::post(
-                &ctx(&app, &writer),
+                &ctx(&demo, &writer),
                 target,
                 None,
                 &format!("Commento visibile numero {n}."),
@@ -262,31 +251,31 @@ async fn pending_comments_never_cut_the_pages_of_visible_ones() {
     // Its author (and a moderator) still find the waiting one, first.
     let mut with_waiting = vec![waiting];
     with_waiting.extend(visible.iter().copied());
-    for viewer in [ctx(&app, &early), ctx(&app, &facilitator)] {
+    for viewer in [ctx(&demo, &early), ctx(&demo, &facilitator)] {
         assert_eq!(every_page(&viewer, target).await.0, with_waiting);
     }
     // Somebody else does not.
-    assert_eq!(every_page(&ctx(&app, &writer), target).await.0, visible);
+    assert_eq!(every_page(&ctx(&demo, &writer), target).await.0, visible);
 }
 
 #[tokio::test]
 async fn pending_comments_are_not_counted_by_alignment() {
-    let app = spawn_app().await;
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
-    let target = published_in(&app, PINEROLO, "territorio-connesso").await[0];
-    let baseline = comments::list(&anonymous(&app), target, None)
+    let demo = demo_db().await;
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatore Pinerolo").await;
+    let target = published_in(&demo, PINEROLO, "territorio-connesso").await[0];
+    let baseline = comments::list(&anonymous(&demo), target, None)
         .await
         .unwrap();
     assert_eq!(
         baseline.in_favour + baseline.neutral + baseline.against,
         baseline.total
     );
-    moderation::set_settings(&ctx(&app, &facilitator), PINEROLO, true, 3)
+    moderation::set_settings(&ctx(&demo, &facilitator), PINEROLO, true, 3)
         .await
         .unwrap();
-    let commenter = fresh_person(&app, "Commentatrice").await;
+    let commenter = fresh_person(&demo, "Commentatrice").await;
     comments::post(
-        &ctx(&app, &commenter),
+        &ctx(&demo, &commenter),
         target,
         None,
         "Un parere favorevole in attesa.",
@@ -295,9 +284,9 @@ async fn pending_comments_are_not_counted_by_alignment() {
     .await
     .unwrap();
     for viewer in [
-        anonymous(&app),
-        ctx(&app, &commenter),
-        ctx(&app, &facilitator),
+        anonymous(&demo),
+        ctx(&demo, &commenter),
+        ctx(&demo, &facilitator),
     ] {
         let page = comments::list(&viewer, target, None).await.unwrap();
         assert_eq!(page.total, baseline.total);
@@ -308,11 +297,11 @@ async fn pending_comments_are_not_counted_by_alignment() {
         );
     }
     // A comment everyone sees counts in both.
-    moderation::set_settings(&ctx(&app, &facilitator), PINEROLO, false, 3)
+    moderation::set_settings(&ctx(&demo, &facilitator), PINEROLO, false, 3)
         .await
         .unwrap();
     comments::post(
-        &ctx(&app, &commenter),
+        &ctx(&demo, &commenter),
         target,
         None,
         "Un parere contrario, subito visibile.",
@@ -320,7 +309,7 @@ async fn pending_comments_are_not_counted_by_alignment() {
     )
     .await
     .unwrap();
-    let page = comments::list(&anonymous(&app), target, None)
+    let page = comments::list(&anonymous(&demo), target, None)
         .await
         .unwrap();
     assert_eq!(page.total, baseline.total + 1);
@@ -332,27 +321,29 @@ async fn pending_comments_are_not_counted_by_alignment() {
 
 #[tokio::test]
 async fn approving_a_comment_does_not_notify_its_own_author() {
-    let app = spawn_app().await;
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
-    let as_facilitator = ctx(&app, &facilitator);
-    let author = fresh_person(&app, "Autrice che commenta").await;
+    let demo = demo_db().await;
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatore Pinerolo").await;
+    let as_facilitator = ctx(&demo, &facilitator);
+    let author = fresh_person(&demo, "Autrice che commenta").await;
     let own = authoring::create(
-        &ctx(&app, &author),
+        &ctx(&demo, &author),
         PINEROLO,
         "servizi-online",
         &input("Una proposta che la sua autrice commenta"),
     )
     .await
     .unwrap();
-    let follower = fresh_person(&app, "Chi Segue").await;
+    let follower = fresh_person(&demo, "Chi Segue").await;
     for who in [&follower, &facilitator] {
-        authoring::follow(&ctx(&app, who), own, true).await.unwrap();
+        authoring::follow(&ctx(&demo, who), own, true)
+            .await
+            .unwrap();
     }
     moderation::set_settings(&as_facilitator, PINEROLO, true, 3)
         .await
         .unwrap();
     let id = comments::post(
-        &ctx(&app, &author),
+        &ctx(&demo, &author),
         own,
         None,
         "Aggiungo un dettaglio alla mia proposta.",
@@ -361,7 +352,7 @@ async fn approving_a_comment_does_not_notify_its_own_author() {
     .await
     .unwrap();
     assert_eq!(
-        notified_of_comment(&app, follower.id, id).await,
+        notified_of_comment(&demo, follower.id, id).await,
         0,
         "nobody hears of a comment waiting for approval"
     );
@@ -375,17 +366,17 @@ async fn approving_a_comment_does_not_notify_its_own_author() {
     .await
     .unwrap();
     assert_eq!(
-        notified_of_comment(&app, author.id, id).await,
+        notified_of_comment(&demo, author.id, id).await,
         0,
         "nobody is told about their own comment"
     );
     assert_eq!(
-        notified_of_comment(&app, facilitator.id, id).await,
+        notified_of_comment(&demo, facilitator.id, id).await,
         0,
         "nor about the comment they approved"
     );
     assert_eq!(
-        notified_of_comment(&app, follower.id, id).await,
+        notified_of_comment(&demo, follower.id, id).await,
         1,
         "the followers are told once it is approved"
     );
@@ -393,26 +384,26 @@ async fn approving_a_comment_does_not_notify_its_own_author() {
 
 #[tokio::test]
 async fn the_dashboard_leaves_out_withdrawn_proposals_like_the_process_page() {
-    let app = spawn_app().await;
-    let alessandria = process_row(&app, ALESSANDRIA).await;
-    let facilitator = process_facilitator(&app, ALESSANDRIA, "Facilitatore").await;
+    let demo = demo_db().await;
+    let alessandria = process_row(&demo, ALESSANDRIA).await;
+    let facilitator = process_facilitator(&demo, ALESSANDRIA, "Facilitatore").await;
     let withdrawn = proposal::Entity::find()
         .filter(proposal::Column::ProcessId.eq(alessandria.id))
         .filter(proposal::Column::State.eq("withdrawn"))
-        .count(&app.db)
+        .count(&demo.db)
         .await
         .unwrap();
     assert!(withdrawn > 0, "the demo has a withdrawn proposal");
-    let dash = dashboard::overview(&ctx(&app, &facilitator), ALESSANDRIA, None)
+    let dash = dashboard::overview(&ctx(&demo, &facilitator), ALESSANDRIA, None)
         .await
         .unwrap();
-    let stats = read::detail(&anonymous(&app), ALESSANDRIA)
+    let stats = read::detail(&anonymous(&demo), ALESSANDRIA)
         .await
         .unwrap()
         .stats;
     let id = Value::from(alessandria.id);
     let expected = count_sql(
-        &app,
+        &demo,
         "SELECT COUNT(*) FROM proposals WHERE process_id = ? \
          AND visibility = 'visibile' AND state <> 'withdrawn'",
         vec![id.clone()],
@@ -421,7 +412,7 @@ async fn the_dashboard_leaves_out_withdrawn_proposals_like_the_process_page() {
     assert_eq!(stats.proposals as i64, expected);
     assert_eq!(dash.proposals, stats.proposals);
     let supports = count_sql(
-        &app,
+        &demo,
         "SELECT COUNT(*) FROM supports s JOIN proposals p ON p.id = s.proposal_id \
          WHERE p.process_id = ? AND p.visibility = 'visibile' AND p.state <> 'withdrawn'",
         vec![id.clone()],
@@ -430,7 +421,7 @@ async fn the_dashboard_leaves_out_withdrawn_proposals_like_the_process_page() {
     assert_eq!(dash.supports as i64, supports);
     assert_eq!(dash.supports, stats.supports);
     let comments = count_sql(
-        &app,
+        &demo,
         "SELECT COUNT(*) FROM comments c JOIN proposals p ON p.id = c.proposal_id \
          WHERE p.process_id = ? AND p.visibility = 'visibile' AND p.state <> 'withdrawn' \
          AND c.visibility = 'visibile' AND c.deleted_at IS NULL",
@@ -442,20 +433,20 @@ async fn the_dashboard_leaves_out_withdrawn_proposals_like_the_process_page() {
 
 #[tokio::test]
 async fn a_claim_never_leaves_more_supports_than_the_platform_allows() {
-    let app = spawn_app().await;
-    let staff = with_role(&app, "Sportellista", Role::Staff, None, None).await;
-    let mobilita = published_in(&app, ALESSANDRIA, "mobilita").await;
+    let demo = demo_db().await;
+    let staff = with_role(&demo, "Sportellista", Role::Staff, None, None).await;
+    let mobilita = published_in(&demo, ALESSANDRIA, "mobilita").await;
     assert!(mobilita.len() >= 7);
-    let online = fresh_person(&app, "Maria Rossi online").await;
+    let online = fresh_person(&demo, "Maria Rossi online").await;
     for id in &mobilita[..3] {
         assert!(
-            supports::give(&ctx(&app, &online), *id)
+            supports::give(&ctx(&demo, &online), *id)
                 .await
                 .unwrap()
                 .changed
         );
     }
-    let receipt = counter::record(&ctx(&app, &staff), "Maria Rossi", "carta_identita", "")
+    let receipt = counter::record(&ctx(&demo, &staff), "Maria Rossi", "carta_identita", "")
         .await
         .unwrap();
     // At the counter she supports five of the same platform, one after the
@@ -463,7 +454,7 @@ async fn a_claim_never_leaves_more_supports_than_the_platform_allows() {
     // duplicates) and three new ones.
     for id in &mobilita[1..6] {
         assert!(
-            counter::support(&ctx(&app, &staff), receipt.record_id, *id)
+            counter::support(&ctx(&demo, &staff), receipt.record_id, *id)
                 .await
                 .unwrap()
                 .changed
@@ -471,12 +462,12 @@ async fn a_claim_never_leaves_more_supports_than_the_platform_allows() {
     }
     // Online, she then gives a fourth, the newest of all.
     assert!(
-        supports::give(&ctx(&app, &online), mobilita[6])
+        supports::give(&ctx(&demo, &online), mobilita[6])
             .await
             .unwrap()
             .changed
     );
-    let outcome = counter::claim(&ctx(&app, &online), &receipt.claim_code)
+    let outcome = counter::claim(&ctx(&demo, &online), &receipt.claim_code)
         .await
         .unwrap();
     // Four online and three from the counter make seven of five: the
@@ -493,7 +484,7 @@ async fn a_claim_never_leaves_more_supports_than_the_platform_allows() {
     let held: HashSet<Uuid> = support::Entity::find()
         .filter(support::Column::UserId.eq(online.id))
         .filter(support::Column::ProposalId.is_in(mobilita.clone()))
-        .all(&app.db)
+        .all(&demo.db)
         .await
         .unwrap()
         .into_iter()
@@ -507,12 +498,12 @@ async fn a_claim_never_leaves_more_supports_than_the_platform_allows() {
     );
     for id in &mobilita {
         assert_eq!(
-            proposal_row(&app, *id).await.support_count as u64,
-            supports_rows(&app, *id).await,
+            proposal_row(&demo, *id).await.support_count as u64,
+            supports_rows(&demo, *id).await,
             "{id}: the counter equals the rows"
         );
     }
-    let viewer = proposals::detail(&ctx(&app, &online), mobilita[6])
+    let viewer = proposals::detail(&ctx(&demo, &online), mobilita[6])
         .await
         .unwrap()
         .viewer;
@@ -523,15 +514,15 @@ async fn a_claim_never_leaves_more_supports_than_the_platform_allows() {
 /// approved text cannot be rewritten past pre-moderation.
 #[tokio::test]
 async fn content_out_of_sight_leaks_nowhere_and_edits_wait_for_approval_again() {
-    let app = spawn_app().await;
-    let anon = anonymous(&app);
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
-    let as_facilitator = ctx(&app, &facilitator);
-    let author = fresh_person(&app, "Autrice Da Moderare").await;
-    let other = fresh_person(&app, "Altro Lettore").await;
+    let demo = demo_db().await;
+    let anon = anonymous(&demo);
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatore Pinerolo").await;
+    let as_facilitator = ctx(&demo, &facilitator);
+    let author = fresh_person(&demo, "Autrice Da Moderare").await;
+    let other = fresh_person(&demo, "Altro Lettore").await;
     let title = "Sportello digitale nelle biblioteche di quartiere";
     let id = authoring::create(
-        &ctx(&app, &author),
+        &ctx(&demo, &author),
         PINEROLO,
         "servizi-online",
         &input(title),
@@ -539,7 +530,7 @@ async fn content_out_of_sight_leaks_nowhere_and_edits_wait_for_approval_again() 
     .await
     .unwrap();
     comments::post(
-        &ctx(&app, &other),
+        &ctx(&demo, &other),
         id,
         None,
         "Ottima idea davvero",
@@ -561,16 +552,16 @@ async fn content_out_of_sight_leaks_nowhere_and_edits_wait_for_approval_again() 
     assert!(comments::list(&anon, id, None).await.is_err());
     assert!(comments::list(&as_facilitator, id, None).await.is_ok());
     assert_eq!(
-        refusal(comments::post(&ctx(&app, &other), id, None, "Ancora io", "neutro").await),
+        refusal(comments::post(&ctx(&demo, &other), id, None, "Ancora io", "neutro").await),
         Refusal::OutOfSight
     );
     let seen = proposals::detail(&anon, id).await.unwrap();
     assert_eq!((seen.title.as_str(), seen.author_name), ("", None));
-    let log = serde_json::to_string(&public_log(&app, PINEROLO).await).unwrap();
+    let log = serde_json::to_string(&public_log(&demo, PINEROLO).await).unwrap();
     assert!(!log.contains(title), "{log}");
     assert!(log.contains("Contiene dati personali di terzi"));
     // Nor in the inbox of the commenter who follows nothing but was told before.
-    let inbox = inbox::list(&ctx(&app, &author), None).await.unwrap();
+    let inbox = inbox::list(&ctx(&demo, &author), None).await.unwrap();
     assert!(
         !serde_json::to_string(&inbox).unwrap().contains(title),
         "notifications name a hidden proposal neutrally"
@@ -593,7 +584,7 @@ async fn content_out_of_sight_leaks_nowhere_and_edits_wait_for_approval_again() 
         .unwrap();
     let visible = listed(&anon, PINEROLO).await[0];
     let said = comments::post(
-        &ctx(&app, &other),
+        &ctx(&demo, &other),
         visible,
         None,
         "Prima versione",
@@ -610,15 +601,30 @@ async fn content_out_of_sight_leaks_nowhere_and_edits_wait_for_approval_again() 
     )
     .await
     .unwrap();
-    let counted = proposal_row(&app, visible).await.comment_count;
+    let counted = proposal_row(&demo, visible).await.comment_count;
     comments::edit(
-        &ctx(&app, &other),
+        &ctx(&demo, &other),
         said,
         "Testo cambiato dopo l'approvazione",
     )
     .await
     .unwrap();
-    assert_eq!(comment_row(&app, said).await.visibility, "in_attesa");
-    assert_eq!(proposal_row(&app, visible).await.comment_count, counted - 1);
+    assert_eq!(comment_row(&demo, said).await.visibility, "in_attesa");
+    assert_eq!(
+        proposal_row(&demo, visible).await.comment_count,
+        counted - 1
+    );
     assert!(comment_seen(&anon, visible, said).await.is_none());
+}
+
+/// Comments of a proposal that count on it: all but those still waiting
+/// for approval and those deleted.
+async fn counted_comments(app: &impl TestDatabase, proposal_id: Uuid) -> i64 {
+    count_sql(
+        app,
+        "SELECT COUNT(*) FROM comments WHERE proposal_id = ? \
+         AND visibility <> 'in_attesa' AND deleted_at IS NULL",
+        vec![Value::from(proposal_id)],
+    )
+    .await
 }

@@ -1,14 +1,15 @@
 //! Importing a DUP: the tree, line-by-line problems, round trips and updates in place.
 
 use super::*;
+use shared::testing::*;
 
 #[tokio::test]
 async fn a_good_csv_builds_the_tree_with_resources_and_indicators() {
-    let app = spawn_app().await;
-    let admin = admin(&app).await;
-    let anon = anonymous(&app);
-    let id = new_edition(&app, "DUP 2026–2028", false).await;
-    assert_eq!(rows(&app, id).await, Rows::default());
+    let demo = demo_db().await;
+    let admin = admin(&demo).await;
+    let anon = anonymous(&demo);
+    let id = new_edition(&demo, "DUP 2026–2028", false).await;
+    assert_eq!(rows(&demo, id).await, Rows::default());
 
     let outcome = imported(editions::import(&admin, id, &format!("{HEADER}{GOOD}")).await);
     assert_eq!(
@@ -20,7 +21,7 @@ async fn a_good_csv_builds_the_tree_with_resources_and_indicators() {
         }
     );
     assert_eq!(
-        rows(&app, id).await,
+        rows(&demo, id).await,
         Rows {
             programmes: 3,
             objectives: 5,
@@ -199,7 +200,7 @@ async fn a_good_csv_builds_the_tree_with_resources_and_indicators() {
     assert!(page.links.is_empty() && page.progress.is_empty());
 
     // Seven cents stay seven cents; an indicator with only an actual value.
-    let nursery = objective(&app, id, "SeO-12.01.1").await;
+    let nursery = objective(&demo, id, "SeO-12.01.1").await;
     let page = objectives::objective(&anon, nursery.id).await.unwrap();
     assert_eq!(
         page.resources,
@@ -220,7 +221,7 @@ async fn a_good_csv_builds_the_tree_with_resources_and_indicators() {
     );
 
     // The strategic objective lists its operational ones in code order.
-    let strategic = objective(&app, id, "SeS-10.1").await;
+    let strategic = objective(&demo, id, "SeS-10.1").await;
     let page = objectives::objective(&anon, strategic.id).await.unwrap();
     assert_eq!(page.objective.level, ObjectiveLevel::Strategic);
     assert_eq!(
@@ -236,15 +237,11 @@ async fn a_good_csv_builds_the_tree_with_resources_and_indicators() {
     assert!(page.description_html.contains("Meno auto e più autobus"));
 }
 
-// ---------------------------------------------------------------------------
-// 2. Bad lines: each named, nothing written
-// ---------------------------------------------------------------------------
-
 #[tokio::test]
 async fn every_bad_line_is_named_in_italian_and_nothing_is_written() {
-    let app = spawn_app().await;
-    let admin = admin(&app).await;
-    let id = new_edition(&app, "DUP con errori", false).await;
+    let demo = demo_db().await;
+    let admin = admin(&demo).await;
+    let id = new_edition(&demo, "DUP con errori", false).await;
 
     let bad = format!(
         "{HEADER}\
@@ -284,12 +281,12 @@ valore,,,,IND-99,,,,2026,,,,5,
         assert_eq!(p.place, format!("riga {}", p.line.unwrap()));
     }
     // The good lines were not written either.
-    assert_eq!(rows(&app, id).await, Rows::default());
+    assert_eq!(rows(&demo, id).await, Rows::default());
 
     // Over an edition with content: a bad line keeps the good changes out.
     imported(editions::import(&admin, id, &format!("{HEADER}{GOOD}")).await);
-    let before = rows(&app, id).await;
-    let csv_before = export(&app, id, DupFormat::Csv).await;
+    let before = rows(&demo, id).await;
+    let csv_before = export(&demo, id, DupFormat::Csv).await;
     let edited = format!(
         "{HEADER}{}programma,03,10,,,Trasporto ferroviario,,,,,,,,\n\
          risorse,,,,SeO-10.05.1,,,,2027,12.34.5,,,,\n",
@@ -303,10 +300,10 @@ valore,,,,IND-99,,,,2026,,,,5,
         lines_and_messages(&problems),
         vec![(Some(21), "Importo «12.34.5» non è un numero.")]
     );
-    assert_eq!(rows(&app, id).await, before);
-    assert_eq!(export(&app, id, DupFormat::Csv).await, csv_before);
+    assert_eq!(rows(&demo, id).await, before);
+    assert_eq!(export(&demo, id, DupFormat::Csv).await, csv_before);
     assert_eq!(
-        objective(&app, id, "SeO-10.02.1").await.title,
+        objective(&demo, id, "SeO-10.02.1").await.title,
         "Nuove linee di autobus nei quartieri"
     );
 
@@ -327,11 +324,11 @@ obiettivo_operativo,SeS-10.1,10,03,SeS-10.9,Un codice strategico usato come oper
         problems[0].message,
         "Il codice «SeS-10.1» nell'edizione è un obiettivo strategico: non può cambiare livello."
     );
-    assert_eq!(rows(&app, id).await, before);
-    assert_eq!(export(&app, id, DupFormat::Csv).await, csv_before);
+    assert_eq!(rows(&demo, id).await, before);
+    assert_eq!(export(&demo, id, DupFormat::Csv).await, csv_before);
     assert_eq!(
         count_sql(
-            &app,
+            &demo,
             "SELECT COUNT(*) FROM dup_objectives WHERE edition_id = ? AND code = 'SeS-10.9'",
             vec![id.into()],
         )
@@ -357,22 +354,18 @@ obiettivo_operativo,SeS-10.1,10,03,SeS-10.9,Un codice strategico usato come oper
         editions::import(&admin, Uuid::now_v7(), &format!("{HEADER}{GOOD}")).await,
         Err(ServiceError::NotFound(_))
     ));
-    assert_eq!(rows(&app, id).await, before);
+    assert_eq!(rows(&demo, id).await, before);
 }
-
-// ---------------------------------------------------------------------------
-// 3. Round trips and idempotence
-// ---------------------------------------------------------------------------
 
 #[tokio::test]
 async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() {
-    let app = spawn_app().await;
-    let admin = admin(&app).await;
-    let milano = edition_of(&app, MILANO).await;
-    let milano_rows = rows(&app, milano).await;
+    let demo = demo_db().await;
+    let admin = admin(&demo).await;
+    let milano = edition_of(&demo, MILANO).await;
+    let milano_rows = rows(&demo, milano).await;
     assert!(milano_rows.objectives > 10 && milano_rows.indicators > 3);
 
-    let (name, media, csv) = editions::export(&anonymous(&app), milano, DupFormat::Csv)
+    let (name, media, csv) = editions::export(&anonymous(&demo), milano, DupFormat::Csv)
         .await
         .unwrap();
     assert_eq!(name, "dup-2016-2018.csv");
@@ -383,7 +376,7 @@ async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() 
         csv.contains("\nrisorse,,,,SeO-10.02.1,,,,2016,1500000,,,,\n"),
         "{csv}"
     );
-    let (name, media, json) = editions::export(&anonymous(&app), milano, DupFormat::Json)
+    let (name, media, json) = editions::export(&anonymous(&demo), milano, DupFormat::Json)
         .await
         .unwrap();
     assert_eq!(name, "dup-2016-2018.json");
@@ -391,7 +384,7 @@ async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() 
     assert!(json.contains("\"formato\": \"piazza-dup/1\""));
 
     // CSV → a new edition → CSV: the same text.
-    let from_csv = new_edition(&app, "Copia CSV", false).await;
+    let from_csv = new_edition(&demo, "Copia CSV", false).await;
     let outcome = imported(editions::import(&admin, from_csv, &csv).await);
     assert_eq!(
         outcome,
@@ -401,32 +394,32 @@ async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() 
             unchanged: 0,
         }
     );
-    assert_eq!(rows(&app, from_csv).await, milano_rows);
-    assert_eq!(export(&app, from_csv, DupFormat::Csv).await, csv);
-    assert_eq!(export(&app, from_csv, DupFormat::Json).await, json);
+    assert_eq!(rows(&demo, from_csv).await, milano_rows);
+    assert_eq!(export(&demo, from_csv, DupFormat::Csv).await, csv);
+    assert_eq!(export(&demo, from_csv, DupFormat::Json).await, json);
 
     // JSON → a new edition → JSON: the same text.
-    let from_json = new_edition(&app, "Copia JSON", false).await;
+    let from_json = new_edition(&demo, "Copia JSON", false).await;
     let outcome = imported(editions::import(&admin, from_json, &json).await);
     assert_eq!(outcome.created, milano_rows.items());
-    assert_eq!(rows(&app, from_json).await, milano_rows);
-    assert_eq!(export(&app, from_json, DupFormat::Json).await, json);
-    assert_eq!(export(&app, from_json, DupFormat::Csv).await, csv);
+    assert_eq!(rows(&demo, from_json).await, milano_rows);
+    assert_eq!(export(&demo, from_json, DupFormat::Json).await, json);
+    assert_eq!(export(&demo, from_json, DupFormat::Csv).await, csv);
 
     // The small fixture too, with its cents and decimals.
-    let small = new_edition(&app, "Piccolo", false).await;
+    let small = new_edition(&demo, "Piccolo", false).await;
     imported(editions::import(&admin, small, &format!("{HEADER}{GOOD}")).await);
-    let small_csv = export(&app, small, DupFormat::Csv).await;
-    let small_json = export(&app, small, DupFormat::Json).await;
-    let again = new_edition(&app, "Piccolo di nuovo", false).await;
+    let small_csv = export(&demo, small, DupFormat::Csv).await;
+    let small_json = export(&demo, small, DupFormat::Json).await;
+    let again = new_edition(&demo, "Piccolo di nuovo", false).await;
     imported(editions::import(&admin, again, &small_csv).await);
-    assert_eq!(export(&app, again, DupFormat::Csv).await, small_csv);
-    let again_json = new_edition(&app, "Piccolo in JSON", false).await;
+    assert_eq!(export(&demo, again, DupFormat::Csv).await, small_csv);
+    let again_json = new_edition(&demo, "Piccolo in JSON", false).await;
     imported(editions::import(&admin, again_json, &small_json).await);
-    assert_eq!(export(&app, again_json, DupFormat::Json).await, small_json);
-    let bus = objective(&app, again_json, "SeO-10.02.1").await;
+    assert_eq!(export(&demo, again_json, DupFormat::Json).await, small_json);
+    let bus = objective(&demo, again_json, "SeO-10.02.1").await;
     assert_eq!(
-        objectives::objective(&anonymous(&app), bus.id)
+        objectives::objective(&anonymous(&demo), bus.id)
             .await
             .unwrap()
             .resources[0]
@@ -435,7 +428,7 @@ async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() 
     );
 
     // The demo edition's own export, imported into it: nothing changes.
-    let links_before = links_in(&app, milano).await;
+    let links_before = links_in(&demo, milano).await;
     assert!(links_before > 0, "the demo links accepted proposals");
     for text in [&csv, &json] {
         let outcome = imported(editions::import(&admin, milano, text).await);
@@ -447,31 +440,27 @@ async fn exports_import_back_to_the_same_text_and_reimporting_changes_nothing() 
                 unchanged: milano_rows.items(),
             }
         );
-        assert_eq!(rows(&app, milano).await, milano_rows);
-        assert_eq!(export(&app, milano, DupFormat::Csv).await, csv);
-        assert_eq!(links_in(&app, milano).await, links_before);
+        assert_eq!(rows(&demo, milano).await, milano_rows);
+        assert_eq!(export(&demo, milano, DupFormat::Csv).await, csv);
+        assert_eq!(links_in(&demo, milano).await, links_before);
     }
 }
 
-// ---------------------------------------------------------------------------
-// 4. Re-import after an edit
-// ---------------------------------------------------------------------------
-
 #[tokio::test]
 async fn reimporting_an_edited_file_updates_in_place() {
-    let app = spawn_app().await;
-    let admin = admin(&app).await;
-    let milano = edition_of(&app, MILANO).await;
-    let before = rows(&app, milano).await;
-    let transport = objective(&app, milano, "SeO-10.02.1").await;
+    let demo = demo_db().await;
+    let admin = admin(&demo).await;
+    let milano = edition_of(&demo, MILANO).await;
+    let before = rows(&demo, milano).await;
+    let transport = objective(&demo, milano, "SeO-10.02.1").await;
     let links_before = dup_link::Entity::find()
         .filter(dup_link::Column::ObjectiveId.eq(transport.id))
-        .count(&app.db)
+        .count(&demo.db)
         .await
         .unwrap();
     assert!(links_before > 0, "the demo links the integrated ticket");
 
-    let csv = export(&app, milano, DupFormat::Csv).await;
+    let csv = export(&demo, milano, DupFormat::Csv).await;
     let old = "Biglietto unico e interscambi alle stazioni";
     let new = "Biglietto unico e interscambi con parcheggi alle stazioni";
     assert_eq!(csv.matches(old).count(), 1);
@@ -484,13 +473,13 @@ async fn reimporting_an_edited_file_updates_in_place() {
             unchanged: before.items() - 1,
         }
     );
-    assert_eq!(rows(&app, milano).await, before);
-    let after = objective(&app, milano, "SeO-10.02.1").await;
+    assert_eq!(rows(&demo, milano).await, before);
+    let after = objective(&demo, milano, "SeO-10.02.1").await;
     assert_eq!(after.id, transport.id, "matched by code, not replaced");
     assert_eq!(after.parent_id, transport.parent_id);
     assert_eq!(
         count_sql(
-            &app,
+            &demo,
             "SELECT COUNT(*) FROM dup_objectives WHERE edition_id = ? AND code = 'SeO-10.02.1'",
             vec![milano.into()],
         )
@@ -500,7 +489,7 @@ async fn reimporting_an_edited_file_updates_in_place() {
     assert_eq!(
         dup_link::Entity::find()
             .filter(dup_link::Column::ObjectiveId.eq(after.id))
-            .count(&app.db)
+            .count(&demo.db)
             .await
             .unwrap(),
         links_before,
@@ -508,7 +497,7 @@ async fn reimporting_an_edited_file_updates_in_place() {
     );
 
     // An indicator's target changes: the indicator counts as updated.
-    let csv = export(&app, milano, DupFormat::Csv).await;
+    let csv = export(&demo, milano, DupFormat::Csv).await;
     let target_line = "valore,,,,IND-10.02.1-A,,,,2018,,,,720,";
     assert_eq!(csv.matches(target_line).count(), 1, "{csv}");
     let outcome = imported(
@@ -520,12 +509,12 @@ async fn reimporting_an_edited_file_updates_in_place() {
         .await,
     );
     assert_eq!((outcome.created, outcome.updated), (0, 1));
-    let ind = indicator(&app, milano, "IND-10.02.1-A").await;
+    let ind = indicator(&demo, milano, "IND-10.02.1-A").await;
     assert_eq!(
-        stored_values(&app, ind.id).await,
+        stored_values(&demo, ind.id).await,
         vec![(2017, Some(700.0), None), (2018, Some(730.0), None)]
     );
-    assert_eq!(rows(&app, milano).await, before);
+    assert_eq!(rows(&demo, milano).await, before);
 
     // Items missing from the file are kept.
     let partial = format!("{HEADER}programma,02,10,,,Trasporto pubblico locale,,,,,,,,\n");
@@ -538,17 +527,17 @@ async fn reimporting_an_edited_file_updates_in_place() {
             unchanged: 1,
         }
     );
-    assert_eq!(rows(&app, milano).await, before);
+    assert_eq!(rows(&demo, milano).await, before);
 }
 
 /// The edits a re-import reports as updates are written: an objective's
 /// title and office, an indicator's name, unit and baseline.
 #[tokio::test]
 async fn edits_reported_as_updates_are_written() {
-    let app = spawn_app().await;
-    let admin = admin(&app).await;
-    let milano = edition_of(&app, MILANO).await;
-    let csv = export(&app, milano, DupFormat::Csv).await;
+    let demo = demo_db().await;
+    let admin = admin(&demo).await;
+    let milano = edition_of(&demo, MILANO).await;
+    let csv = export(&demo, milano, DupFormat::Csv).await;
     let edits = [
         (
             "Biglietto unico e interscambi alle stazioni",
@@ -568,7 +557,7 @@ async fn edits_reported_as_updates_are_written() {
     let outcome = imported(editions::import(&admin, milano, &edited).await);
     assert_eq!((outcome.created, outcome.updated), (0, 2));
 
-    let transport = objective(&app, milano, "SeO-10.02.1").await;
+    let transport = objective(&demo, milano, "SeO-10.02.1").await;
     assert_eq!(
         (transport.title.as_str(), transport.office.as_str()),
         (
@@ -576,7 +565,7 @@ async fn edits_reported_as_updates_are_written() {
             "Settore mobilità e trasporti"
         )
     );
-    let passengers = indicator(&app, milano, "IND-10.02.1-A").await;
+    let passengers = indicator(&demo, milano, "IND-10.02.1-A").await;
     assert_eq!(
         (
             passengers.name.as_str(),
@@ -589,7 +578,7 @@ async fn edits_reported_as_updates_are_written() {
             Some(690.0)
         )
     );
-    assert_eq!(export(&app, milano, DupFormat::Csv).await, edited);
+    assert_eq!(export(&demo, milano, DupFormat::Csv).await, edited);
     // Imported again, the edited file changes nothing more.
     let outcome = imported(editions::import(&admin, milano, &edited).await);
     assert_eq!((outcome.created, outcome.updated), (0, 0));
@@ -599,14 +588,14 @@ async fn edits_reported_as_updates_are_written() {
 /// whose yearly amounts change was changed by the import.
 #[tokio::test]
 async fn a_change_of_resources_is_reported_as_an_update() {
-    let app = spawn_app().await;
-    let admin = admin(&app).await;
-    let id = new_edition(&app, "Risorse", false).await;
+    let demo = demo_db().await;
+    let admin = admin(&demo).await;
+    let id = new_edition(&demo, "Risorse", false).await;
     imported(editions::import(&admin, id, &format!("{HEADER}{GOOD}")).await);
     let changed = GOOD.replace("2027,900000", "2027,950000");
     let outcome = imported(editions::import(&admin, id, &format!("{HEADER}{changed}")).await);
-    let bus = objective(&app, id, "SeO-10.02.1").await;
-    let page = objectives::objective(&anonymous(&app), bus.id)
+    let bus = objective(&demo, id, "SeO-10.02.1").await;
+    let page = objectives::objective(&anonymous(&demo), bus.id)
         .await
         .unwrap();
     assert_eq!(
@@ -624,24 +613,12 @@ async fn a_change_of_resources_is_reported_as_an_update() {
     );
 }
 
-// ---------------------------------------------------------------------------
-// 5. Simplified DUP
-// ---------------------------------------------------------------------------
-
-const SIMPLE: &str = "\
-programma,02,10,,,Trasporto pubblico locale,,,,,,,,
-obiettivo_operativo,SeO-1,10,02,,Bus nei quartieri,,Ufficio tecnico,,,,,,
-risorse,,,,SeO-1,,,,2026,\"15.000,00\",,,,
-indicatore,IND-1,,,SeO-1,Corse al giorno,,,,,corse,10,,
-valore,,,,IND-1,,,,2026,,,,14,
-";
-
 #[tokio::test]
 async fn a_simplified_dup_has_operational_objectives_only() {
-    let app = spawn_app().await;
-    let admin = admin(&app).await;
-    let anon = anonymous(&app);
-    let simple = new_edition(&app, "DUP semplificato 2026–2028", true).await;
+    let demo = demo_db().await;
+    let admin = admin(&demo).await;
+    let anon = anonymous(&demo);
+    let simple = new_edition(&demo, "DUP semplificato 2026–2028", true).await;
 
     let outcome = imported(editions::import(&admin, simple, &format!("{HEADER}{SIMPLE}")).await);
     assert_eq!(outcome.created, 3);
@@ -657,7 +634,7 @@ async fn a_simplified_dup_has_operational_objectives_only() {
     let page = objectives::objective(&anon, node.id).await.unwrap();
     assert_eq!(page.parent, None);
     assert_eq!(page.resources[0].cents, 1_500_000);
-    let before = rows(&app, simple).await;
+    let before = rows(&demo, simple).await;
 
     // A strategic objective, or an operational one with a parent: refused.
     let with_strategic = format!(
@@ -673,17 +650,17 @@ async fn a_simplified_dup_has_operational_objectives_only() {
         ]
     );
     assert!(problems.iter().all(|p| p.message.contains("semplificato")));
-    assert_eq!(rows(&app, simple).await, before);
+    assert_eq!(rows(&demo, simple).await, before);
 
     // An ordinary edition wants the strategic objective.
-    let ordinary = new_edition(&app, "DUP ordinario", false).await;
+    let ordinary = new_edition(&demo, "DUP ordinario", false).await;
     let problems = rejected(editions::import(&admin, ordinary, &format!("{HEADER}{SIMPLE}")).await);
     assert_eq!(
         lines_and_messages(&problems),
         // What hangs from the refused objective is not reported again.
         vec![(Some(3), "Manca l'obiettivo strategico (colonna «padre»).")]
     );
-    assert_eq!(rows(&app, ordinary).await, Rows::default());
+    assert_eq!(rows(&demo, ordinary).await, Rows::default());
 
     // A simplified edition is never copied into an ordinary one...
     assert_eq!(
@@ -692,17 +669,17 @@ async fn a_simplified_dup_has_operational_objectives_only() {
         "semplificato"
     );
     // ...but an ordinary one may become simplified: strategic objectives go.
-    let milano = edition_of(&app, MILANO).await;
+    let milano = edition_of(&demo, MILANO).await;
     let copy = editions::copy_edition(&admin, milano, &edition_input("Semplificata", true))
         .await
         .unwrap();
     let operational = count_sql(
-        &app,
+        &demo,
         "SELECT COUNT(*) FROM dup_objectives WHERE edition_id = ? AND level = 'operativo'",
         vec![milano.into()],
     )
     .await;
-    assert_eq!(rows(&app, copy).await.objectives, operational);
+    assert_eq!(rows(&demo, copy).await.objectives, operational);
     let detail = editions::edition(&anon, copy).await.unwrap();
     assert!(detail.missions.iter().all(|m| m.strategic.is_empty()));
     assert!(
@@ -714,15 +691,11 @@ async fn a_simplified_dup_has_operational_objectives_only() {
     );
 }
 
-// ---------------------------------------------------------------------------
-// 6. JSON problems
-// ---------------------------------------------------------------------------
-
 #[tokio::test]
 async fn json_problems_say_the_line_or_the_item() {
-    let app = spawn_app().await;
-    let admin = admin(&app).await;
-    let id = new_edition(&app, "DUP in JSON", false).await;
+    let demo = demo_db().await;
+    let admin = admin(&demo).await;
+    let id = new_edition(&demo, "DUP in JSON", false).await;
 
     let broken = "{\n  \"formato\": \"piazza-dup/1\",\n  \"programmi\": [\n    \
                   {\"missione\": \"10\" \"codice\": \"02\", \"titolo\": \"Trasporto\"}\n  ]\n}\n";
@@ -771,7 +744,7 @@ async fn json_problems_say_the_line_or_the_item() {
             ),
         ]
     );
-    assert_eq!(rows(&app, id).await, Rows::default());
+    assert_eq!(rows(&demo, id).await, Rows::default());
 
     let problems =
         rejected(editions::import(&admin, id, r#"{"formato": "piazza-dup/1", "altro": []}"#).await);
@@ -789,7 +762,7 @@ async fn json_problems_say_the_line_or_the_item() {
             "Formato «piazza-dup/2» sconosciuto: serve «piazza-dup/1»."
         )
     );
-    assert_eq!(rows(&app, id).await, Rows::default());
+    assert_eq!(rows(&demo, id).await, Rows::default());
 
     // Corrected, the same document imports.
     let good = unknown_mission
@@ -801,9 +774,9 @@ async fn json_problems_say_the_line_or_the_item() {
         .replace("SeO-9", "SeO-10.02.1");
     let outcome = imported(editions::import(&admin, id, &good).await);
     assert_eq!(outcome.created, 4);
-    let bus = objective(&app, id, "SeO-10.02.1").await;
+    let bus = objective(&demo, id, "SeO-10.02.1").await;
     assert_eq!(
-        objectives::objective(&anonymous(&app), bus.id)
+        objectives::objective(&anonymous(&demo), bus.id)
             .await
             .unwrap()
             .resources,
@@ -815,5 +788,13 @@ async fn json_problems_say_the_line_or_the_item() {
 }
 
 // ---------------------------------------------------------------------------
-// 7. Copying an edition
+// 5. Simplified DUP
 // ---------------------------------------------------------------------------
+
+const SIMPLE: &str = "\
+programma,02,10,,,Trasporto pubblico locale,,,,,,,,
+obiettivo_operativo,SeO-1,10,02,,Bus nei quartieri,,Ufficio tecnico,,,,,,
+risorse,,,,SeO-1,,,,2026,\"15.000,00\",,,,
+indicatore,IND-1,,,SeO-1,Corse al giorno,,,,,corse,10,,
+valore,,,,IND-1,,,,2026,,,,14,
+";

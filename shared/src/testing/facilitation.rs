@@ -1,68 +1,27 @@
-//! Running a process in the open, on a real database: reports and the
-//! threshold that hides, pre-moderation, blocks, projects that merge
-//! proposals (and undoing them), assisted participation at the counter,
-//! who may facilitate, answering many proposals at once, the preview of a
-//! phase move and the facilitators' dashboard.
+//! Helpers of the facilitation tests (domain and HTTP alike).
 
-mod at_the_counter;
-mod merging;
-mod out_of_sight;
-mod pre_moderation_and_blocks;
-mod reporting;
-mod roles_and_dashboard;
-
-use shared::service::facilitation::blocks;
-use shared::service::facilitation::queue;
-use shared::service::facilitation::reports;
-use std::collections::HashSet;
-
+use crate::model::common::Visibility;
+use crate::model::facilitation::{ModerationAction, ModerationLogEntry, ProjectInput};
+use crate::model::participation::{CommentDto, NotificationKind, ProposalInput};
+use crate::model::{ProposalFilter, ProposalQuery, ProposalSort, ProposalState, Role, RoleGrant};
+use crate::service::entity::{comment, notification, project, proposal, role_assignment, support};
+use crate::service::{
+    Ctx, Person, facilitation::moderation, participation::comments, participation::proposals,
+};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Value,
-};
-use shared::model::common::FieldProblem;
-use shared::model::common::NamedRef;
-use shared::model::common::Visibility;
-use shared::model::common::{ParticipationAction, Refusal};
-use shared::model::facilitation::{
-    AgreementKind, ClaimOutcome, ModerationAction, ModerationDecision, ModerationLogEntry,
-    ProjectInput, ReportReason, TargetKind,
-};
-use shared::model::participation::{CommentDto, NotificationKind, ProposalInput};
-use shared::model::{
-    PhaseKind, ProposalFilter, ProposalQuery, ProposalSort, ProposalState, Role, RoleGrant,
-};
-use shared::service::entity::{
-    comment, counter_record, moderation_entry, notification, phase, process_block, project,
-    proposal, report, role_assignment, support, user,
-};
-use shared::service::{
-    Ctx, Person, ServiceError, facilitation::counter, facilitation::dashboard,
-    facilitation::moderation, facilitation::projects, notifications::inbox,
-    participation::authoring, participation::comments, participation::proposals,
-    participation::supports, processes::phases, processes::read,
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
-use crate::helpers::{
-    TestApp, anonymous, count_sql, ctx, denied, field_of, fresh_person, platform_row, process_row,
-    proposal_row, refusal, spawn_app,
-};
-
-const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
-const PINEROLO: &str = "agenda-digitale-pinerolo";
-const MILANO: &str = "piano-strategico-metropolitano-milano";
-const BODY: &str = "Un testo che supera senz'altro i trenta caratteri richiesti.";
-
-// ---------------------------------------------------------------------------
-// Helpers
-// ---------------------------------------------------------------------------
+use super::helpers::*;
+use super::test_db::TestDatabase;
 
 /// A new person holding `role` (scoped to a process and platform if given),
 /// stored and in the `Person` the services see.
-async fn with_role(
-    app: &TestApp,
+pub async fn with_role(
+    app: &impl TestDatabase,
     name: &str,
     role: Role,
     process_id: Option<Uuid>,
@@ -77,7 +36,7 @@ async fn with_role(
         platform_id: Set(platform_id),
         created_at: Set(Utc::now()),
     })
-    .exec_without_returning(&app.db)
+    .exec_without_returning(app.db())
     .await
     .unwrap();
     who.grants.push(RoleGrant {
@@ -89,14 +48,14 @@ async fn with_role(
 }
 
 /// A facilitator of a whole process.
-async fn process_facilitator(app: &TestApp, slug: &str, name: &str) -> Person {
+pub async fn process_facilitator(app: &impl TestDatabase, slug: &str, name: &str) -> Person {
     let process = process_row(app, slug).await;
     with_role(app, name, Role::Facilitator, Some(process.id), None).await
 }
 
 /// A facilitator of one platform of a process.
-async fn platform_facilitator(
-    app: &TestApp,
+pub async fn platform_facilitator(
+    app: &impl TestDatabase,
     slug: &str,
     platform_slug: &str,
     name: &str,
@@ -112,30 +71,30 @@ async fn platform_facilitator(
     .await
 }
 
-async fn comment_row(app: &TestApp, id: Uuid) -> comment::Model {
+pub async fn comment_row(app: &impl TestDatabase, id: Uuid) -> comment::Model {
     comment::Entity::find_by_id(id)
-        .one(&app.db)
+        .one(app.db())
         .await
         .unwrap()
         .expect("the comment exists")
 }
 
-async fn project_row(app: &TestApp, id: Uuid) -> project::Model {
+pub async fn project_row(app: &impl TestDatabase, id: Uuid) -> project::Model {
     project::Entity::find_by_id(id)
-        .one(&app.db)
+        .one(app.db())
         .await
         .unwrap()
         .expect("the project exists")
 }
 
 /// Published proposals of a platform, oldest id first.
-async fn published_in(app: &TestApp, slug: &str, platform_slug: &str) -> Vec<Uuid> {
+pub async fn published_in(app: &impl TestDatabase, slug: &str, platform_slug: &str) -> Vec<Uuid> {
     let platform = platform_row(app, slug, platform_slug).await;
     proposal::Entity::find()
         .filter(proposal::Column::PlatformId.eq(platform.id))
         .filter(proposal::Column::State.eq(ProposalState::Published.as_str()))
         .order_by_asc(proposal::Column::Id)
-        .all(&app.db)
+        .all(app.db())
         .await
         .unwrap()
         .into_iter()
@@ -143,11 +102,11 @@ async fn published_in(app: &TestApp, slug: &str, platform_slug: &str) -> Vec<Uui
         .collect()
 }
 
-fn input(title: &str) -> ProposalInput {
+pub fn input(title: &str) -> ProposalInput {
     ProposalInput::parse(title, BODY, None, None).expect("valid proposal input")
 }
 
-fn project_input(title: &str) -> ProjectInput {
+pub fn project_input(title: &str) -> ProjectInput {
     ProjectInput::parse(
         title,
         "Un progetto che riunisce proposte vicine in un unico cantiere.",
@@ -158,7 +117,7 @@ fn project_input(title: &str) -> ProjectInput {
 }
 
 /// The ids a viewer finds in the process's list (every page at once).
-async fn listed(viewer: &Ctx, slug: &str) -> Vec<Uuid> {
+pub async fn listed(viewer: &Ctx, slug: &str) -> Vec<Uuid> {
     let page = proposals::list(
         viewer,
         slug,
@@ -176,14 +135,14 @@ async fn listed(viewer: &Ctx, slug: &str) -> Vec<Uuid> {
 }
 
 /// The public moderation log of a process, as anybody reads it.
-async fn public_log(app: &TestApp, slug: &str) -> Vec<ModerationLogEntry> {
+pub async fn public_log(app: &impl TestDatabase, slug: &str) -> Vec<ModerationLogEntry> {
     moderation::public_log(&anonymous(app), slug, None)
         .await
         .unwrap()
         .entries
 }
 
-fn logged(
+pub fn logged(
     entries: &[ModerationLogEntry],
     action: ModerationAction,
     link: &str,
@@ -195,7 +154,7 @@ fn logged(
 }
 
 /// Every comment of a page of threads, depth first.
-fn flatten(threads: &[CommentDto]) -> Vec<&CommentDto> {
+pub fn flatten(threads: &[CommentDto]) -> Vec<&CommentDto> {
     let mut out = Vec::new();
     for c in threads {
         out.push(c);
@@ -205,7 +164,7 @@ fn flatten(threads: &[CommentDto]) -> Vec<&CommentDto> {
 }
 
 /// The comment `id` as `viewer` sees it on the proposal's page, if listed.
-async fn comment_seen(viewer: &Ctx, proposal_id: Uuid, id: Uuid) -> Option<CommentDto> {
+pub async fn comment_seen(viewer: &Ctx, proposal_id: Uuid, id: Uuid) -> Option<CommentDto> {
     let page = comments::list(viewer, proposal_id, None).await.unwrap();
     flatten(&page.threads)
         .into_iter()
@@ -213,39 +172,49 @@ async fn comment_seen(viewer: &Ctx, proposal_id: Uuid, id: Uuid) -> Option<Comme
         .cloned()
 }
 
-async fn supports_rows(app: &TestApp, proposal_id: Uuid) -> u64 {
+pub async fn supports_rows(app: &impl TestDatabase, proposal_id: Uuid) -> u64 {
     support::Entity::find()
         .filter(support::Column::ProposalId.eq(proposal_id))
-        .count(&app.db)
+        .count(app.db())
         .await
         .unwrap()
 }
 
 /// Notifications of `kind` a person got about a proposal.
-async fn notified(app: &TestApp, user_id: Uuid, kind: NotificationKind, proposal_id: Uuid) -> u64 {
+pub async fn notified(
+    app: &impl TestDatabase,
+    user_id: Uuid,
+    kind: NotificationKind,
+    proposal_id: Uuid,
+) -> u64 {
     notification::Entity::find()
         .filter(notification::Column::UserId.eq(user_id))
         .filter(notification::Column::Kind.eq(kind.as_str()))
         .filter(notification::Column::ProposalId.eq(proposal_id))
-        .count(&app.db)
+        .count(app.db())
         .await
         .unwrap()
 }
 
 /// Notifications a person got about one comment.
-async fn notified_of_comment(app: &TestApp, user_id: Uuid, comment_id: Uuid) -> u64 {
+pub async fn notified_of_comment(app: &impl TestDatabase, user_id: Uuid, comment_id: Uuid) -> u64 {
     notification::Entity::find()
         .filter(notification::Column::UserId.eq(user_id))
         .filter(notification::Column::Kind.eq(NotificationKind::NewComment.as_str()))
         .filter(notification::Column::CommentId.eq(comment_id))
-        .count(&app.db)
+        .count(app.db())
         .await
         .unwrap()
 }
 
 /// Writes a comment straight into the database (for phases that close
 /// comments), counted on its proposal as the service would.
-async fn stored_comment(app: &TestApp, proposal_id: Uuid, author: &Person, body: &str) -> Uuid {
+pub async fn stored_comment(
+    app: &impl TestDatabase,
+    proposal_id: Uuid,
+    author: &Person,
+    body: &str,
+) -> Uuid {
     let id = Uuid::now_v7();
     comment::Entity::insert(comment::ActiveModel {
         id: Set(id),
@@ -266,7 +235,7 @@ async fn stored_comment(app: &TestApp, proposal_id: Uuid, author: &Person, body:
         moderation_note: Set(None),
         report_count: Set(0),
     })
-    .exec_without_returning(&app.db)
+    .exec_without_returning(app.db())
     .await
     .unwrap();
     proposal::Entity::update_many()
@@ -275,12 +244,8 @@ async fn stored_comment(app: &TestApp, proposal_id: Uuid, author: &Person, body:
             Expr::col(proposal::Column::CommentCount).add(1),
         )
         .filter(proposal::Column::Id.eq(proposal_id))
-        .exec(&app.db)
+        .exec(app.db())
         .await
         .unwrap();
     id
 }
-
-// ---------------------------------------------------------------------------
-// 1. Reports and the threshold
-// ---------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 //! Creating and describing processes; phases; directions, platforms and zones.
 
 use super::*;
+use shared::testing::*;
 
 #[tokio::test]
 async fn admins_create_processes_and_facilitators_only_describe_theirs() {
-    let app = spawn_app().await;
-    let as_admin = ctx(&app, &admin(&app).await);
+    let demo = demo_db().await;
+    let as_admin = ctx(&demo, &admin(&demo).await);
 
     let created = editing::create_process(
         &as_admin,
@@ -14,7 +15,7 @@ async fn admins_create_processes_and_facilitators_only_describe_theirs() {
     .await
     .unwrap();
     assert_eq!(created, "bilancio-partecipativo-test");
-    let row = process_row(&app, "bilancio-partecipativo-test").await;
+    let row = process_row(&demo, "bilancio-partecipativo-test").await;
     assert_eq!(row.title, "Bilancio partecipativo");
     assert!(!row.is_demo);
 
@@ -45,8 +46,8 @@ async fn admins_create_processes_and_facilitators_only_describe_theirs() {
     );
 
     // A facilitator of a process may not create one…
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
-    let as_facilitator = ctx(&app, &facilitator);
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatore Pinerolo").await;
+    let as_facilitator = ctx(&demo, &facilitator);
     forbidden(
         editing::create_process(
             &as_facilitator,
@@ -58,14 +59,14 @@ async fn admins_create_processes_and_facilitators_only_describe_theirs() {
     assert_eq!(
         process::Entity::find()
             .filter(process::Column::Slug.eq("percorso-abusivo"))
-            .count(&app.db)
+            .count(&demo.db)
             .await
             .unwrap(),
         0
     );
 
     // …but describes theirs; the slug never changes, even if asked.
-    let before = process_row(&app, PINEROLO).await;
+    let before = process_row(&demo, PINEROLO).await;
     editing::update_process(
         &as_facilitator,
         PINEROLO,
@@ -77,7 +78,7 @@ async fn admins_create_processes_and_facilitators_only_describe_theirs() {
     )
     .await
     .unwrap();
-    let after = process_row(&app, PINEROLO).await;
+    let after = process_row(&demo, PINEROLO).await;
     assert_eq!(after.id, before.id);
     assert_eq!(after.slug, PINEROLO);
     assert_eq!(after.title, "Agenda digitale di Pinerolo, rivista");
@@ -88,7 +89,7 @@ async fn admins_create_processes_and_facilitators_only_describe_theirs() {
     assert_eq!(
         process::Entity::find()
             .filter(process::Column::Slug.eq("slug-nuovo-pinerolo"))
-            .count(&app.db)
+            .count(&demo.db)
             .await
             .unwrap(),
         0
@@ -105,20 +106,16 @@ async fn admins_create_processes_and_facilitators_only_describe_theirs() {
     .await
     .unwrap();
     assert_eq!(
-        process_row(&app, PINEROLO).await.description_md,
+        process_row(&demo, PINEROLO).await.description_md,
         "Di nuovo."
     );
 }
 
-// ---------------------------------------------------------------------------
-// 2. Phases
-// ---------------------------------------------------------------------------
-
 #[tokio::test]
 async fn phases_are_added_at_the_end_without_overlaps_and_started_ones_keep_their_kind() {
-    let app = spawn_app().await;
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatrice Pinerolo").await;
-    let as_facilitator = ctx(&app, &facilitator);
+    let demo = demo_db().await;
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatrice Pinerolo").await;
+    let as_facilitator = ctx(&demo, &facilitator);
 
     let editor = editing::editor(&as_facilitator, PINEROLO).await.unwrap();
     assert_eq!(editor.phases.len(), 7);
@@ -263,15 +260,15 @@ async fn phases_are_added_at_the_end_without_overlaps_and_started_ones_keep_thei
     assert_eq!(editor.phases[1].title, "Raccolta delle idee");
     assert_eq!(editor.phases[1].description_md, "Scrivete le vostre idee.");
     assert_eq!(editor.phases[2].kind, PhaseKind::Information);
-    let detail = read::detail(&anonymous(&app), PINEROLO).await.unwrap();
+    let detail = read::detail(&anonymous(&demo), PINEROLO).await.unwrap();
     assert_eq!(detail.summary.timeline, PhaseTimeline::Running(1));
 }
 
 #[tokio::test]
 async fn only_upcoming_phases_are_deleted_and_the_current_phase_stays() {
-    let app = spawn_app().await;
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatore Pinerolo").await;
-    let as_facilitator = ctx(&app, &facilitator);
+    let demo = demo_db().await;
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatore Pinerolo").await;
+    let as_facilitator = ctx(&demo, &facilitator);
     let editor = editing::editor(&as_facilitator, PINEROLO).await.unwrap();
     let (past, running, next) = (
         editor.phases[0].clone(),
@@ -301,7 +298,7 @@ async fn only_upcoming_phases_are_deleted_and_the_current_phase_stays() {
     assert_eq!(editor.phases[0].id, past.id);
     assert_eq!(editor.phases[1].id, running.id);
     assert!(!editor.phases[1].upcoming);
-    let detail = read::detail(&anonymous(&app), PINEROLO).await.unwrap();
+    let detail = read::detail(&anonymous(&demo), PINEROLO).await.unwrap();
     assert_eq!(detail.summary.timeline, PhaseTimeline::Running(1));
     assert_eq!(detail.summary.phases.len(), 6);
     assert_eq!(detail.summary.phases[1].title, running.title);
@@ -313,15 +310,11 @@ async fn only_upcoming_phases_are_deleted_and_the_current_phase_stays() {
     );
 }
 
-// ---------------------------------------------------------------------------
-// 3. Directions, platforms and zones
-// ---------------------------------------------------------------------------
-
 #[tokio::test]
 async fn directions_platforms_and_zones_are_added_renamed_and_checked() {
-    let app = spawn_app().await;
-    let facilitator = process_facilitator(&app, PINEROLO, "Facilitatrice Pinerolo").await;
-    let as_facilitator = ctx(&app, &facilitator);
+    let demo = demo_db().await;
+    let facilitator = process_facilitator(&demo, PINEROLO, "Facilitatrice Pinerolo").await;
+    let as_facilitator = ctx(&demo, &facilitator);
 
     editing::save_topic(
         &as_facilitator,
@@ -432,7 +425,7 @@ async fn directions_platforms_and_zones_are_added_renamed_and_checked() {
         ("direzione".into(), FieldProblem::NotRecognized)
     );
     // A direction of another process is unknown here.
-    let other_editor = editing::editor(&ctx(&app, &admin(&app).await), ALESSANDRIA)
+    let other_editor = editing::editor(&ctx(&demo, &admin(&demo).await), ALESSANDRIA)
         .await
         .unwrap();
     let foreign = other_editor
@@ -523,7 +516,7 @@ async fn directions_platforms_and_zones_are_added_renamed_and_checked() {
     );
 
     // The process page lists the new platform with its direction, and the zone.
-    let detail = read::detail(&anonymous(&app), PINEROLO).await.unwrap();
+    let detail = read::detail(&anonymous(&demo), PINEROLO).await.unwrap();
     let shown = detail
         .platforms
         .iter()
@@ -535,7 +528,3 @@ async fn directions_platforms_and_zones_are_added_renamed_and_checked() {
     assert!(detail.zones.iter().any(|z| z.slug == "abbadia-alpina"));
     assert!(detail.directions.iter().any(|d| d.code == "D4"));
 }
-
-// ---------------------------------------------------------------------------
-// 4. Platform facilitators
-// ---------------------------------------------------------------------------
