@@ -60,6 +60,7 @@ start_server postgres $POSTGRES_PORT "$(piazza_fresh_pg_database e2e)"
 run_suite() {
   local backend=$1 port=$2
   (cd end2end && PIAZZA_BASE_URL="http://127.0.0.1:$port" PIAZZA_E2E_BACKEND="$backend" \
+    PIAZZA_E2E_SERVER_LOG="$work/server-$backend.log" \
     npx playwright test) >"$work/e2e-$backend.log" 2>&1
 }
 run_suite sqlite $SQLITE_PORT &

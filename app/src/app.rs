@@ -99,7 +99,9 @@ fn Document() -> impl IntoView {
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="description" content=description />
-        <Title formatter=move |title: String| if title.is_empty() { site.to_string() } else { format!("{title} · {site}") } />
+        // The one place that writes the head's title: escaped there (see
+        // `head_title`), whatever each page passes.
+        <Title formatter=move |title: String| crate::ui::format::head_title(&if title.is_empty() { site.to_string() } else { format!("{title} · {site}") }) />
         <Router>
             <SessionProvider>
             <a class="skip-link" href="#main">{move || t_string!(i18n, site.skip)}</a>

@@ -20,6 +20,13 @@ test.describe('REST API', () => {
 
     await page.locator('#token-nuovo-nome_token').fill(name);
     await page.getByLabel('Scrittura: anche propone, commenta e sostiene a tuo nome').check();
+    // A write token takes the password again: refused without it, on its field.
+    await section.getByRole('button', { name: 'Crea il token' }).click();
+    await settle();
+    await expect(page.locator('#token-nuovo-password-error')).toContainText('obbligatori');
+    await page.locator('#token-nuovo-nome_token').fill(name);
+    await page.getByLabel('Scrittura: anche propone, commenta e sostiene a tuo nome').check();
+    await page.locator('#token-nuovo-password').fill(DEMO_PASSWORD);
     await submitAndWait(page, () => section.getByRole('button', { name: 'Crea il token' }).click(), /esito=token-creato/);
     await settle();
     const secretBox = page.locator('#token-nuovo-segreto');

@@ -14,6 +14,7 @@ mod m20261122_000007_api_tokens;
 mod m20261123_000008_plan;
 mod m20261123_000009_proposal_facets;
 mod m20261123_000010_proposal_filters;
+mod m20261207_000011_security;
 mod table_helpers;
 
 /// The ordered list of migrations, applied at start and by `server migrate`.
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_plan::Migration),
             Box::new(m20261123_000009_proposal_facets::Migration),
             Box::new(m20261123_000010_proposal_filters::Migration),
+            Box::new(m20261207_000011_security::Migration),
         ]
     }
 }

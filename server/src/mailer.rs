@@ -55,8 +55,15 @@ impl MailTransport for Smtp {
     }
 }
 
-/// With no SMTP server: each message is written to the log (and stays in the outbox).
-pub struct LogOnly;
+/// With no SMTP server: each message is logged without its one-time links
+/// (and stays in the outbox, also without them). A demo instance
+/// (`PIAZZA_SEED_DEMO`) prints the whole message to the console of the
+/// person running it instead, clearly marked, so they can follow a
+/// registration or a reset link; a production instance never does.
+pub struct LogOnly {
+    /// Print whole messages to the console (demo instances only).
+    pub console: bool,
+}
 
 impl MailTransport for LogOnly {
     fn name(&self) -> &'static str {
@@ -64,12 +71,20 @@ impl MailTransport for LogOnly {
     }
 
     async fn send(&self, mail: &Mail) -> Result<(), String> {
-        tracing::info!(
-            to = %mail.recipient,
-            subject = %mail.subject,
-            body = %mail.body,
-            "email not sent (no SMTP server configured); kept in the outbox"
-        );
+        if self.console {
+            eprintln!(
+                "──── DEMO: email not sent (no SMTP server), shown whole to whoever runs this demo ────\n\
+                 To: {}\nSubject: {}\n\n{}\n──── end of email ────",
+                mail.recipient, mail.subject, mail.body
+            );
+        } else {
+            tracing::info!(
+                to = %mail.recipient,
+                subject = %mail.subject,
+                body = %outbox::redact(&mail.body),
+                "email not sent (no SMTP server configured); kept in the outbox without its links"
+            );
+        }
         Ok(())
     }
 }
@@ -84,10 +99,17 @@ pub fn spawn(db: Db, config: &Config) -> Result<(), String> {
         }
         None => {
             tracing::warn!(
-                "no SMTP server configured (PIAZZA_SMTP_URL): emails are written to the log \
-                 and to the outbox administrators can read, and are not sent"
+                demo = config.seed_demo,
+                "no SMTP server configured (PIAZZA_SMTP_URL): emails are not sent; the log and \
+                 the outbox keep them without their one-time links (a demo instance prints them \
+                 whole to this console)"
             );
-            tokio::spawn(run(db, LogOnly));
+            tokio::spawn(run(
+                db,
+                LogOnly {
+                    console: config.seed_demo,
+                },
+            ));
         }
     }
     Ok(())

@@ -132,9 +132,16 @@ pub fn same_origin(headers: &HeaderMap, base_url: &str) -> bool {
     if origin_of(base_url) == Some(claimed.as_str()) {
         return true;
     }
-    // The host the browser sent the request to (behind no proxy, or one that keeps it).
-    let authority = claimed.split_once("://").map(|(_, rest)| rest);
-    authority.is_some() && authority == text(header::HOST)
+    // The host the browser sent the request to (behind no proxy, or one that
+    // keeps it), over the scheme the site is served on: an `http://` page
+    // (a network attacker's downgrade) never speaks for an https site.
+    let base_scheme = base_url.split_once("://").map(|(scheme, _)| scheme);
+    match claimed.split_once("://") {
+        Some((scheme, authority)) => {
+            Some(scheme) == base_scheme && Some(authority) == text(header::HOST)
+        }
+        None => false,
+    }
 }
 
 /// The client's address: the socket's peer, or the last `X-Forwarded-For`
@@ -271,6 +278,22 @@ mod tests {
             base
         ));
         assert!(!same_origin(&headers(&[]), base));
+        // The Host fallback keeps the site's scheme: plain http never speaks
+        // for an https site.
+        assert!(!same_origin(
+            &headers(&[
+                ("origin", "http://piazza.comune.example"),
+                ("host", "piazza.comune.example")
+            ]),
+            base
+        ));
+        assert!(same_origin(
+            &headers(&[
+                ("origin", "https://piazza.interno.example"),
+                ("host", "piazza.interno.example")
+            ]),
+            base
+        ));
         // Reached directly on another address (e.g. localhost vs 127.0.0.1).
         assert!(same_origin(
             &headers(&[

@@ -253,6 +253,9 @@ fn ApiTokensView(view: TokensView) -> impl IntoView {
                         <label class="form-check-label" for="token-nuovo-ambito-scrittura">{tu_string!(i18n, tokens.scope_write)}</label>
                     </div>
                 </fieldset>
+                <Field form_id="token-nuovo" name="password" kind="password" autocomplete="current-password" required=false
+                    label=tu_string!(i18n, tokens.password) hint=tu_string!(i18n, tokens.password_hint)
+                    error=field_message(create_error, "password") />
                 <button type="submit" class="btn btn-primary">{tu_string!(i18n, tokens.create)}</button>
             </ActionForm>
         </section>

@@ -54,12 +54,17 @@ pub async fn my_tokens() -> Result<TokensView, ApiError> {
 
 /// Creates a token; the profile then shows its secret once.
 #[server(endpoint = "tokens/create")]
-pub async fn create_token(nome_token: String, ambito: String) -> Result<(), ApiError> {
+pub async fn create_token(
+    nome_token: String,
+    ambito: String,
+    password: Option<String>,
+) -> Result<(), ApiError> {
     use http::{HeaderValue, header};
     let ctx = crate::ui::ssr::ctx()?;
     let input = shared::model::accounts::TokenInput::parse(&nome_token, &ambito)
         .map_err(|(field, problem)| ApiError::field(field, problem))?;
-    let created = shared::service::accounts::tokens::create(&ctx, &input).await?;
+    let created = shared::service::accounts::tokens::create(&ctx, &input, password.as_deref().unwrap_or_default())
+        .await?;
     let settings = crate::ui::ssr::settings()?;
     let cookie = format!(
         "{NEW_TOKEN_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=600{}",

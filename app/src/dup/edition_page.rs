@@ -9,6 +9,7 @@ use shared::model::dup::ImportResult;
 use crate::dup::editions_page::EditionFields;
 use crate::dup::server_fns::{AttachEdition, CopyEdition, EditionPage, get_edition};
 use crate::i18n::{tu_string, use_i18n};
+use crate::ui::format;
 use crate::ui::forms::{FormAlert, Outcome, action_error};
 use crate::ui::layout::Breadcrumbs;
 use crate::ui::loaded::Loaded;
@@ -103,7 +104,7 @@ fn EditionView(page: EditionPage) -> impl IntoView {
                 </div>
                 <div class="form-group">
                     <label for="importa-testo">{tu_string!(i18n, dup.paste)}</label>
-                    <textarea class="form-control" id="importa-testo" name="testo" rows="8">{pasted}</textarea>
+                    <textarea class="form-control" id="importa-testo" name="testo" rows="8">{format::textarea_text(&pasted)}</textarea>
                 </div>
                 <button type="submit" class="btn btn-primary">{tu_string!(i18n, dup.import_submit)}</button>
             </form>

@@ -183,6 +183,7 @@ fn Images(detail: ProposalDetail) -> impl IntoView {
             .get("errore-immagine")
             .map(|problem| match problem.as_str() {
                 "troppo-grande" => tu_string!(i18n, problem.too_large, max = 5).to_string(),
+                "troppi-pixel" => tu_string!(i18n, problem.too_many_pixels, max = 24).to_string(),
                 "descrizione" => format!(
                     "«{}» {}",
                     tu_string!(i18n, take.image_alt_label),

@@ -55,6 +55,19 @@ pub fn date_time(i18n: I18nContext<Locale>, at: DateTime<Utc>) -> String {
     )
 }
 
+/// The document's title, as the head gets it. leptos_meta writes the
+/// `<title>` text unescaped when rendering on the server, so a proposal
+/// titled `</title><meta http-equiv="refresh" …>` would end the element and
+/// write into the head: on the server the text is escaped; in the browser
+/// it is set as `document.title`, which is text.
+pub fn head_title(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// Text for inside a `<textarea>`. Leptos writes a textarea's children
 /// unescaped when rendering on the server, so `</textarea>` typed by someone
 /// would end the element: on the server the text is escaped (the browser

@@ -122,6 +122,9 @@ pub fn problem_text(problem: FieldProblem) -> String {
         FieldProblem::TooLarge { max } => {
             tu_string!(i18n, problem.too_large, max = max).to_string()
         }
+        FieldProblem::TooManyPixels { max_megapixels } => {
+            tu_string!(i18n, problem.too_many_pixels, max = max_megapixels).to_string()
+        }
     }
 }
 

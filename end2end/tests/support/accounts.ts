@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { expect, type Browser, type Page } from '@playwright/test';
 
 /** The demo administrator and the password every named demo persona shares. */
@@ -26,10 +27,12 @@ export async function signIn(page: Page, email: string, password: string): Promi
 }
 
 /**
- * The newest link to `path` (`/conferma-email` or `/reimposta-password`) sent to `email`,
- * read from the administrators' outbox in a separate browser session.
+ * The newest link to `path` (`/conferma-email` or `/reimposta-password`) sent to `email`:
+ * the administrators' outbox shows the email without it (checked in a separate browser
+ * session); the demo server's console, where it prints emails whole, has it.
  */
 export async function linkFromOutbox(browser: Browser, email: string, path: string): Promise<string> {
+  // Administrators see the email in the outbox, but never its one-time link.
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
@@ -38,13 +41,26 @@ export async function linkFromOutbox(browser: Browser, email: string, path: stri
     const mail = page.locator('article.mail').filter({ hasText: email }).first();
     await expect(mail).toBeVisible();
     const body = await mail.locator('pre.mail-body').innerText();
-    const match = body.match(new RegExp(`https?://[^\\s]+${path.replace('/', '\\/')}\\?token=[A-Za-z0-9_-]+`));
-    expect(match, `a ${path} link in the email to ${email}:\n${body}`).not.toBeNull();
-    const url = new URL(match![0]);
-    return `${url.pathname}${url.search}`;
+    expect(body).toContain(`${path}?token=[nascosto]`);
+    expect(body).not.toMatch(new RegExp(`${path.replace('/', '\\/')}\\?token=[A-Za-z0-9_-]{8,}`));
   } finally {
     await context.close();
   }
+  // The demo instance prints the whole email to the console of whoever runs it
+  // (.ci/end2end.sh passes that log's path): the link is read there.
+  const log = process.env.PIAZZA_E2E_SERVER_LOG;
+  expect(log, 'PIAZZA_E2E_SERVER_LOG names the demo server\'s console log').toBeTruthy();
+  let link: string | undefined;
+  await expect(async () => {
+    const text = fs.readFileSync(log!, 'utf8');
+    const at = text.lastIndexOf(`To: ${email}\n`);
+    expect(at, `the email to ${email} on the demo console`).toBeGreaterThanOrEqual(0);
+    const match = text.slice(at).match(new RegExp(`https?://[^\\s]+${path.replace('/', '\\/')}\\?token=[A-Za-z0-9_-]+`));
+    expect(match, `a ${path} link in the email to ${email}`).not.toBeNull();
+    link = match![0];
+  }).toPass({ timeout: 15_000 });
+  const url = new URL(link!);
+  return `${url.pathname}${url.search}`;
 }
 
 /** Registers `email` and activates it through the outbox; ends signed in on the profile. */

@@ -108,6 +108,10 @@ pub fn field_message(lang: Lang, field: &str, problem: FieldProblem) -> String {
         FieldProblem::LastAdmin => ("problem.last_admin", None),
         FieldProblem::AlreadyPresent => ("problem.already_present", None),
         FieldProblem::TooLarge { max } => ("problem.too_large", Some(("max", max / 1_000_000))),
+        FieldProblem::TooManyPixels { max_megapixels } => (
+            "problem.too_many_pixels",
+            Some(("max", max_megapixels as usize)),
+        ),
     };
     let limit_text = limit.map(|(_, n)| n.to_string()).unwrap_or_default();
     let args: Vec<(&str, &str)> = limit
@@ -198,6 +202,8 @@ pub fn refusal_message(lang: Lang, refusal: &Refusal) -> String {
             text(lang, "tokens.too_many", &[("max", &max.to_string())])
         }
         Refusal::ApprovalClosed => t("plan.approval_closed"),
+        Refusal::EditionOfAnotherOrganization => t("dup.other_organization"),
+        Refusal::DemoOnRealData => t("demo.real_data"),
         Refusal::PlanAlreadyApproved { version } => text(
             lang,
             "plan.already_approved",

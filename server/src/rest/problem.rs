@@ -259,6 +259,9 @@ fn code_of(problem: FieldProblem) -> (&'static str, Option<usize>) {
         FieldProblem::LastAdmin => ("last_admin", None),
         FieldProblem::AlreadyPresent => ("already_present", None),
         FieldProblem::TooLarge { max } => ("too_large", Some(max)),
+        FieldProblem::TooManyPixels { max_megapixels } => {
+            ("too_many_pixels", Some(max_megapixels as usize))
+        }
     }
 }
 

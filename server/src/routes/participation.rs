@@ -7,6 +7,7 @@ use axum::extract::{Extension, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{StatusCode, header};
 use shared::model::common::FieldProblem;
+use shared::service::accounts::account::ClientInfo;
 use shared::service::{Actor, Ctx, ServiceError, participation::images};
 
 /// `POST /proposte/{id}/immagini` (multipart: `immagine`, `descrizione`):
@@ -47,6 +48,7 @@ pub(crate) async fn upload_image(
         Err(ServiceError::InvalidInput { field, problem }) => match (field.as_str(), problem) {
             ("descrizione", _) => back("errore-immagine=descrizione"),
             (_, FieldProblem::TooLarge { .. }) => back("errore-immagine=troppo-grande"),
+            (_, FieldProblem::TooManyPixels { .. }) => back("errore-immagine=troppi-pixel"),
             _ => back("errore-immagine=illeggibile"),
         },
         Err(ServiceError::Refused(_)) => back("errore-immagine=non-ammessa"),
@@ -110,27 +112,62 @@ pub(crate) async fn serve_image(
 /// `GET /proposte/{id}/eventi`: a stream of server-sent events, one
 /// `sostegni` event with the new count each time the proposal's supports
 /// change (in any server process). Nothing while the vote hides counts.
-pub(crate) async fn support_events(Path(id): Path<String>) -> Response {
+/// Only for a proposal the viewer may see; at most a few streams per client
+/// and a bound in all (429 beyond); kept alive every 20 s; ended when the
+/// server stops.
+pub(crate) async fn support_events(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Extension(client): Extension<ClientInfo>,
+    Path(id): Path<String>,
+) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
     use tokio::sync::broadcast::error::RecvError;
     let Ok(id) = uuid::Uuid::try_parse(&id) else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let ctx = Ctx::new(state.db.clone(), actor);
+    if shared::service::participation::proposals::watchable(&ctx, id)
+        .await
+        .is_err()
+    {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let Some(slot) = crate::live::StreamSlot::open(&client.ip) else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "30")],
+        )
+            .into_response();
+    };
     let changes = shared::service::common::live::subscribe();
-    let events = futures_util::stream::unfold(changes, move |mut changes| async move {
-        loop {
-            match changes.recv().await {
-                Ok(change) if change.proposal == id => {
-                    let event = Event::default()
-                        .event("sostegni")
-                        .data(change.count.to_string());
-                    return Some((Ok::<_, std::convert::Infallible>(event), changes));
+    let stopping = crate::live::StreamSlot::stopping();
+    let events = futures_util::stream::unfold(
+        (changes, stopping, slot),
+        move |(mut changes, mut stopping, slot)| async move {
+            loop {
+                if *stopping.borrow() {
+                    return None;
                 }
-                Ok(_) | Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => return None,
+                tokio::select! {
+                    _ = stopping.changed() => return None,
+                    received = changes.recv() => match received {
+                        Ok(change) if change.proposal == id => {
+                            let event = Event::default()
+                                .event("sostegni")
+                                .data(change.count.to_string());
+                            return Some((
+                                Ok::<_, std::convert::Infallible>(event),
+                                (changes, stopping, slot),
+                            ));
+                        }
+                        Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                        Err(RecvError::Closed) => return None,
+                    },
+                }
             }
-        }
-    });
+        },
+    );
     let mut response = Sse::new(events)
         .keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(20)))
         .into_response();

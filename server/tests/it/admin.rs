@@ -5,7 +5,7 @@ use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use shared::service::entity::{audit_entry, platform, role_assignment, user};
 
-use crate::helpers::{sign_in_demo, spawn_app};
+use crate::helpers::{last_mail_to, sign_in_demo, spawn_app, token_in};
 
 #[tokio::test]
 async fn an_admin_assigns_and_removes_a_facilitator_role_and_the_log_says_so() {
@@ -210,7 +210,29 @@ async fn the_outbox_shows_every_email() {
     let page = app.get_as("/amministrazione/posta", &admin).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("verified@demo.piazza.invalid"));
-    assert!(page.body.contains("/reimposta-password?token="));
+    // The email shows, its one-time link does not: a reset link is the account.
+    assert!(page.body.contains("/reimposta-password?token=[nascosto]"));
+    let (_, stored) = last_mail_to(&app.db, "verified@demo.piazza.invalid")
+        .await
+        .unwrap();
+    let token = token_in(&stored);
+    assert!(token.len() > 20);
+    assert!(!page.body.contains(&token), "the outbox shows a live reset link");
+
+    // Delivered (here to the log, as without SMTP), the stored copy loses it too.
+    let system = shared::service::Ctx::new(app.db.clone(), shared::service::Actor::System);
+    let transport = server::mailer::LogOnly { console: false };
+    assert!(
+        shared::service::common::outbox::deliver_pending(&system, &transport, 50)
+            .await
+            .unwrap()
+            >= 1
+    );
+    let (_, kept) = last_mail_to(&app.db, "verified@demo.piazza.invalid")
+        .await
+        .unwrap();
+    assert!(kept.contains("/reimposta-password?token=[nascosto]"));
+    assert!(!kept.contains(&token));
 }
 
 #[tokio::test]

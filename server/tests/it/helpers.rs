@@ -152,19 +152,28 @@ impl TestApp {
         .await
     }
 
-    /// Sends `request` (from client address `ip`) and reads the answer.
-    pub async fn send(&self, mut request: Request<Body>, ip: [u8; 4]) -> Answer {
+    /// Sends `request` (from client address `ip`) and returns the answer
+    /// with its body unread (a stream stays open while it is held).
+    pub async fn open(
+        &self,
+        mut request: Request<Body>,
+        ip: [u8; 4],
+    ) -> http::Response<axum::body::Body> {
         request
             .extensions_mut()
             .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
                 ip, 40000,
             ))));
-        let response = self
-            .router
+        self.router
             .clone()
             .oneshot(request)
             .await
-            .expect("router answers");
+            .expect("router answers")
+    }
+
+    /// Sends `request` (from client address `ip`) and reads the answer.
+    pub async fn send(&self, request: Request<Body>, ip: [u8; 4]) -> Answer {
+        let response = self.open(request, ip).await;
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response
@@ -361,4 +370,40 @@ pub async fn sign_in_demo(app: &TestApp, email: &str) -> String {
     answer
         .session_cookie()
         .unwrap_or_else(|| panic!("{email} signs in: {} {}", answer.status, answer.location()))
+}
+
+/// The image form as the proposal page sends it.
+pub fn image_upload(
+    proposal_id: Uuid,
+    cookie: &str,
+    file_name: &str,
+    content_type: &str,
+    bytes: &[u8],
+    description: &str,
+) -> Request<Body> {
+    let boundary = "----piazzaimmagine";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"descrizione\"\r\n\r\n{description}\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"immagine\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(format!("/proposte/{proposal_id}/immagini"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("origin", ORIGIN)
+        .header("cookie", cookie)
+        .body(Body::from(body))
+        .unwrap()
 }

@@ -3,7 +3,7 @@
 use axum::body::Body;
 use http::{Request, StatusCode};
 
-use crate::helpers::{ORIGIN, sign_in_demo, spawn_app};
+use crate::helpers::{ORIGIN, sign_in_demo, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn state_changing_requests_without_our_origin_are_refused() {
@@ -142,4 +142,21 @@ async fn the_header_shows_who_is_signed_in_and_demo_mode() {
         sign_in.contains(shared::model::accounts::DEMO_PASSWORD),
         "demo accounts listed"
     );
+}
+
+#[tokio::test]
+async fn on_an_https_site_a_plain_http_origin_is_refused_even_for_our_host() {
+    let app = spawn_app_with(&[("PIAZZA_BASE_URL", "https://piazza.comune.example")]).await;
+    let post = |origin: &str| {
+        Request::post("/api/account/forgot")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("host", "piazza.comune.example")
+            .header("origin", origin)
+            .body(Body::from("email=nessuno%40example.it"))
+            .unwrap()
+    };
+    let downgraded = app.send(post("http://piazza.comune.example"), [10, 0, 0, 3]).await;
+    assert_eq!(downgraded.status, StatusCode::FORBIDDEN);
+    let ours = app.send(post("https://piazza.comune.example"), [10, 0, 0, 3]).await;
+    assert_ne!(ours.status, StatusCode::FORBIDDEN);
 }

@@ -40,7 +40,9 @@ impl EmailAddress {
         {
             return Err(FieldProblem::Malformed);
         }
-        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+        // One address, one account: `Mario@` and `mario@` are the same
+        // mailbox everywhere people actually receive mail.
+        Ok(Self(format!("{}@{}", local.to_lowercase(), domain.to_lowercase())))
     }
 
     /// The address as stored.

@@ -232,3 +232,20 @@ pub async fn proposal_row(
         .unwrap()
         .expect("the proposal exists")
 }
+
+/// Gives `who` the demo password (people made by [`fresh_person`] have
+/// none) and returns it, for operations that ask for it again.
+pub async fn with_password(app: &impl TestDatabase, who: &Person) -> &'static str {
+    use sea_orm::sea_query::Expr;
+    let password = crate::model::accounts::DEMO_PASSWORD;
+    let hash = crate::service::common::secrets::hash_password(password)
+        .await
+        .expect("hashed");
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(Some(hash)))
+        .filter(user::Column::Id.eq(who.id))
+        .exec(app.db())
+        .await
+        .expect("password stored");
+    password
+}

@@ -52,6 +52,11 @@ pub async fn move_to_phase(app: &impl TestDatabase, slug: &str, kind: &str) {
 /// Merges two accepted Milan proposals of one platform into a project with
 /// partners, returning its id and the titles of its originals.
 pub async fn merge_two(app: &impl TestDatabase) -> (Uuid, Vec<String>) {
+    merge_two_titled(app, "Cantiere della pianificazione condivisa").await
+}
+
+/// Like [`merge_two`], the project taking `title`.
+pub async fn merge_two_titled(app: &impl TestDatabase, title: &str) -> (Uuid, Vec<String>) {
     let facilitator = person(app, FACILITATOR).await;
     let process = process_row(app, MILANO).await;
     let mut accepted: Vec<proposal::Model> = proposal::Entity::find()
@@ -71,7 +76,7 @@ pub async fn merge_two(app: &impl TestDatabase) -> (Uuid, Vec<String>) {
         &ctx(app, &facilitator),
         &[first.id, second.id],
         &ProjectInput::parse(
-            "Cantiere della pianificazione condivisa",
+            title,
             "Un **cantiere** che unisce le due proposte.",
             "Comune di Sesto San Giovanni\nPolitecnico di Milano",
             "protocollo_intesa",

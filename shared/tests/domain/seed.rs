@@ -120,3 +120,21 @@ async fn counts(db: &shared::service::Db) -> [u64; 4] {
         support::Entity::find().count(db).await.unwrap(),
     ]
 }
+
+/// The demo publishes its administrator's password: it never goes into a
+/// database real people use, and says so.
+#[tokio::test]
+async fn demo_data_never_goes_into_a_database_of_real_people() {
+    let db = empty_db().await;
+    fresh_person(&db, "Una persona vera").await;
+    let system = Ctx::new(db.db.clone(), Actor::System);
+    assert_eq!(
+        refusal(demo::load(&system).await),
+        shared::model::common::Refusal::DemoOnRealData
+    );
+    assert_eq!(
+        user::Entity::find().count(&db.db).await.unwrap(),
+        1,
+        "nothing was added"
+    );
+}

@@ -24,6 +24,7 @@ use shared::service::entity::{dup_objective, phase, proposal};
 use shared::service::{Person, accounts::tokens, facilitation::projects};
 use uuid::Uuid;
 
+use shared::testing::with_password;
 use crate::helpers::{
     Answer, ORIGIN, TestApp, count_sql, ctx, fresh_person, person, process_row, proposal_row,
     sign_in_demo, spawn_app, spawn_app_with,
@@ -189,7 +190,8 @@ fn id_of(value: &Value) -> Uuid {
 /// its id and its secret.
 async fn token(app: &TestApp, who: &Person, scope: &str) -> (Uuid, String) {
     let input = TokenInput::parse("Integrazione di prova", scope).expect("valid token input");
-    let created = tokens::create(&ctx(app, who), &input)
+    let password = with_password(app, who).await;
+    let created = tokens::create(&ctx(app, who), &input, password)
         .await
         .expect("the token is created");
     (created.token.id, created.secret)

@@ -11,42 +11,6 @@ const PNG: &[u8] = &[
     0xAE, 0x42, 0x60, 0x82,
 ];
 
-/// The image form as the proposal page sends it.
-fn image_upload(
-    proposal_id: Uuid,
-    cookie: &str,
-    file_name: &str,
-    content_type: &str,
-    bytes: &[u8],
-    description: &str,
-) -> Request<Body> {
-    let boundary = "----piazzaimmagine";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"descrizione\"\r\n\r\n{description}\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"immagine\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    Request::post(format!("/proposte/{proposal_id}/immagini"))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("origin", ORIGIN)
-        .header("cookie", cookie)
-        .body(Body::from(body))
-        .unwrap()
-}
-
 async fn images_of(app: &TestApp, proposal_id: Uuid) -> Vec<attachment::Model> {
     attachment::Entity::find()
         .filter(attachment::Column::ProposalId.eq(proposal_id))

@@ -28,6 +28,7 @@ use shared::service::{
 use uuid::Uuid;
 
 use crate::helpers::{
+    image_upload,
     Answer, ORIGIN, TestApp, ctx, encode, fresh_person, person, process_row, proposal_row, refusal,
     sign_in_demo, spawn_app,
 };

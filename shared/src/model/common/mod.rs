@@ -76,6 +76,10 @@ pub enum FieldProblem {
     TooLarge {
         max: usize,
     },
+    /// An image with more pixels than allowed, in megapixels.
+    TooManyPixels {
+        max_megapixels: u32,
+    },
 }
 
 /// A link target: the key used in URLs and the name shown.
@@ -205,6 +209,11 @@ pub enum Refusal {
     ApprovalClosed,
     /// The plan of this process is already approved (this version).
     PlanAlreadyApproved { version: i32 },
+    /// A DUP edition belongs to another organization than the process.
+    EditionOfAnotherOrganization,
+    /// Demo data (with its published password) goes only into a database
+    /// of its own, never one that real people's accounts are in.
+    DemoOnRealData,
 }
 
 /// Why a proposal's author can no longer edit it.

@@ -21,7 +21,8 @@ use crate::service::accounts::sessions::{self, NewSession};
 use crate::service::common::authz::{Operation, Scope, authorize, person};
 use crate::service::common::db::begin_write;
 use crate::service::common::rate_limit::{
-    ACCOUNT_EMAILS_PER_ADDRESS, ACCOUNT_EMAILS_PER_IP, SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_IP,
+    ACCOUNT_EMAILS_PER_ADDRESS, ACCOUNT_EMAILS_PER_IP, SIGN_IN_PER_ACCOUNT,
+    SIGN_IN_PER_ACCOUNT_AND_ADDRESS, SIGN_IN_PER_IP,
 };
 use crate::service::entity::{
     account_token, comment, comment_vote, follow, notification, outbox_message, proposal,
@@ -135,15 +136,14 @@ pub async fn register(
             FieldProblem::NotConfirmed,
         ));
     }
-    ACCOUNT_EMAILS_PER_IP
-        .check(&ctx.db, &client.ip, ctx.now)
+    // The attempt is counted before the work (atomically: parallel requests
+    // never all pass), and kept whatever happens next.
+    let _ = ACCOUNT_EMAILS_PER_IP
+        .reserve(&ctx.db, &client.ip, ctx.now)
         .await?;
     // Hash first, whatever happens next: the time taken says nothing.
     let hash = secrets::hash_password(&password).await?;
     let txn = begin_write(&ctx.db).await?;
-    ACCOUNT_EMAILS_PER_IP
-        .record(&txn, &client.ip, ctx.now)
-        .await?;
     let quiet = !may_email(&txn, ctx, &email).await?;
     match find_by_email(&txn, &email).await? {
         Some(_) if quiet => {}
@@ -238,14 +238,11 @@ async fn may_email(
     email: &EmailAddress,
 ) -> Result<bool, ServiceError> {
     let key = email.as_str().to_lowercase();
-    if ACCOUNT_EMAILS_PER_ADDRESS
-        .reached(db, &key, ctx.now)
-        .await?
-    {
-        return Ok(false);
+    match ACCOUNT_EMAILS_PER_ADDRESS.take(db, &key, ctx.now).await {
+        Ok(_) => Ok(true),
+        Err(ServiceError::RateLimited { .. }) => Ok(false),
+        Err(other) => Err(other),
     }
-    ACCOUNT_EMAILS_PER_ADDRESS.record(db, &key, ctx.now).await?;
-    Ok(true)
 }
 
 /// Creates an account (address not yet confirmed); returns its id.
@@ -377,24 +374,33 @@ pub async fn sign_in(
     if password.chars().count() > NewPassword::MAX_CHARS {
         return Err(ServiceError::SignInFailed);
     }
-    let account_key = email.as_str().to_lowercase();
-    SIGN_IN_PER_ACCOUNT
-        .check(&ctx.db, &account_key, ctx.now)
+    // Each attempt is taken from the limits before the password is checked
+    // (atomically: 300 parallel guesses get 5 tries, not 300), and given
+    // back only if it succeeds. The tight limit is per account *and* client
+    // address, so nobody elsewhere can lock the owner out; the loose one per
+    // account stops guessing spread over many addresses, and a reset link
+    // (proof the owner reads the mail) lifts it.
+    let account_key = email.as_str().to_owned();
+    let pair_key = format!("{account_key} {}", client.ip);
+    let from_address = SIGN_IN_PER_IP.reserve(&ctx.db, &client.ip, ctx.now).await?;
+    let _ = SIGN_IN_PER_ACCOUNT_AND_ADDRESS
+        .reserve(&ctx.db, &pair_key, ctx.now)
         .await?;
-    SIGN_IN_PER_IP.check(&ctx.db, &client.ip, ctx.now).await?;
+    let _ = SIGN_IN_PER_ACCOUNT
+        .reserve(&ctx.db, &account_key, ctx.now)
+        .await?;
     let found = find_by_email(&ctx.db, &email).await?;
     let stored = found.as_ref().and_then(|u| u.password_hash.as_deref());
     if !secrets::verify_password(password, stored).await? {
-        let txn = begin_write(&ctx.db).await?;
-        SIGN_IN_PER_ACCOUNT
-            .record(&txn, &account_key, ctx.now)
-            .await?;
-        SIGN_IN_PER_IP.record(&txn, &client.ip, ctx.now).await?;
-        txn.commit().await?;
         return Err(ServiceError::SignInFailed);
     }
     let person = found.ok_or(ServiceError::SignInFailed)?;
     let txn = begin_write(&ctx.db).await?;
+    SIGN_IN_PER_IP.release(&txn, from_address).await?;
+    SIGN_IN_PER_ACCOUNT_AND_ADDRESS
+        .clear(&txn, &pair_key)
+        .await?;
+    SIGN_IN_PER_ACCOUNT.clear(&txn, &account_key).await?;
     if person.email_confirmed_at.is_none() {
         if may_email(&txn, ctx, &email).await? {
             send_confirmation(&txn, ctx, person.id, email.as_str(), base_url).await?;
@@ -402,7 +408,6 @@ pub async fn sign_in(
         txn.commit().await?;
         return Err(ServiceError::EmailNotConfirmed);
     }
-    SIGN_IN_PER_ACCOUNT.clear(&txn, &account_key).await?;
     if let Some(previous) = previous_token {
         sessions::end_by_token(&txn, previous).await?;
     }
@@ -433,7 +438,8 @@ pub async fn sign_out_everywhere(ctx: &Ctx) -> Result<u64, ServiceError> {
         .rows_affected)
 }
 
-/// Changes the password after checking the current one; every other session ends.
+/// Changes the password after checking the current one; every other session
+/// ends and every API token is revoked.
 pub async fn change_password(ctx: &Ctx, current: &str, new: &str) -> Result<(), ServiceError> {
     authorize(ctx, Operation::ChangePassword, Scope::Global)?;
     let me = person(ctx)?;
@@ -441,25 +447,13 @@ pub async fn change_password(ctx: &Ctx, current: &str, new: &str) -> Result<(), 
         .one(&ctx.db)
         .await?
         .ok_or(ServiceError::Unauthenticated)?;
-    let account_key = account.email.clone().unwrap_or_default().to_lowercase();
-    SIGN_IN_PER_ACCOUNT
-        .check(&ctx.db, &account_key, ctx.now)
-        .await?;
     let new = field("new_password", NewPassword::parse(new))?;
     let hints = [
         account.email.as_deref().unwrap_or(""),
         account.display_name.as_str(),
     ];
     field("new_password", secrets::check_strength(&new, &hints))?;
-    if !secrets::verify_password(current, account.password_hash.as_deref()).await? {
-        SIGN_IN_PER_ACCOUNT
-            .record(&ctx.db, &account_key, ctx.now)
-            .await?;
-        return Err(ServiceError::field(
-            "current_password",
-            FieldProblem::NotRecognized,
-        ));
-    }
+    sessions::confirm_password(&ctx.db, me.id, current, "current_password", ctx.now).await?;
     let hash = secrets::hash_password(&new).await?;
     let txn = begin_write(&ctx.db).await?;
     user::Entity::update_many()
@@ -472,6 +466,8 @@ pub async fn change_password(ctx: &Ctx, current: &str, new: &str) -> Result<(), 
         others = others.filter(session::Column::Id.ne(current_session));
     }
     others.exec(&txn).await?;
+    // A token minted with a stolen session dies with the old password.
+    crate::service::accounts::tokens::revoke_all(&txn, me.id, ctx.now).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -486,12 +482,9 @@ pub async fn request_password_reset(
 ) -> Result<(), ServiceError> {
     authorize(ctx, Operation::RequestPasswordReset, Scope::Global)?;
     let email = field("email", EmailAddress::parse(email))?;
-    ACCOUNT_EMAILS_PER_IP
-        .check(&ctx.db, &client.ip, ctx.now)
-        .await?;
     let txn = begin_write(&ctx.db).await?;
-    ACCOUNT_EMAILS_PER_IP
-        .record(&txn, &client.ip, ctx.now)
+    let _ = ACCOUNT_EMAILS_PER_IP
+        .take(&txn, &client.ip, ctx.now)
         .await?;
     if let Some(account) = find_by_email(&txn, &email).await?
         && may_email(&txn, ctx, &email).await?

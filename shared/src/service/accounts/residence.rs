@@ -131,9 +131,12 @@ pub async fn redeem_code(ctx: &Ctx, code: &str) -> Result<(), ServiceError> {
     if me.has(Role::Verified) {
         return Err(ServiceError::field("code", FieldProblem::AlreadyPresent));
     }
+    // Every attempt counts, taken before the code is tried (a wrong one must
+    // count even though nothing else is written): parallel guesses cannot
+    // all pass a check made before any of them is counted.
     let subject = me.id.to_string();
-    CENSUS_ATTEMPTS_PER_PERSON
-        .check(&ctx.db, &subject, ctx.now)
+    let _ = CENSUS_ATTEMPTS_PER_PERSON
+        .reserve(&ctx.db, &subject, ctx.now)
         .await?;
     let txn = begin_write(&ctx.db).await?;
     let hash = secrets::sha256_hex(code.as_str());
@@ -147,11 +150,8 @@ pub async fn redeem_code(ctx: &Ctx, code: &str) -> Result<(), ServiceError> {
         .rows_affected
         == 1;
     if !claimed {
-        // The failed attempt counts even though nothing else is written.
-        CENSUS_ATTEMPTS_PER_PERSON
-            .record(&txn, &subject, ctx.now)
-            .await?;
-        txn.commit().await?;
+        // The failed attempt keeps counting.
+        txn.rollback().await?;
         return Err(ServiceError::field("code", FieldProblem::NotRecognized));
     }
     let batch = census_code::Entity::find()

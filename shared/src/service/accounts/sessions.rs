@@ -138,3 +138,36 @@ pub async fn purge_expired(db: &Db, now: DateTime<Utc>) -> Result<u64, ServiceEr
         .await?
         .rows_affected)
 }
+
+/// Asks a signed-in person for their password again before something a
+/// stolen session must not do alone (a write token, a new password). Wrong
+/// answers are limited (each taken before the check, given back if right).
+pub async fn confirm_password(
+    db: &Db,
+    user_id: Uuid,
+    password: &str,
+    field: &'static str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    use crate::service::common::rate_limit::REAUTH_PER_ACCOUNT;
+    if password.is_empty() {
+        return Err(ServiceError::field(
+            field,
+            crate::model::common::FieldProblem::Empty,
+        ));
+    }
+    let account = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::Unauthenticated)?;
+    let key = user_id.to_string();
+    let attempt = REAUTH_PER_ACCOUNT.reserve(db, &key, now).await?;
+    if !secrets::verify_password(password, account.password_hash.as_deref()).await? {
+        return Err(ServiceError::field(
+            field,
+            crate::model::common::FieldProblem::NotRecognized,
+        ));
+    }
+    REAUTH_PER_ACCOUNT.release(db, attempt).await?;
+    Ok(())
+}

@@ -33,9 +33,19 @@ fn dto(t: api_token::Model) -> TokenDto {
 }
 
 /// Creates a token for the signed-in person; the secret is returned once.
-pub async fn create(ctx: &Ctx, input: &TokenInput) -> Result<NewToken, ServiceError> {
+/// A write token acts in the person's name without their session, so it
+/// takes their password again (`password`): a stolen session alone cannot
+/// mint one.
+pub async fn create(
+    ctx: &Ctx,
+    input: &TokenInput,
+    password: &str,
+) -> Result<NewToken, ServiceError> {
     authorize(ctx, Operation::CreateApiToken, Scope::Global)?;
     let me = person(ctx)?.id;
+    if input.scope == TokenScope::Write {
+        sessions::confirm_password(&ctx.db, me, password, "password", ctx.now).await?;
+    }
     let txn = begin_write(&ctx.db).await?;
     let live = api_token::Entity::find()
         .filter(api_token::Column::UserId.eq(me))

@@ -49,6 +49,7 @@ operations! {
     ViewPlatform: Everyone, "participation::platforms::platform_detail";
     ListProposals: Everyone, "participation::proposals::list";
     ViewProposal: Everyone, "participation::proposals::detail";
+    WatchSupports: Everyone, "participation::proposals::watchable";
     ViewSitePage: Everyone, "common::site_pages::get";
     ViewSessionInfo: Everyone, "accounts::account::session_info";
     ListDemoAccounts: Everyone, "accounts::account::demo_accounts";
@@ -349,6 +350,7 @@ mod tests {
             ViewPlatform => "YYYYYYYYYYn",
             ListProposals => "YYYYYYYYYYn",
             ViewProposal => "YYYYYYYYYYn",
+            WatchSupports => "YYYYYYYYYYn",
             ViewSitePage => "YYYYYYYYYYn",
             ViewSessionInfo => "YYYYYYYYYYn",
             ListDemoAccounts => "YYYYYYYYYYn",

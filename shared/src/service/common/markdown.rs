@@ -119,6 +119,59 @@ fn demote(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
     }
 }
 
+/// Markdown as people typed it, made safe to hand to any other Markdown
+/// renderer (the plan's `piano.md`): raw HTML is escaped so it reads as
+/// text (`&lt;script>`), and a link or image to anything but http(s),
+/// mailto or a path of this site loses its address. Everything else is
+/// left exactly as typed.
+pub fn safe_source(markdown: &str) -> String {
+    use pulldown_cmark::Tag;
+    // Byte ranges to rewrite: (start, end, replacement).
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for (event, range) in parser(markdown).into_offset_iter() {
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                let raw = &markdown[range.clone()];
+                edits.push((range.start, range.end, raw.replace('<', "&lt;")));
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !safe_url(&dest_url) =>
+            {
+                let raw = &markdown[range.clone()];
+                if let Some(at) = raw.rfind(dest_url.as_ref()) {
+                    let start = range.start + at;
+                    edits.push((start, start + dest_url.len(), "#".to_owned()));
+                }
+            }
+            _ => {}
+        }
+    }
+    // Inline HTML inside a block of HTML is reported once; keep outer edits.
+    edits.sort_by_key(|e| (e.0, std::cmp::Reverse(e.1)));
+    let mut out = String::with_capacity(markdown.len() + 16);
+    let mut at = 0;
+    for (start, end, replacement) in edits {
+        if start < at {
+            continue;
+        }
+        out.push_str(&markdown[at..start]);
+        out.push_str(&replacement);
+        at = end;
+    }
+    out.push_str(&markdown[at..]);
+    out
+}
+
+fn safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    match lower.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            matches!(scheme, "http" | "https" | "mailto")
+        }
+        _ => true,
+    }
+}
+
 /// The plain text at the start of a Markdown document, cut at a word
 /// boundary to at most `max_chars` characters (with an ellipsis if cut).
 pub fn excerpt(markdown: &str, max_chars: usize) -> String {
@@ -262,5 +315,22 @@ mod tests {
         let long = excerpt("parola ".repeat(100).as_str(), 30);
         assert!(long.ends_with('…') && long.chars().count() <= 31, "{long}");
         assert!(!long.contains("<"));
+    }
+
+    #[test]
+    fn markdown_handed_on_carries_no_html_and_no_script_links() {
+        let typed = "Un **testo** con <script>alert(1)</script> e <img src=x onerror=alert(1)>.\n\n\
+                     <div onclick=\"x()\">blocco</div>\n\n\
+                     [buono](https://example.org) [cattivo](javascript:alert(1)) \
+                     ![immagine](data:text/html,<b>x</b>) [qui](/processi/a) e `<b>codice</b>`.";
+        let safe = safe_source(typed);
+        assert!(!safe.contains("<script") && !safe.contains("<img") && !safe.contains("<div"), "{safe}");
+        assert!(safe.contains("&lt;script>alert(1)&lt;/script>"), "{safe}");
+        assert!(!safe.to_lowercase().contains("javascript:") && !safe.contains("data:"), "{safe}");
+        assert!(safe.contains("[buono](https://example.org)") && safe.contains("[qui](/processi/a)"));
+        assert!(safe.contains("**testo**") && safe.contains("`<b>codice</b>`"), "code stays as typed");
+        // Rendered by any Markdown renderer, it reads the same as on the site.
+        assert_eq!(safe_source(&safe), safe, "safe is a fixed point");
+        assert!(!render(&safe).contains("<script"));
     }
 }

@@ -63,6 +63,32 @@ pub(crate) async fn enqueue(
     Ok(())
 }
 
+/// What replaces a one-time link's secret wherever an email is shown or
+/// logged.
+pub const REDACTED: &str = "[nascosto]";
+
+/// An email's text with the secret of every one-time link cut out
+/// (`…?token=[nascosto]`): what administrators, logs and the stored copy of a
+/// delivered message keep. A link to reset a password or confirm an address
+/// is as good as the account, so only the recipient ever sees it whole.
+pub fn redact(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find("token=") {
+        let (before, after) = rest.split_at(at + "token=".len());
+        out.push_str(before);
+        let secret_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '%'))
+            .unwrap_or(after.len());
+        if secret_len > 0 {
+            out.push_str(REDACTED);
+        }
+        rest = &after[secret_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The outbox, newest first; `before` is the id of the last message shown.
 pub async fn list(ctx: &Ctx, before: Option<&str>) -> Result<OutboxPage, ServiceError> {
     authorize(ctx, Operation::ViewOutbox, Scope::Global)?;
@@ -84,7 +110,7 @@ pub async fn list(ctx: &Ctx, before: Option<&str>) -> Result<OutboxPage, Service
                 id: r.id,
                 recipient: r.recipient,
                 subject: r.subject,
-                body: r.body,
+                body: redact(&r.body),
                 created_at: r.created_at,
                 delivered_at: r.delivered_at,
                 delivery: r.delivery,
@@ -145,6 +171,8 @@ pub async fn deliver_pending(
                     .col_expr(C::DeliveredAt, Expr::value(Some(ctx.now)))
                     .col_expr(C::Delivery, Expr::value(Some(transport.name())))
                     .col_expr(C::LastError, Expr::value(Option::<String>::None))
+                    // Delivered, the one-time links are no longer kept.
+                    .col_expr(C::Body, Expr::value(redact(&mail.body)))
                     .filter(C::Id.eq(mail.id))
                     .exec(&ctx.db)
                     .await?;
@@ -167,4 +195,21 @@ pub async fn deliver_pending(
         }
     }
     Ok(delivered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_time_links_lose_their_secret_and_nothing_else() {
+        let body = "Ciao,\nhttps://piazza.example/reimposta-password?token=Ab-_9xZ\n\
+                    e https://piazza.example/conferma-email?token=Q1%2Bz&x=1 fine. token= vuoto";
+        assert_eq!(
+            redact(body),
+            "Ciao,\nhttps://piazza.example/reimposta-password?token=[nascosto]\n\
+             e https://piazza.example/conferma-email?token=[nascosto]&x=1 fine. token= vuoto"
+        );
+        assert_eq!(redact("niente da nascondere"), "niente da nascondere");
+    }
 }

@@ -2,13 +2,19 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use uuid::Uuid;
 
 use crate::service::ServiceError;
+use crate::service::common::db::begin_write;
 use crate::service::entity::rate_event;
+
+/// An attempt taken from a limit, until it is given back.
+#[derive(Debug)]
+#[must_use]
+pub struct Reserved(Uuid);
 
 /// A limit: at most `max` events of `kind` per subject within `window`.
 #[derive(Clone, Copy, Debug)]
@@ -18,9 +24,25 @@ pub struct Limit {
     pub window: Duration,
 }
 
-/// Failed sign-ins per account (the email as typed, lower-cased).
+/// Failed sign-ins per account from one client address (`email address`):
+/// the tight limit, which only that client can trigger.
+pub const SIGN_IN_PER_ACCOUNT_AND_ADDRESS: Limit = Limit {
+    kind: "sign_in_account_address",
+    max: 5,
+    window: Duration::minutes(15),
+};
+/// Failed sign-ins per account from anywhere (the email, lower-cased): a
+/// loose limit against guessing spread over many addresses, lifted by a
+/// password reset.
 pub const SIGN_IN_PER_ACCOUNT: Limit = Limit {
     kind: "sign_in_account",
+    max: 50,
+    window: Duration::hours(1),
+};
+/// Wrong answers when a signed-in person is asked for their password again
+/// (a write token, a new password).
+pub const REAUTH_PER_ACCOUNT: Limit = Limit {
+    kind: "reauth_account",
     max: 5,
     window: Duration::minutes(15),
 };
@@ -109,6 +131,74 @@ impl Limit {
             .unwrap_or(now);
         let free_at = oldest + self.window;
         Ok(Some((free_at - now).num_seconds().max(1) as u64))
+    }
+
+    /// Takes one of `subject`'s attempts before the work it limits, or
+    /// refuses: the count and the new event are one atomic step (SQLite's
+    /// write lock; on PostgreSQL a lock on this limit and subject), so
+    /// parallel requests can never all pass a check made before any of
+    /// them is counted. [`release`](Self::release) gives it back when the
+    /// attempt should not count after all (a sign-in that succeeded).
+    pub async fn reserve(
+        &self,
+        db: &crate::service::Db,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Reserved, ServiceError> {
+        let txn = begin_write(db).await?;
+        let taken = self.take(&txn, subject, now).await;
+        match taken {
+            Ok(reserved) => {
+                txn.commit().await?;
+                Ok(reserved)
+            }
+            Err(error) => {
+                txn.rollback().await?;
+                Err(error)
+            }
+        }
+    }
+
+    /// Takes one of `subject`'s attempts inside the caller's write
+    /// transaction, before its work, or refuses: it counts only if the work
+    /// commits. Atomic like [`reserve`](Self::reserve).
+    pub async fn take(
+        &self,
+        txn: &impl ConnectionTrait,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Reserved, ServiceError> {
+        if txn.get_database_backend() == DbBackend::Postgres {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                [format!("{}:{subject}", self.kind).into()],
+            ))
+            .await?;
+        }
+        if let Some(retry_after_secs) = self.retry_after(txn, subject, now).await? {
+            return Err(ServiceError::RateLimited { retry_after_secs });
+        }
+        let id = Uuid::now_v7();
+        rate_event::Entity::insert(rate_event::ActiveModel {
+            id: Set(id),
+            kind: Set(self.kind.to_owned()),
+            subject: Set(subject.chars().take(254).collect()),
+            at: Set(now),
+        })
+        .exec_without_returning(txn)
+        .await?;
+        Ok(Reserved(id))
+    }
+
+    /// Gives back an attempt [`reserve`](Self::reserve)d.
+    pub async fn release(
+        &self,
+        db: &impl ConnectionTrait,
+        reserved: Reserved,
+    ) -> Result<(), ServiceError> {
+        rate_event::Entity::delete_by_id(reserved.0).exec(db).await?;
+        Ok(())
     }
 
     /// Counts one event for `subject`, and forgets events older than a day.

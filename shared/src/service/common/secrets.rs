@@ -50,10 +50,33 @@ pub fn check_strength(password: &NewPassword, hints: &[&str]) -> Result<(), Fiel
     Ok(())
 }
 
+/// How long a request waits for a free hashing slot before it is told to
+/// come back (429 with `Retry-After`).
+const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// At most one Argon2 computation per core at once: each takes 19 MiB and a
+/// core for tens of milliseconds, so a burst of sign-ins (or guesses) waits
+/// briefly and then is turned away, instead of queueing without bound and
+/// starving the site.
+async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>, ServiceError> {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    });
+    match tokio::time::timeout(HASHING_WAIT, slots.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(ServiceError::RateLimited {
+            retry_after_secs: 1,
+        }),
+    }
+}
+
 /// Hashes a password with Argon2id (OWASP parameters: 19 MiB, 2 passes) off
-/// the async threads.
+/// the async threads, one per core at most.
 pub async fn hash_password(password: &NewPassword) -> Result<String, ServiceError> {
     let password = password.expose().to_owned();
+    let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
@@ -66,10 +89,12 @@ pub async fn hash_password(password: &NewPassword) -> Result<String, ServiceErro
 
 /// Checks `password` against a stored hash; with no hash, checks it against
 /// a dummy one so the time taken does not tell whether the account exists.
+/// One per core at most, like [`hash_password`].
 pub async fn verify_password(password: &str, stored: Option<&str>) -> Result<bool, ServiceError> {
     let password = password.to_owned();
     let known = stored.is_some();
     let stored = stored.map(str::to_owned);
+    let _slot = hashing_slot().await?;
     let matches = tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         PasswordHash::new(&stored)

@@ -18,6 +18,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::model::common::Refusal;
 use crate::model::common::FieldProblem;
 use crate::model::common::NamedRef;
 use crate::model::dup::{
@@ -573,8 +574,13 @@ pub async fn attach(
 ) -> Result<(), ServiceError> {
     let process = crate::service::processes::lookup::find_by_slug(ctx, process_slug).await?;
     authorize(ctx, Operation::AttachDupEdition, Scope::Process(process.id))?;
+    // An edition is one organization's legal document: only that
+    // organization's processes may plan and monitor against it.
     if let Some(id) = edition_id {
-        find_edition(&ctx.db, id).await?;
+        let edition = find_edition(&ctx.db, id).await?;
+        if !same_organization(&edition.organization, &process.organization) {
+            return Err(ServiceError::Refused(Refusal::EditionOfAnotherOrganization));
+        }
     }
     let txn = begin_write(&ctx.db).await?;
     process::Entity::update_many()
@@ -596,6 +602,12 @@ pub async fn attach(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Whether two organization names are the same (case and spacing aside).
+fn same_organization(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    norm(a) == norm(b)
 }
 
 /// An edition with its tree, missions in order.

@@ -91,7 +91,7 @@ pub async fn block(
         ModerationAction::Blocked,
         TargetKind::Person,
         Some(user_id),
-        &target.display_name,
+        crate::service::facilitation::moderation::GENERIC_PERSON,
         reason.as_str(),
     )
     .await?;
@@ -160,7 +160,7 @@ pub async fn unblock(
         ModerationAction::Unblocked,
         TargetKind::Person,
         Some(user_id),
-        &target.display_name,
+        crate::service::facilitation::moderation::GENERIC_PERSON,
         reason.as_str(),
     )
     .await?;

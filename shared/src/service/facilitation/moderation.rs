@@ -9,7 +9,7 @@
 use crate::service::common::db::begin_write;
 use crate::service::participation::lookup;
 use crate::service::participation::visibility::ensure_not_blocked;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -76,6 +76,14 @@ pub(crate) async fn log(
     .await
 }
 
+/// How the public log names content it must not show.
+const GENERIC_COMMENT: &str = "Un commento a una proposta";
+/// How the public log names a proposal it must not show.
+const GENERIC_PROPOSAL: &str = "Una proposta";
+/// How the public log names a person: never by name (a block is public, who
+/// was blocked is not, and a name kept in the log would outlive the account).
+pub(crate) const GENERIC_PERSON: &str = "Una persona";
+
 /// The content a report or decision is about.
 pub(crate) struct Target {
     pub(crate) kind: TargetKind,
@@ -125,10 +133,14 @@ impl Target {
 
     /// How the public log names it: never the content itself when it is
     /// being taken out of sight (the log must not republish what it hides).
+    /// Nor the title of a proposal out of public sight, even when the
+    /// decision is about one of its comments.
     pub(crate) fn public_label(&self, hiding: bool) -> String {
+        let proposal_public = self.proposal.visibility == Visibility::Visible.as_str();
         match (&self.comment, hiding) {
-            (Some(_), true) => "Un commento a una proposta".to_owned(),
-            (None, true) => "Una proposta".to_owned(),
+            (Some(_), true) => GENERIC_COMMENT.to_owned(),
+            (None, true) => GENERIC_PROPOSAL.to_owned(),
+            (Some(_), false) if !proposal_public => GENERIC_COMMENT.to_owned(),
             (Some(_), false) => format!("Commento a «{}»", self.proposal.title),
             (None, false) => self.proposal.title.clone(),
         }
@@ -437,7 +449,8 @@ pub async fn public_log(
     } else {
         None
     };
-    // Comments link to their proposal.
+    // Comments link to their proposal; what is now out of public sight is
+    // named generically, whatever the entry said when it was written.
     let comment_ids: Vec<Uuid> = rows
         .iter()
         .filter(|r| r.target_kind == TargetKind::Comment.as_str())
@@ -457,10 +470,45 @@ pub async fn public_log(
             .into_iter()
             .collect()
     };
+    let mut proposal_ids: Vec<Uuid> = comment_parents.values().copied().collect();
+    proposal_ids.extend(
+        rows.iter()
+            .filter(|r| r.target_kind == TargetKind::Proposal.as_str())
+            .filter_map(|r| r.target_id),
+    );
+    let public_proposals: HashSet<Uuid> = if proposal_ids.is_empty() {
+        HashSet::new()
+    } else {
+        proposal::Entity::find()
+            .select_only()
+            .column(proposal::Column::Id)
+            .filter(proposal::Column::Id.is_in(proposal_ids))
+            .filter(proposal::Column::Visibility.eq(Visibility::Visible.as_str()))
+            .into_tuple::<Uuid>()
+            .all(&ctx.db)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let entries = rows
         .into_iter()
         .filter_map(|r| {
             let kind = TargetKind::parse(&r.target_kind)?;
+            let in_sight = |proposal: Option<&Uuid>| {
+                proposal.is_some_and(|p| public_proposals.contains(p))
+            };
+            let target_label = match kind {
+                TargetKind::Person => GENERIC_PERSON.to_owned(),
+                TargetKind::Proposal if !in_sight(r.target_id.as_ref()) => {
+                    GENERIC_PROPOSAL.to_owned()
+                }
+                TargetKind::Comment
+                    if !in_sight(r.target_id.and_then(|c| comment_parents.get(&c))) =>
+                {
+                    GENERIC_COMMENT.to_owned()
+                }
+                _ => r.target_label,
+            };
             let link = match (kind, r.target_id) {
                 (TargetKind::Proposal, Some(id)) => Some(format!("/proposte/{id}")),
                 (TargetKind::Comment, Some(id)) => comment_parents
@@ -474,7 +522,7 @@ pub async fn public_log(
                 action: ModerationAction::parse(&r.action)?,
                 target_kind: kind,
                 link,
-                target_label: r.target_label,
+                target_label,
                 reason: r.reason,
                 at: r.created_at,
             })

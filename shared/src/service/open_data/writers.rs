@@ -1,6 +1,7 @@
 //! Writing an export's files: cells, CSV and JSON writers that hash what
 //! passes through them, and the pseudonyms of people.
 
+use crate::service::common::spreadsheet;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -90,7 +91,8 @@ impl Cell {
 
     pub(crate) fn csv_text(&self) -> String {
         match self {
-            Cell::Text(text) => text.clone(),
+            // Never a formula in a spreadsheet; the JSON keeps the text exact.
+            Cell::Text(text) => spreadsheet::neutralize(text).into_owned(),
             Cell::Int(n) => n.to_string(),
             Cell::Null => String::new(),
         }

@@ -130,14 +130,14 @@ pub async fn create(
     visibility::ensure_not_blocked(&ctx.db, me.id, process.id).await?;
     let placement = place(ctx, process.id, &platform, input).await?;
     let subject = me.id.to_string();
-    rate_limit::PROPOSALS_PER_PERSON
-        .check(&ctx.db, &subject, ctx.now)
-        .await?;
-
     let id = Uuid::now_v7();
     let title = input.title.as_str();
     let body = input.body.as_str();
     let txn = begin_write(&ctx.db).await?;
+    // Counted atomically before the work; it counts only if the work commits.
+    let _ = rate_limit::PROPOSALS_PER_PERSON
+        .take(&txn, &subject, ctx.now)
+        .await?;
     proposal::Entity::insert(proposal::ActiveModel {
         id: Set(id),
         process_id: Set(process.id),
@@ -174,9 +174,6 @@ pub async fn create(
     })
     .exec_without_returning(&txn)
     .await?;
-    rate_limit::PROPOSALS_PER_PERSON
-        .record(&txn, &subject, ctx.now)
-        .await?;
     txn.commit().await?;
     crate::service::processes::counts::changed();
     Ok(id)

@@ -102,9 +102,6 @@ pub async fn post(
     let state = check_open(ctx, &p).await?;
     let visibility = visibility::initial_visibility(&state.process);
     let subject = me.id.to_string();
-    rate_limit::COMMENTS_PER_PERSON
-        .check(&ctx.db, &subject, ctx.now)
-        .await?;
     let (root, depth) = match parent {
         None => (None, 1),
         Some(parent_id) => {
@@ -125,6 +122,10 @@ pub async fn post(
     };
     let id = Uuid::now_v7();
     let txn = begin_write(&ctx.db).await?;
+    // Counted atomically before the work; it counts only if the work commits.
+    let _ = rate_limit::COMMENTS_PER_PERSON
+        .take(&txn, &subject, ctx.now)
+        .await?;
     comment::Entity::insert(comment::ActiveModel {
         id: Set(id),
         proposal_id: Set(p.id),
@@ -145,9 +146,6 @@ pub async fn post(
     })
     .exec_without_returning(&txn)
     .await?;
-    rate_limit::COMMENTS_PER_PERSON
-        .record(&txn, &subject, ctx.now)
-        .await?;
     if visibility == Visibility::Visible {
         counted(&txn, p.id, parent).await?;
         announce(&txn, ctx, &p, id, Some(me.id), &me.display_name).await?;

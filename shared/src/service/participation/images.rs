@@ -1,15 +1,17 @@
 //! Images attached to proposals: PNG, JPEG or WebP recognised by their
 //! bytes (not by the name or the browser's word), at most 5 MB and four per
-//! proposal, with a required text alternative. Metadata (EXIF, XMP: camera,
-//! place where the photo was taken) is removed before storing. Files live in
-//! a [`FileStore`] under the attachment's id; the database keeps the type,
-//! size and SHA-256.
+//! proposal, with a required text alternative. Each is decoded under a
+//! pixel budget (a small file declaring 40,000 × 40,000 pixels is refused
+//! before anything is allocated) and encoded again from its pixels, turned
+//! the way the camera said: nothing but the picture survives (no EXIF, XMP,
+//! text chunks or comments: not the camera, not the place the photo was
+//! taken). Files live in a [`FileStore`] under the attachment's id; the
+//! database keeps the type, size and SHA-256.
 
 use crate::service::participation::lookup;
 use crate::service::participation::visibility;
 use std::path::PathBuf;
 
-use img_parts::{Bytes, DynImage, ImageEXIF};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
@@ -63,8 +65,16 @@ fn storage_error(error: std::io::Error) -> ServiceError {
     ServiceError::Database(sea_orm::DbErr::Custom(format!("file store: {error}")))
 }
 
-/// The image, recognised and cleaned, with its media type.
+/// The most pixels an image may have (a 24-megapixel photo; 96 MB decoded).
+pub const MAX_IMAGE_PIXELS: u64 = 24_000_000;
+/// The longest side an image may have.
+pub const MAX_IMAGE_SIDE: u32 = 10_000;
+
+/// The image, recognised, decoded under the pixel budget and encoded again
+/// from its pixels alone, with its media type. CPU work: call it off the
+/// async threads.
 fn clean_image(bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), FieldProblem> {
+    use image::{ImageDecoder, ImageFormat, ImageReader, Limits};
     if bytes.is_empty() {
         return Err(FieldProblem::Empty);
     }
@@ -73,24 +83,49 @@ fn clean_image(bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), FieldProblem> 
             max: MAX_IMAGE_BYTES / (1024 * 1024),
         });
     }
-    let image = DynImage::from_bytes(Bytes::from(bytes))
-        .map_err(|_| FieldProblem::Malformed)?
-        .ok_or(FieldProblem::Malformed)?;
-    if image.dimensions().is_none_or(|(w, h)| w == 0 || h == 0) {
+    let format = image::guess_format(&bytes).map_err(|_| FieldProblem::Malformed)?;
+    let content_type = match format {
+        ImageFormat::Png => "image/png",
+        ImageFormat::Jpeg => "image/jpeg",
+        ImageFormat::WebP => "image/webp",
+        _ => return Err(FieldProblem::Malformed),
+    };
+    // The sides are checked below, from the header, to say why; the
+    // allocation bound stops anything the header understates.
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(MAX_IMAGE_PIXELS * 4 + 16 * 1024 * 1024);
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(&bytes), format);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|_| FieldProblem::Malformed)?;
+    let (width, height) = decoder.dimensions();
+    if width == 0 || height == 0 {
         return Err(FieldProblem::Malformed);
     }
-    let (mut image, content_type) = match image {
-        DynImage::Jpeg(mut jpeg) => {
-            // APP1 carries EXIF and XMP; APP13 carries IPTC.
-            jpeg.remove_segments_by_marker(0xE1);
-            jpeg.remove_segments_by_marker(0xED);
-            (DynImage::Jpeg(jpeg), "image/jpeg")
+    if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS
+        || width.max(height) > MAX_IMAGE_SIDE
+    {
+        return Err(FieldProblem::TooManyPixels {
+            max_megapixels: (MAX_IMAGE_PIXELS / 1_000_000) as u32,
+        });
+    }
+    let orientation = decoder.orientation().ok();
+    let mut pixels =
+        image::DynamicImage::from_decoder(decoder).map_err(|_| FieldProblem::Malformed)?;
+    if let Some(orientation) = orientation {
+        pixels.apply_orientation(orientation);
+    }
+    let mut out = std::io::Cursor::new(Vec::with_capacity(bytes.len()));
+    let written = match format {
+        ImageFormat::Jpeg => {
+            let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 88);
+            pixels.to_rgb8().write_with_encoder(encoder)
         }
-        DynImage::Png(png) => (DynImage::Png(png), "image/png"),
-        DynImage::WebP(webp) => (DynImage::WebP(webp), "image/webp"),
+        // PNG stays lossless; WebP is written lossless too (the encoder the
+        // crate has), so nothing is lost on the way.
+        other => pixels.write_to(&mut out, other),
     };
-    image.set_exif(None);
-    Ok((image.encoder().bytes().to_vec(), content_type))
+    written.map_err(|_| FieldProblem::Malformed)?;
+    Ok((out.into_inner(), content_type))
 }
 
 fn clean_alt(raw: &str) -> Result<String, FieldProblem> {
@@ -157,8 +192,10 @@ pub async fn upload(
             max: MAX_IMAGES,
         }));
     }
-    let (clean, content_type) =
-        clean_image(bytes).map_err(|problem| ServiceError::field("immagine", problem))?;
+    let (clean, content_type) = tokio::task::spawn_blocking(move || clean_image(bytes))
+        .await
+        .map_err(|e| ServiceError::Database(sea_orm::DbErr::Custom(format!("image task: {e}"))))?
+        .map_err(|problem| ServiceError::field("immagine", problem))?;
     let id = Uuid::now_v7();
     store.put(id, &clean).await.map_err(storage_error)?;
     let inserted = attachment::Entity::insert(attachment::ActiveModel {

@@ -288,6 +288,24 @@ fn card(
     })
 }
 
+/// Whether the viewer may follow a proposal's support count live: it exists
+/// and they may see it. `NotFound` otherwise, so a stream never opens for
+/// nothing or for what is out of sight.
+pub async fn watchable(ctx: &Ctx, id: Uuid) -> Result<(), ServiceError> {
+    authorize(ctx, Operation::WatchSupports, Scope::Global)?;
+    let p = find(&ctx.db, id).await?;
+    if !visibility::can_see(
+        &ctx.actor,
+        &p.visibility,
+        p.author_id,
+        p.process_id,
+        p.platform_id,
+    ) {
+        return Err(ServiceError::NotFound("proposal"));
+    }
+    Ok(())
+}
+
 /// One proposal with everything its page shows, and what the viewer may do with it.
 pub async fn detail(ctx: &Ctx, id: Uuid) -> Result<ProposalDetail, ServiceError> {
     authorize(ctx, Operation::ViewProposal, Scope::Global)?;

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use crate::model::plan::{ApprovalView, PlanDocument, PlanEntry, PlanEntryKind, PlanObjective};
 
 use crate::service::common::markdown;
+use crate::service::common::markdown::safe_source;
 use crate::service::common::markdown::escape_html as esc;
 
 /// The months' names, January first.
@@ -126,7 +127,7 @@ pub fn markdown(document: &PlanDocument, approval: Option<&ApprovalView>) -> Str
         let _ = writeln!(out, "Obiettivi del DUP: {}\n", md_inline(edition));
     }
     if !document.introduction_md.is_empty() {
-        let _ = writeln!(out, "## Introduzione\n\n{}\n", document.introduction_md);
+        let _ = writeln!(out, "## Introduzione\n\n{}\n", safe_source(&document.introduction_md));
     }
     write_figures_md(&mut out, document);
     let mut n = Numbering {
@@ -139,7 +140,7 @@ pub fn markdown(document: &PlanDocument, approval: Option<&ApprovalView>) -> Str
         n.platform = 0;
         let _ = writeln!(out, "## {}. {}\n", n.section, md_inline(&section.title));
         if !section.text_md.is_empty() {
-            let _ = writeln!(out, "{}\n", section.text_md);
+            let _ = writeln!(out, "{}\n", safe_source(&section.text_md));
         }
         for platform in &section.platforms {
             n.platform += 1;
@@ -152,7 +153,7 @@ pub fn markdown(document: &PlanDocument, approval: Option<&ApprovalView>) -> Str
                 md_inline(&platform.title)
             );
             if !platform.text_md.is_empty() {
-                let _ = writeln!(out, "{}\n", platform.text_md);
+                let _ = writeln!(out, "{}\n", safe_source(&platform.text_md));
             }
             for entry in &platform.entries {
                 n.entry += 1;
@@ -169,7 +170,7 @@ pub fn markdown(document: &PlanDocument, approval: Option<&ApprovalView>) -> Str
         }
     }
     if !document.closing_md.is_empty() {
-        let _ = writeln!(out, "## Conclusione\n\n{}\n", document.closing_md);
+        let _ = writeln!(out, "## Conclusione\n\n{}\n", safe_source(&document.closing_md));
     }
     write_annex_md(&mut out, document);
     out
@@ -242,13 +243,13 @@ fn write_entry_md(out: &mut String, entry: &PlanEntry) {
     }
     out.push('\n');
     if !entry.description_md.trim().is_empty() {
-        let _ = writeln!(out, "{}\n", entry.description_md.trim());
+        let _ = writeln!(out, "{}\n", safe_source(entry.description_md.trim()));
     }
     if let Some(answer) = &entry.answer_md {
         let _ = writeln!(
             out,
             "**Risposta dell'amministrazione.** {}\n",
-            answer.trim()
+            safe_source(answer.trim())
         );
     }
 }

@@ -6,12 +6,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait,
+    QueryFilter,
 };
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::model::accounts::NewPassword;
+use crate::model::common::Refusal;
 use crate::model::accounts::{Role, RoleGrant};
 use crate::model::plan::PlanInput;
 use crate::model::{PhaseKind, ProposalState};
@@ -169,6 +171,17 @@ pub use crate::model::accounts::DEMO_PASSWORD;
 /// Loads the demo data. Only the server itself may do this.
 pub async fn load(ctx: &Ctx) -> Result<DemoReport, ServiceError> {
     authorize(ctx, Operation::LoadDemoData, Scope::Global)?;
+    // The demo publishes its administrator's password: never into a
+    // database that real people use. A database that already holds the demo
+    // may take it again (nothing is duplicated).
+    let people_of = |demo: bool| {
+        user::Entity::find()
+            .filter(user::Column::IsDemo.eq(demo))
+            .count(&ctx.db)
+    };
+    if people_of(true).await? == 0 && people_of(false).await? > 0 {
+        return Err(ServiceError::Refused(Refusal::DemoOnRealData));
+    }
     let data: DemoData = serde_json::from_str(DEMO_JSON).map_err(|e| invalid(e.to_string()))?;
     let mut report = DemoReport::default();
     let mut created_slugs: Vec<String> = Vec::new();

@@ -320,6 +320,12 @@ async fn a_blocked_person_is_hidden_and_refused_until_unblocked() {
     assert_eq!(blocks.len(), 1, "logged once");
     assert_eq!(blocks[0].target_kind, TargetKind::Person);
     assert_eq!(blocks[0].reason, "Insulti ripetuti ad altri partecipanti");
+    // The public log never names the person.
+    assert_eq!(blocks[0].target_label, "Una persona");
+    assert!(
+        log.iter()
+            .all(|e| !e.target_label.contains(&target.display_name))
+    );
 
     // Blocked in the voting process too: supporting is refused there.
     blocks::block(

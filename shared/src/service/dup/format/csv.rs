@@ -1,5 +1,6 @@
 //! The CSV form of a DUP tree: one row per item, read strictly.
 
+use crate::service::common::spreadsheet;
 use std::collections::HashSet;
 
 use super::rows::{COLUMNS, DupTree, Item, plain, validate};
@@ -70,7 +71,8 @@ pub fn read_csv(
                     .iter()
                     .map(|c| {
                         let at = header.iter().position(|h| h == c).unwrap_or(0);
-                        (*c, record.get(at).unwrap_or("").to_owned())
+                        let cell = record.get(at).unwrap_or("");
+                        (*c, spreadsheet::restore(cell).to_owned())
                     })
                     .collect();
                 items.push(Item {
@@ -112,8 +114,8 @@ fn euro(cents: i64) -> String {
 pub fn write_csv(tree: &DupTree) -> String {
     let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
     let mut row = |values: [&str; 14]| {
-        // Writing to memory cannot fail.
-        let _ = writer.write_record(values);
+        // Writing to memory cannot fail. No cell runs as a formula.
+        let _ = writer.write_record(values.iter().map(|v| spreadsheet::neutralize(v).into_owned()));
     };
     row(COLUMNS);
     for p in &tree.programmes {

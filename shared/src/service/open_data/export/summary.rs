@@ -126,7 +126,13 @@ impl<C: ConnectionTrait> Exporter<'_, C> {
             DATASETS
                 .iter()
                 .find(|(n, _, _)| *n == stem)
-                .map(|(_, d, _)| (*d).to_owned())
+                .map(|(_, d, _)| {
+                    if name.ends_with(".csv") {
+                        format!("{d} {}", crate::service::common::spreadsheet::NOTE)
+                    } else {
+                        (*d).to_owned()
+                    }
+                })
                 .unwrap_or_else(|| {
                     "I totali calcolati dalla base dati, per verificare i file.".to_owned()
                 })
