@@ -265,13 +265,13 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 
 async fn seed_demo(ctx: &Ctx) -> Result<(), String> {
     let report = demo::load(ctx).await.map_err(|e| match e {
-        shared::service::ServiceError::Refused(
-            shared::model::common::Refusal::DemoOnRealData,
-        ) => "demo data not loaded: this database already holds real people's accounts. \
+        shared::service::ServiceError::Refused(shared::model::common::Refusal::DemoOnRealData) => {
+            "demo data not loaded: this database already holds real people's accounts. \
               The demo publishes its administrator's password, so it goes only into a \
               database of its own: point DATABASE_URL at a new one (for example \
               DATABASE_URL=sqlite://demo.db?mode=rwc) and run it there."
-            .to_owned(),
+                .to_owned()
+        }
         other => format!("demo data not loaded: {other}"),
     })?;
     tracing::info!(

@@ -45,8 +45,9 @@ pub const MAX_STREAMS: usize = 2_000;
 pub const MAX_STREAMS_PER_CLIENT: usize = 8;
 
 /// The streams open now: in all, and per client address.
-static OPEN: std::sync::LazyLock<std::sync::Mutex<(usize, std::collections::HashMap<String, usize>)>> =
-    std::sync::LazyLock::new(Default::default);
+static OPEN: std::sync::LazyLock<
+    std::sync::Mutex<(usize, std::collections::HashMap<String, usize>)>,
+> = std::sync::LazyLock::new(Default::default);
 
 /// Ends every stream when the server stops.
 static STOPPING: std::sync::LazyLock<tokio::sync::watch::Sender<bool>> =

@@ -63,8 +63,12 @@ pub async fn create_token(
     let ctx = crate::ui::ssr::ctx()?;
     let input = shared::model::accounts::TokenInput::parse(&nome_token, &ambito)
         .map_err(|(field, problem)| ApiError::field(field, problem))?;
-    let created = shared::service::accounts::tokens::create(&ctx, &input, password.as_deref().unwrap_or_default())
-        .await?;
+    let created = shared::service::accounts::tokens::create(
+        &ctx,
+        &input,
+        password.as_deref().unwrap_or_default(),
+    )
+    .await?;
     let settings = crate::ui::ssr::settings()?;
     let cookie = format!(
         "{NEW_TOKEN_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=600{}",

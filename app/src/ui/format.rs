@@ -55,14 +55,18 @@ pub fn date_time(i18n: I18nContext<Locale>, at: DateTime<Utc>) -> String {
     )
 }
 
-/// The document's title, as the head gets it. leptos_meta writes the
-/// `<title>` text unescaped when rendering on the server, so a proposal
-/// titled `</title><meta http-equiv="refresh" …>` would end the element and
-/// write into the head: on the server the text is escaped; in the browser
-/// it is set as `document.title`, which is text.
+/// The document's title, as the head gets it: escaped here, at the one
+/// place that writes it, whatever each page passes and whatever the
+/// framework does (leptos_meta 0.8.7 turns `<` and `>` into entities but
+/// leaves `&`, so a title typed as `&lt;` would read as `<`; older versions
+/// wrote the title raw, and `</title><meta http-equiv="refresh" …>` in a
+/// proposal's title then sent every visitor elsewhere). In the browser it is
+/// set as `document.title`, which is text.
 pub fn head_title(text: &str) -> String {
     if cfg!(feature = "ssr") {
-        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
     } else {
         text.to_owned()
     }

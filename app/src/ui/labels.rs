@@ -145,7 +145,9 @@ pub fn refusal_text(refusal: &Refusal) -> String {
         Refusal::MonitoringClosed => tu_string!(i18n, dup.monitoring_closed).to_owned(),
         Refusal::TooManyTokens { max } => tu_string!(i18n, tokens.too_many, max = *max).to_string(),
         Refusal::ApprovalClosed => tu_string!(i18n, plan.approval_closed).to_owned(),
-        Refusal::EditionOfAnotherOrganization => tu_string!(i18n, dup.other_organization).to_owned(),
+        Refusal::EditionOfAnotherOrganization => {
+            tu_string!(i18n, dup.other_organization).to_owned()
+        }
         Refusal::DemoOnRealData => tu_string!(i18n, demo.real_data).to_owned(),
         Refusal::PlanAlreadyApproved { version } => {
             tu_string!(i18n, plan.already_approved, version = *version).to_string()

@@ -134,11 +134,7 @@ pub(crate) async fn support_events(
         return StatusCode::NOT_FOUND.into_response();
     }
     let Some(slot) = crate::live::StreamSlot::open(&client.ip) else {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, "30")],
-        )
-            .into_response();
+        return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "30")]).into_response();
     };
     let changes = shared::service::common::live::subscribe();
     let stopping = crate::live::StreamSlot::stopping();

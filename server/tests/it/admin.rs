@@ -217,7 +217,10 @@ async fn the_outbox_shows_every_email() {
         .unwrap();
     let token = token_in(&stored);
     assert!(token.len() > 20);
-    assert!(!page.body.contains(&token), "the outbox shows a live reset link");
+    assert!(
+        !page.body.contains(&token),
+        "the outbox shows a live reset link"
+    );
 
     // Delivered (here to the log, as without SMTP), the stored copy loses it too.
     let system = shared::service::Ctx::new(app.db.clone(), shared::service::Actor::System);

@@ -374,7 +374,7 @@ pub async fn sign_in_demo(app: &TestApp, email: &str) -> String {
 
 /// The image form as the proposal page sends it.
 pub fn image_upload(
-    proposal_id: Uuid,
+    proposal_id: uuid::Uuid,
     cookie: &str,
     file_name: &str,
     content_type: &str,

@@ -155,8 +155,12 @@ async fn on_an_https_site_a_plain_http_origin_is_refused_even_for_our_host() {
             .body(Body::from("email=nessuno%40example.it"))
             .unwrap()
     };
-    let downgraded = app.send(post("http://piazza.comune.example"), [10, 0, 0, 3]).await;
+    let downgraded = app
+        .send(post("http://piazza.comune.example"), [10, 0, 0, 3])
+        .await;
     assert_eq!(downgraded.status, StatusCode::FORBIDDEN);
-    let ours = app.send(post("https://piazza.comune.example"), [10, 0, 0, 3]).await;
+    let ours = app
+        .send(post("https://piazza.comune.example"), [10, 0, 0, 3])
+        .await;
     assert_ne!(ours.status, StatusCode::FORBIDDEN);
 }

@@ -42,7 +42,11 @@ impl EmailAddress {
         }
         // One address, one account: `Mario@` and `mario@` are the same
         // mailbox everywhere people actually receive mail.
-        Ok(Self(format!("{}@{}", local.to_lowercase(), domain.to_lowercase())))
+        Ok(Self(format!(
+            "{}@{}",
+            local.to_lowercase(),
+            domain.to_lowercase()
+        )))
     }
 
     /// The address as stored.
@@ -485,7 +489,8 @@ mod tests {
             EmailAddress::parse("  Anna.Rossi@Comune.Alessandria.IT ")
                 .unwrap()
                 .as_str(),
-            "Anna.Rossi@comune.alessandria.it"
+            "anna.rossi@comune.alessandria.it",
+            "one address whatever its capitals"
         );
         for bad in [
             "",

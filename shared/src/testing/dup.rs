@@ -109,6 +109,21 @@ pub async fn new_edition(app: &impl TestDatabase, title: &str, simplified: bool)
         .unwrap()
 }
 
+/// A new empty edition of `organization` (which a process of that
+/// organization may attach).
+pub async fn new_edition_of(
+    app: &impl TestDatabase,
+    organization: &str,
+    title: &str,
+    simplified: bool,
+) -> Uuid {
+    let input = EditionInput::parse(organization, title, "2026", "2028", simplified)
+        .expect("valid edition input");
+    editions::create_edition(&admin(app).await, &input)
+        .await
+        .unwrap()
+}
+
 #[track_caller]
 pub fn imported(result: Result<ImportResult, ServiceError>) -> ImportOutcome {
     match result {

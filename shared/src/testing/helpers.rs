@@ -238,7 +238,8 @@ pub async fn proposal_row(
 pub async fn with_password(app: &impl TestDatabase, who: &Person) -> &'static str {
     use sea_orm::sea_query::Expr;
     let password = crate::model::accounts::DEMO_PASSWORD;
-    let hash = crate::service::common::secrets::hash_password(password)
+    let parsed = crate::model::accounts::NewPassword::parse(password).expect("a valid password");
+    let hash = crate::service::common::secrets::hash_password(&parsed)
         .await
         .expect("hashed");
     user::Entity::update_many()

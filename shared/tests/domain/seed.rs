@@ -88,7 +88,7 @@ async fn create_admin_is_idempotent() {
         .unwrap();
     assert_eq!(
         person.email.as_deref(),
-        Some("Segreteria@comune.example.it")
+        Some("segreteria@comune.example.it")
     );
 }
 

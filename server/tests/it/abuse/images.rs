@@ -17,7 +17,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for byte in bytes {
         crc ^= u32::from(*byte);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -47,7 +51,9 @@ fn png(width: u32, height: u32, extra: &[Vec<u8>]) -> Vec<u8> {
     // zlib of one filter byte and four zero bytes (a 1×1 transparent pixel).
     out.extend(chunk(
         b"IDAT",
-        &[0x78, 0x9C, 0x63, 0x60, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00, 0x01],
+        &[
+            0x78, 0x9C, 0x63, 0x60, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00, 0x01,
+        ],
     ));
     out.extend(chunk(b"IEND", &[]));
     out
@@ -58,22 +64,44 @@ async fn huge_images_are_refused_and_metadata_never_survives() {
     let app = spawn_app().await;
     let author = person(&app, "citizen@demo.piazza.invalid").await;
     let cookie = sign_in_demo(&app, "citizen@demo.piazza.invalid").await;
-    let id = propose(&app, &author, PINEROLO, "territorio-connesso", "Una fontana nuova in piazza", BODY)
-        .await;
+    let id = propose(
+        &app,
+        &author,
+        PINEROLO,
+        "territorio-connesso",
+        "Una fontana nuova in piazza",
+        BODY,
+    )
+    .await;
 
     // 40,000 × 40,000 declared in a file of a hundred bytes: refused unread.
     let bomb = png(40_000, 40_000, &[]);
     assert!(bomb.len() < 200);
     let refused = app
-        .send(image_upload(id, &cookie, "bomba.png", "image/png", &bomb, "Una bomba di pixel"), [10, 0, 0, 1])
+        .send(
+            image_upload(
+                id,
+                &cookie,
+                "bomba.png",
+                "image/png",
+                &bomb,
+                "Una bomba di pixel",
+            ),
+            [10, 0, 0, 1],
+        )
         .await;
     assert!(
         refused.location().contains("errore-immagine=troppi-pixel"),
         "{}",
         refused.location()
     );
-    let page = app.page(&format!("/proposte/{id}?errore-immagine=troppi-pixel")).await;
-    assert!(page.contains("troppi pixel"), "the page says why");
+    let page = app
+        .get_as(
+            &format!("/proposte/{id}?errore-immagine=troppi-pixel"),
+            &cookie,
+        )
+        .await;
+    assert!(page.body.contains("troppi pixel"), "the page says why");
 
     // Text chunks (XMP with a place, a comment) are gone from what is served.
     let secret = "GPSLatitude 45.0703 GPSLongitude 7.6869 Canon EOS";
@@ -82,13 +110,31 @@ async fn huge_images_are_refused_and_metadata_never_survives() {
         1,
         &[
             chunk(b"tEXt", format!("Comment\0{secret}").as_bytes()),
-            chunk(b"iTXt", format!("XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta>{secret}</x:xmpmeta>").as_bytes()),
+            chunk(
+                b"iTXt",
+                format!("XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta>{secret}</x:xmpmeta>").as_bytes(),
+            ),
         ],
     );
     let uploaded = app
-        .send(image_upload(id, &cookie, "foto.png", "image/png", &tagged, "Una foto della piazza"), [10, 0, 0, 1])
+        .send(
+            image_upload(
+                id,
+                &cookie,
+                "foto.png",
+                "image/png",
+                &tagged,
+                "Una foto della piazza",
+            ),
+            [10, 0, 0, 1],
+        )
         .await;
-    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.location());
+    assert_eq!(
+        uploaded.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        uploaded.location()
+    );
     let stored = attachment::Entity::find()
         .filter(attachment::Column::ProposalId.eq(id))
         .one(&app.db)
@@ -106,7 +152,10 @@ async fn huge_images_are_refused_and_metadata_never_survives() {
     // A JPEG comment (COM) and an EXIF block are gone too.
     let mut jpeg = Vec::new();
     image::RgbImage::from_pixel(8, 8, image::Rgb([200, 30, 30]))
-        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
         .unwrap();
     let mut with_meta = jpeg[..2].to_vec();
     let comment = format!("commento {secret}");
@@ -119,9 +168,24 @@ async fn huge_images_are_refused_and_metadata_never_survives() {
     with_meta.extend_from_slice(exif.as_bytes());
     with_meta.extend_from_slice(&jpeg[2..]);
     let uploaded = app
-        .send(image_upload(id, &cookie, "foto.jpg", "image/jpeg", &with_meta, "Una foto rossa"), [10, 0, 0, 1])
+        .send(
+            image_upload(
+                id,
+                &cookie,
+                "foto.jpg",
+                "image/jpeg",
+                &with_meta,
+                "Una foto rossa",
+            ),
+            [10, 0, 0, 1],
+        )
         .await;
-    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.location());
+    assert_eq!(
+        uploaded.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        uploaded.location()
+    );
     let stored = attachment::Entity::find()
         .filter(attachment::Column::ProposalId.eq(id))
         .filter(attachment::Column::ContentType.eq("image/jpeg"))
@@ -131,6 +195,9 @@ async fn huge_images_are_refused_and_metadata_never_survives() {
         .expect("stored");
     let served = app.get(&format!("/immagini/{}", stored.id)).await;
     let text = String::from_utf8_lossy(&served.bytes);
-    assert!(!text.contains("GPSLatitude") && !text.contains("commento"), "JPEG metadata survived");
+    assert!(
+        !text.contains("GPSLatitude") && !text.contains("commento"),
+        "JPEG metadata survived"
+    );
     assert!(served.bytes.starts_with(&[0xFF, 0xD8]));
 }

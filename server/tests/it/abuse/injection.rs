@@ -32,12 +32,32 @@ async fn no_payload_becomes_markup_in_any_page_body_or_head() {
             .unwrap_or_else(|e| panic!("{payload}: {e:?}"));
         proposals.push((id, title));
     }
+    // Ampersands and text that looks like an entity read as typed, too.
+    let plain = "Ponte & strada &lt;nuovo&gt; per tutti";
+    let citizen = person(&app, "citizen@demo.piazza.invalid").await;
+    let input = ProposalInput::parse(
+        plain,
+        &format!("{plain}, un testo abbastanza lungo."),
+        None,
+        None,
+    )
+    .unwrap();
+    let id = authoring::create(&ctx(&app, &citizen), PINEROLO, "servizi-online", &input)
+        .await
+        .unwrap();
+    proposals.push((id, plain.to_owned()));
     // And a comment under the first proposal.
     let commenter = person(&app, "citizen@demo.piazza.invalid").await;
     for payload in &payloads[..30] {
-        comments::post(&ctx(&app, &commenter), proposals[0].0, None, payload, "neutro")
-            .await
-            .expect("a valid comment");
+        comments::post(
+            &ctx(&app, &commenter),
+            proposals[0].0,
+            None,
+            payload,
+            "neutro",
+        )
+        .await
+        .expect("a valid comment");
     }
     let other = person(&app, "citizen-2@demo.piazza.invalid").await;
     for payload in &payloads[30..] {
@@ -48,6 +68,7 @@ async fn no_payload_becomes_markup_in_any_page_body_or_head() {
 
     for (id, title) in &proposals {
         let page = app.page(&format!("/proposte/{id}")).await;
+
         assert_inert(&page, &format!("the page of {title}"));
         let head_title = tokenize(&page).title;
         assert!(
@@ -90,7 +111,11 @@ async fn no_payload_becomes_markup_in_any_page_body_or_head() {
             .unwrap();
         let page = app.page(&format!("/processi/{PINEROLO}")).await;
         assert_inert(&page, &format!("the process titled with {payload}"));
-        assert!(tokenize(&page).title.starts_with(&format!("Agenda {payload}")));
+        assert!(
+            tokenize(&page)
+                .title
+                .starts_with(&format!("Agenda {payload}"))
+        );
         let page = app.page(&format!("/proposte/{}", proposals[1].0)).await;
         assert_inert(&page, "a proposal of that process");
     }
@@ -100,6 +125,10 @@ async fn no_payload_becomes_markup_in_any_page_body_or_head() {
         let (project, _) = merge_two_titled(&app, &format!("Progetto {payload}")).await;
         let page = app.page(&format!("/progetti/{project}")).await;
         assert_inert(&page, &format!("the project titled with {payload}"));
-        assert!(tokenize(&page).title.starts_with(&format!("Progetto {payload}")));
+        assert!(
+            tokenize(&page)
+                .title
+                .starts_with(&format!("Progetto {payload}"))
+        );
     }
 }

@@ -47,10 +47,9 @@ async fn streams_are_checked_capped_per_client_and_ended_on_shutdown() {
     );
 
     // One client opens streams in parallel: eight, then 429.
-    let answers = futures_util::future::join_all(
-        (0..12).map(|_| app.open(events(open), [10, 0, 0, 7])),
-    )
-    .await;
+    let answers =
+        futures_util::future::join_all((0..12).map(|_| app.open(events(open), [10, 0, 0, 7])))
+            .await;
     let (mut held, mut refused) = (Vec::new(), 0);
     for answer in answers {
         match answer.status() {
@@ -62,13 +61,19 @@ async fn streams_are_checked_capped_per_client_and_ended_on_shutdown() {
             other => panic!("unexpected {other}"),
         }
     }
-    assert_eq!((held.len(), refused), (server::live::MAX_STREAMS_PER_CLIENT, 4));
+    assert_eq!(
+        (held.len(), refused),
+        (server::live::MAX_STREAMS_PER_CLIENT, 4)
+    );
     // Another client is not affected.
     let other = app.open(events(open), [10, 0, 0, 8]).await;
     assert_eq!(other.status(), StatusCode::OK);
     // A stream closed by its client frees its place.
     held.pop();
-    assert_eq!(app.open(events(open), [10, 0, 0, 7]).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.open(events(open), [10, 0, 0, 7]).await.status(),
+        StatusCode::OK
+    );
 
     // The server stops: every stream ends, so shutdown waits for none.
     server::live::end_streams();

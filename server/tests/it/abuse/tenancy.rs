@@ -25,7 +25,10 @@ async fn a_process_cannot_attach_another_organizations_dup() {
         )
         .await;
     let error = answer.form_error().expect("refused");
-    assert_eq!(error["Refused"], "edition_of_another_organization", "{error}");
+    assert_eq!(
+        error["Refused"], "edition_of_another_organization",
+        "{error}"
+    );
     assert_eq!(edition_of(&app, PINEROLO).await, pinerolo_dup);
 
     // Through the service, whoever asks: the same.
@@ -37,7 +40,9 @@ async fn a_process_cannot_attach_another_organizations_dup() {
         );
     }
     // Its own organization's edition, or none, is fine.
-    editions::attach(&ctx(&app, &facilitator), PINEROLO, None).await.unwrap();
+    editions::attach(&ctx(&app, &facilitator), PINEROLO, None)
+        .await
+        .unwrap();
     editions::attach(&ctx(&app, &facilitator), PINEROLO, Some(pinerolo_dup))
         .await
         .unwrap();

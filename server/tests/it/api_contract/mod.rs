@@ -69,10 +69,14 @@ async fn api_app() -> TestApp {
 async fn admin_token(app: &TestApp) -> String {
     let admin = person(app, ADMIN).await;
     let input = TokenInput::parse("Prove del contratto", "scrittura").expect("valid token input");
-    tokens::create(&ctx(app, &admin), &input, shared::model::accounts::DEMO_PASSWORD)
-        .await
-        .expect("the administrator gets a token")
-        .secret
+    tokens::create(
+        &ctx(app, &admin),
+        &input,
+        shared::model::accounts::DEMO_PASSWORD,
+    )
+    .await
+    .expect("the administrator gets a token")
+    .secret
 }
 
 /// The start of a body, for failure messages.

@@ -24,11 +24,11 @@ use shared::service::entity::{dup_objective, phase, proposal};
 use shared::service::{Person, accounts::tokens, facilitation::projects};
 use uuid::Uuid;
 
-use shared::testing::with_password;
 use crate::helpers::{
     Answer, ORIGIN, TestApp, count_sql, ctx, fresh_person, person, process_row, proposal_row,
     sign_in_demo, spawn_app, spawn_app_with,
 };
+use shared::testing::with_password;
 
 const MILANO: &str = "piano-strategico-metropolitano-milano";
 const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";

@@ -28,9 +28,8 @@ use shared::service::{
 use uuid::Uuid;
 
 use crate::helpers::{
-    image_upload,
-    Answer, ORIGIN, TestApp, ctx, encode, fresh_person, person, process_row, proposal_row, refusal,
-    sign_in_demo, spawn_app,
+    Answer, TestApp, ctx, encode, fresh_person, image_upload, person, process_row, proposal_row,
+    refusal, sign_in_demo, spawn_app,
 };
 use shared::testing::helpers::*;
 use shared::testing::participation::*;

@@ -324,11 +324,22 @@ mod tests {
                      [buono](https://example.org) [cattivo](javascript:alert(1)) \
                      ![immagine](data:text/html,<b>x</b>) [qui](/processi/a) e `<b>codice</b>`.";
         let safe = safe_source(typed);
-        assert!(!safe.contains("<script") && !safe.contains("<img") && !safe.contains("<div"), "{safe}");
+        assert!(
+            !safe.contains("<script") && !safe.contains("<img") && !safe.contains("<div"),
+            "{safe}"
+        );
         assert!(safe.contains("&lt;script>alert(1)&lt;/script>"), "{safe}");
-        assert!(!safe.to_lowercase().contains("javascript:") && !safe.contains("data:"), "{safe}");
-        assert!(safe.contains("[buono](https://example.org)") && safe.contains("[qui](/processi/a)"));
-        assert!(safe.contains("**testo**") && safe.contains("`<b>codice</b>`"), "code stays as typed");
+        assert!(
+            !safe.to_lowercase().contains("javascript:") && !safe.contains("data:"),
+            "{safe}"
+        );
+        assert!(
+            safe.contains("[buono](https://example.org)") && safe.contains("[qui](/processi/a)")
+        );
+        assert!(
+            safe.contains("**testo**") && safe.contains("`<b>codice</b>`"),
+            "code stays as typed"
+        );
         // Rendered by any Markdown renderer, it reads the same as on the site.
         assert_eq!(safe_source(&safe), safe, "safe is a fixed point");
         assert!(!render(&safe).contains("<script"));

@@ -16,6 +16,6 @@ pub mod rate_limit;
 pub mod search;
 pub mod secrets;
 pub mod site_pages;
-pub mod spreadsheet;
 #[cfg(test)]
 mod source_files;
+pub mod spreadsheet;

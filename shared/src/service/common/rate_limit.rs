@@ -197,7 +197,9 @@ impl Limit {
         db: &impl ConnectionTrait,
         reserved: Reserved,
     ) -> Result<(), ServiceError> {
-        rate_event::Entity::delete_by_id(reserved.0).exec(db).await?;
+        rate_event::Entity::delete_by_id(reserved.0)
+            .exec(db)
+            .await?;
         Ok(())
     }
 

@@ -14,8 +14,10 @@ pub const NOTE: &str = "Nei file CSV, un testo che inizia con =, +, -, @, una ta
      calcolo non lo esegua come formula; i file JSON riportano il testo esatto.";
 
 fn triggers(text: &str) -> bool {
-    matches!(text.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'))
-        && text.replace(',', ".").parse::<f64>().is_err()
+    matches!(
+        text.chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+    ) && text.replace(',', ".").parse::<f64>().is_err()
 }
 
 /// Whether `text` is written with one more apostrophe: it would run as a

@@ -18,9 +18,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::model::common::Refusal;
 use crate::model::common::FieldProblem;
 use crate::model::common::NamedRef;
+use crate::model::common::Refusal;
 use crate::model::dup::{
     DupFormat, EditionDetail, EditionInput, EditionList, EditionSummary, ImportOutcome,
     ImportProblem, ImportResult, MissionNode, ObjectiveLevel, ObjectiveNode, ProgrammeNode,
@@ -606,7 +606,12 @@ pub async fn attach(
 
 /// Whether two organization names are the same (case and spacing aside).
 fn same_organization(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     norm(a) == norm(b)
 }
 

@@ -25,7 +25,8 @@ pub async fn block(
     let process = find_by_slug(ctx, process_slug).await?;
     authorize(ctx, Operation::BlockPerson, Scope::Process(process.id))?;
     let reason = ModerationReason::parse(reason).map_err(|p| ServiceError::field("motivo", p))?;
-    let target = user::Entity::find_by_id(user_id)
+    // The person must exist; the log names them only as "Una persona".
+    user::Entity::find_by_id(user_id)
         .one(&ctx.db)
         .await?
         .ok_or(ServiceError::NotFound("user"))?;
@@ -110,7 +111,8 @@ pub async fn unblock(
     let process = find_by_slug(ctx, process_slug).await?;
     authorize(ctx, Operation::UnblockPerson, Scope::Process(process.id))?;
     let reason = ModerationReason::parse(reason).map_err(|p| ServiceError::field("motivo", p))?;
-    let target = user::Entity::find_by_id(user_id)
+    // The person must exist; the log names them only as "Una persona".
+    user::Entity::find_by_id(user_id)
         .one(&ctx.db)
         .await?
         .ok_or(ServiceError::NotFound("user"))?;

@@ -494,9 +494,8 @@ pub async fn public_log(
         .into_iter()
         .filter_map(|r| {
             let kind = TargetKind::parse(&r.target_kind)?;
-            let in_sight = |proposal: Option<&Uuid>| {
-                proposal.is_some_and(|p| public_proposals.contains(p))
-            };
+            let in_sight =
+                |proposal: Option<&Uuid>| proposal.is_some_and(|p| public_proposals.contains(p));
             let target_label = match kind {
                 TargetKind::Person => GENERIC_PERSON.to_owned(),
                 TargetKind::Proposal if !in_sight(r.target_id.as_ref()) => {

@@ -101,8 +101,7 @@ fn clean_image(bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), FieldProblem> 
     if width == 0 || height == 0 {
         return Err(FieldProblem::Malformed);
     }
-    if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS
-        || width.max(height) > MAX_IMAGE_SIDE
+    if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS || width.max(height) > MAX_IMAGE_SIDE
     {
         return Err(FieldProblem::TooManyPixels {
             max_megapixels: (MAX_IMAGE_PIXELS / 1_000_000) as u32,

@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use crate::model::plan::{ApprovalView, PlanDocument, PlanEntry, PlanEntryKind, PlanObjective};
 
 use crate::service::common::markdown;
-use crate::service::common::markdown::safe_source;
 use crate::service::common::markdown::escape_html as esc;
+use crate::service::common::markdown::safe_source;
 
 /// The months' names, January first.
 pub(crate) const MONTHS: [&str; 12] = [
@@ -127,7 +127,11 @@ pub fn markdown(document: &PlanDocument, approval: Option<&ApprovalView>) -> Str
         let _ = writeln!(out, "Obiettivi del DUP: {}\n", md_inline(edition));
     }
     if !document.introduction_md.is_empty() {
-        let _ = writeln!(out, "## Introduzione\n\n{}\n", safe_source(&document.introduction_md));
+        let _ = writeln!(
+            out,
+            "## Introduzione\n\n{}\n",
+            safe_source(&document.introduction_md)
+        );
     }
     write_figures_md(&mut out, document);
     let mut n = Numbering {
@@ -170,7 +174,11 @@ pub fn markdown(document: &PlanDocument, approval: Option<&ApprovalView>) -> Str
         }
     }
     if !document.closing_md.is_empty() {
-        let _ = writeln!(out, "## Conclusione\n\n{}\n", safe_source(&document.closing_md));
+        let _ = writeln!(
+            out,
+            "## Conclusione\n\n{}\n",
+            safe_source(&document.closing_md)
+        );
     }
     write_annex_md(&mut out, document);
     out

@@ -6,15 +6,15 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter,
 };
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::model::accounts::NewPassword;
-use crate::model::common::Refusal;
 use crate::model::accounts::{Role, RoleGrant};
+use crate::model::common::Refusal;
 use crate::model::plan::PlanInput;
 use crate::model::{PhaseKind, ProposalState};
 use crate::service::common::authz::{Operation, Scope, authorize};

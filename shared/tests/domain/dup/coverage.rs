@@ -262,7 +262,7 @@ async fn coverage_fixture() -> Fixture {
     let app = demo_db().await;
     let facilitator = person(&app, "facilitator-pinerolo@demo.piazza.invalid").await;
     let old_edition = edition_of(&app, PINEROLO).await;
-    let edition = new_edition(&app, "Copertura", true).await;
+    let edition = new_edition_of(&app, "Comune di Pinerolo", "Copertura", true).await;
     imported(
         editions::import(
             &admin(&app).await,

@@ -53,8 +53,23 @@ async fn strategic_objectives_roll_up_their_operational_objectives() {
 async fn coverage_hides_supporters_while_the_voting_phase_hides_counts() {
     let demo = demo_db().await;
     let alessandria = "piano-strategico-alessandria-2030";
+    // Alessandria plans against its own DUP (a copy of Milano's tree).
     let milano_edition = edition_of(&demo, MILANO).await;
-    editions::attach(&admin(&demo).await, alessandria, Some(milano_edition))
+    let own = editions::copy_edition(
+        &admin(&demo).await,
+        milano_edition,
+        &EditionInput::parse(
+            "Comune di Alessandria",
+            "DUP 2016–2018",
+            "2016",
+            "2018",
+            false,
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    editions::attach(&admin(&demo).await, alessandria, Some(own))
         .await
         .unwrap();
     let anon = anonymous(&demo);

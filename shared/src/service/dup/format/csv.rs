@@ -115,7 +115,11 @@ pub fn write_csv(tree: &DupTree) -> String {
     let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
     let mut row = |values: [&str; 14]| {
         // Writing to memory cannot fail. No cell runs as a formula.
-        let _ = writer.write_record(values.iter().map(|v| spreadsheet::neutralize(v).into_owned()));
+        let _ = writer.write_record(
+            values
+                .iter()
+                .map(|v| spreadsheet::neutralize(v).into_owned()),
+        );
     };
     row(COLUMNS);
     for p in &tree.programmes {
