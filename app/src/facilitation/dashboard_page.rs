@@ -63,6 +63,11 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
         <Breadcrumbs trail=vec![(dashboard.process.name.clone(), process_href.clone())] current=title.clone() />
         <h1>{title}</h1>
         <Outcome />
+        {dashboard.supports_hidden_from_public.then(|| view! {
+            <div class="alert alert-info" role="note" id="sostegni-riservati">
+                <p>{tu_string!(i18n, facil.supports_hidden_note)}</p>
+            </div>
+        })}
         <nav aria-label=tu_string!(i18n, facil.dashboard_platforms) class="dashboard-nav">
             <ul class="link-list">
                 <li><a href=format!("/processi/{slug}/cruscotto") aria-current=dashboard.platform.is_none().then_some("page")>{tu_string!(i18n, facil.whole_process)}</a></li>

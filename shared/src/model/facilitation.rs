@@ -360,6 +360,9 @@ pub struct Dashboard {
     /// Platforms the viewer may open a dashboard for.
     pub platforms: Vec<NamedRef>,
     pub current_phase: Option<String>,
+    /// The current phase hides support counts from the public: the page
+    /// says that these figures are for the facilitators only, and why.
+    pub supports_hidden_from_public: bool,
     /// Published proposals without an answer, oldest first.
     pub awaiting_answer: Vec<ProposalCard>,
     pub awaiting_answer_total: u64,

@@ -314,6 +314,7 @@ pub async fn overview(
             .map(|p| named(&p.slug, &p.title))
             .collect(),
         current_phase: state.current().map(|p| p.title.clone()),
+        supports_hidden_from_public: state.counts_hidden(),
         awaiting_answer_total: awaiting.total,
         awaiting_answer: awaiting.items,
         mergeable,

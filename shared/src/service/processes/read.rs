@@ -26,6 +26,8 @@ use crate::service::{Ctx, ServiceError, common::audit, common::markdown, process
 
 /// Distinct people who proposed or supported.
 static PARTICIPANTS: Kept<i64> = Kept::new();
+/// The same while a vote hides counts (supporters from before the vote only).
+static PARTICIPANTS_DURING_HIDDEN_VOTE: Kept<i64> = Kept::new();
 /// Visible proposals and their supports.
 static TOTALS: Kept<(i64, Option<i64>)> = Kept::new();
 /// Proposals per direction, platform and zone.
@@ -296,8 +298,18 @@ pub(crate) async fn stats(
         }
     };
 
+    // While a vote hides support counts, a new supporter must not show as a
+    // new participant either (the figure would count the votes): supporters
+    // count only from before the hiding phase began.
+    let phase_state = phases::load(&ctx.db, process_id).await?;
+    let supports_hidden = phase_state.counts_hidden();
+    let hidden_since = phase_state
+        .current()
+        .filter(|_| supports_hidden)
+        .map(|p| p.starts_on.and_time(chrono::NaiveTime::MIN).and_utc());
+
     // Distinct people who proposed or supported: one UNION, counted by the database.
-    let supporters = Query::select()
+    let mut supporters = Query::select()
         .expr_as(
             Expr::col((support::Entity, support::Column::UserId)),
             Alias::new("person"),
@@ -311,6 +323,9 @@ pub(crate) async fn stats(
         .and_where(scope.clone())
         .and_where(Expr::col((support::Entity, support::Column::UserId)).is_not_null())
         .to_owned();
+    if let Some(since) = hidden_since {
+        supporters.and_where(Expr::col((support::Entity, support::Column::CreatedAt)).lt(since));
+    }
     let authors = Query::select()
         .expr_as(
             Expr::col((proposal::Entity, proposal::Column::AuthorId)),
@@ -329,7 +344,12 @@ pub(crate) async fn stats(
         .from_subquery(people, Alias::new("people"))
         .to_owned();
     let backend = ctx.db.get_database_backend();
-    let participants = match PARTICIPANTS.fresh(key) {
+    let kept = if supports_hidden {
+        &PARTICIPANTS_DURING_HIDDEN_VOTE
+    } else {
+        &PARTICIPANTS
+    };
+    let participants = match kept.fresh(key) {
         Some(n) => n,
         None => {
             let (started, changes) = (std::time::Instant::now(), counts::changes());
@@ -337,12 +357,11 @@ pub(crate) async fn stats(
                 .one(&ctx.db)
                 .await?
                 .map_or(0, |c| c.n);
-            PARTICIPANTS.store(key, &n, started.elapsed(), changes);
+            kept.store(key, &n, started.elapsed(), changes);
             n
         }
     };
 
-    let supports_hidden = phases::load(&ctx.db, process_id).await?.counts_hidden();
     Ok(ProcessStats {
         proposals: non_negative(proposals),
         supports: if supports_hidden {

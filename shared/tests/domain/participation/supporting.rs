@@ -185,3 +185,39 @@ async fn concurrent_supports_keep_every_count_exact() {
         row.support_count as u64
     );
 }
+
+/// While a vote hides support counts, the public participants figure does
+/// not rise with each new supporter (it would count the votes); once the
+/// counts show, it does.
+#[tokio::test]
+async fn a_hidden_vote_shows_no_new_participants() {
+    use sea_orm::ConnectionTrait;
+    let demo = demo_db().await;
+    demo.db
+        .execute_unprepared(
+            "UPDATE phases SET support_counts_visible = FALSE WHERE kind = 'voting' AND \
+             process_id = (SELECT id FROM processes WHERE slug = 'piano-strategico-alessandria-2030')",
+        )
+        .await
+        .unwrap();
+    let anon = anonymous(&demo);
+    let participants = |anon: Ctx| async move {
+        shared::service::processes::read::detail(&anon, ALESSANDRIA)
+            .await
+            .unwrap()
+            .stats
+            .participants
+    };
+    let before = participants(anon.clone()).await;
+    let target = published_in(&demo, ALESSANDRIA, "mobilita").await[0];
+    for n in 0..3 {
+        let voter = fresh_person(&demo, &format!("Votante {n}")).await;
+        supports::give(&ctx(&demo, &voter), target).await.unwrap();
+    }
+    assert_eq!(participants(anon.clone()).await, before, "the figure counted the votes");
+    demo.db
+        .execute_unprepared("UPDATE phases SET support_counts_visible = TRUE WHERE kind = 'voting'")
+        .await
+        .unwrap();
+    assert_eq!(participants(anon).await, before + 3);
+}
