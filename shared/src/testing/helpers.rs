@@ -73,6 +73,23 @@ pub async fn fresh_person(app: &impl TestDatabase, name: &str) -> crate::service
     }
 }
 
+/// A new person like [`fresh_person`] whose account is a month old (so
+/// their reports count toward hiding content).
+pub async fn trusted_person(app: &impl TestDatabase, name: &str) -> Person {
+    use sea_orm::sea_query::Expr;
+    let who = fresh_person(app, name).await;
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::CreatedAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::days(30)),
+        )
+        .filter(user::Column::Id.eq(who.id))
+        .exec(app.db())
+        .await
+        .expect("account dated");
+    who
+}
+
 /// The service context of `who`.
 pub fn ctx(app: &impl TestDatabase, who: &crate::service::Person) -> Ctx {
     Ctx::new(app.db().clone(), Actor::Person(who.clone()))

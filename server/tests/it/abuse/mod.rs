@@ -5,6 +5,7 @@
 
 mod credentials;
 mod csv_cells;
+mod brigading;
 mod exposure;
 mod images;
 mod injection;

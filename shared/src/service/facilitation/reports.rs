@@ -5,11 +5,13 @@ use crate::service::common::db::begin_write;
 use crate::service::participation::visibility::ensure_not_blocked;
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::model::common::FieldProblem;
 use crate::model::common::Visibility;
+use crate::model::{PhaseKind, Role};
+use crate::service::common::db::statement;
 use crate::model::facilitation::{ModerationAction, ReportReason, TargetKind};
 use crate::service::common::authz::{Operation, Scope, authorize, person};
 use crate::service::entity::{comment, process, proposal, report};
@@ -75,8 +77,19 @@ pub async fn report(
         txn.rollback().await?;
         return Ok(());
     }
-    // Count, then hide once the threshold is reached (compare-and-set).
+    // Count, then hide once the threshold is reached (compare-and-set). Three
+    // fresh accounts must not silence a rival: only reports by people with a
+    // verified residence or an account older than a week count toward hiding
+    // (every report still reaches the moderators' queue), and during a vote
+    // a proposal stays in it until a moderator decides.
     let threshold = Ord::max(process.report_threshold, 1);
+    let trusted = trusted_reports(&txn, target.id, ctx.now).await?;
+    let in_vote = crate::service::processes::phases::load(&txn, process.id)
+        .await?
+        .current_kind()
+        == Some(PhaseKind::Voting);
+    let may_hide = trusted >= i64::from(threshold)
+        && !(in_vote && target.kind != TargetKind::Comment);
     let hidden = match target.kind {
         TargetKind::Comment => {
             comment::Entity::update_many()
@@ -94,7 +107,7 @@ pub async fn report(
                 )
                 .filter(comment::Column::Id.eq(target.id))
                 .filter(comment::Column::Visibility.eq(Visibility::Visible.as_str()))
-                .filter(comment::Column::ReportCount.gte(threshold))
+                .filter(Expr::value(may_hide))
                 .exec(&txn)
                 .await?
                 .rows_affected
@@ -115,7 +128,7 @@ pub async fn report(
                 )
                 .filter(proposal::Column::Id.eq(target.id))
                 .filter(proposal::Column::Visibility.eq(Visibility::Visible.as_str()))
-                .filter(proposal::Column::ReportCount.gte(threshold))
+                .filter(Expr::value(may_hide))
                 .exec(&txn)
                 .await?
                 .rows_affected
@@ -140,4 +153,31 @@ pub async fn report(
     txn.commit().await?;
     crate::service::processes::counts::changed();
     Ok(())
+}
+
+/// How old an account must be for its reports to count toward hiding.
+pub const TRUSTED_REPORTER_DAYS: i64 = 7;
+
+/// The open reports on `target` by people whose word may hide it: a
+/// verified residence, or an account older than [`TRUSTED_REPORTER_DAYS`].
+async fn trusted_reports(
+    db: &impl ConnectionTrait,
+    target: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, ServiceError> {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(statement(
+            backend,
+            "SELECT COUNT(*) FROM reports r JOIN users u ON u.id = r.reporter_id \
+             WHERE r.target_id = ? AND r.resolved_at IS NULL AND (u.created_at <= ? \
+             OR EXISTS (SELECT 1 FROM role_assignments a WHERE a.user_id = u.id AND a.role = ?))",
+            [
+                target.into(),
+                (now - chrono::Duration::days(TRUSTED_REPORTER_DAYS)).into(),
+                Role::Verified.as_str().into(),
+            ],
+        ))
+        .await?;
+    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0))
 }

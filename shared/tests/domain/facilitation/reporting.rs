@@ -20,8 +20,8 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     assert_eq!(process_row(&demo, PINEROLO).await.report_threshold, 2);
 
     let author = fresh_person(&demo, "Autrice Segnalata").await;
-    let first = fresh_person(&demo, "Ermenegilda Segnalatrice").await;
-    let second = fresh_person(&demo, "Gualtiero Segnalatore").await;
+    let first = trusted_person(&demo, "Ermenegilda Segnalatrice").await;
+    let second = trusted_person(&demo, "Gualtiero Segnalatore").await;
     let id = authoring::create(
         &ctx(&demo, &author),
         PINEROLO,
@@ -109,7 +109,7 @@ async fn distinct_reports_hide_at_the_threshold_until_a_moderator_restores() {
     assert_eq!(seen.title, "");
     assert_eq!(seen.body_html, "");
     assert_eq!(seen.visibility, Visibility::Reported);
-    let other = fresh_person(&demo, "Passante").await;
+    let other = trusted_person(&demo, "Passante").await;
     assert_eq!(
         proposals::detail(&ctx(&demo, &other), id)
             .await
@@ -219,8 +219,8 @@ async fn reported_comments_are_veiled_for_others_until_restored() {
         .unwrap();
     let target = published_in(&demo, PINEROLO, "servizi-online").await[0];
     let commenter = fresh_person(&demo, "Commentatore Segnalato").await;
-    let first = fresh_person(&demo, "Ermenegilda Segnalatrice").await;
-    let second = fresh_person(&demo, "Gualtiero Segnalatore").await;
+    let first = trusted_person(&demo, "Ermenegilda Segnalatrice").await;
+    let second = trusted_person(&demo, "Gualtiero Segnalatore").await;
     let reader = fresh_person(&demo, "Lettrice").await;
     let text = "Un commento che qualcuno troverà fuori luogo.";
     let id = comments::post(&ctx(&demo, &commenter), target, None, text, "contro")
