@@ -18,7 +18,9 @@ async fn fake_accounts_cannot_take_a_proposal_out_of_sight_or_out_of_a_vote() {
     let app = spawn_app().await;
     // Pinerolo collects proposals; its threshold is the demo's.
     let target = published_in(&app, PINEROLO, "servizi-online").await[0];
-    let threshold = shared::testing::process_row(&app, PINEROLO).await.report_threshold;
+    let threshold = shared::testing::process_row(&app, PINEROLO)
+        .await
+        .report_threshold;
     for n in 0..threshold + 2 {
         let fake = fresh_person(&app, &format!("Account nuovo {n}")).await;
         reports::report(&ctx(&app, &fake), "proposta", target, "spam", "")
@@ -26,13 +28,19 @@ async fn fake_accounts_cannot_take_a_proposal_out_of_sight_or_out_of_a_vote() {
             .unwrap();
     }
     let row = proposal_row(&app, target).await;
-    assert_eq!(row.visibility, Visibility::Visible.as_str(), "new accounts hid it");
+    assert_eq!(
+        row.visibility,
+        Visibility::Visible.as_str(),
+        "new accounts hid it"
+    );
     assert!(row.report_count >= threshold);
     let page = app.get(&format!("/proposte/{target}")).await;
     assert_eq!(page.status, 200);
     // The moderators see it waiting for them.
     let moderator = person(&app, "facilitator-pinerolo@demo.piazza.invalid").await;
-    let waiting = queue::queue(&ctx(&app, &moderator), PINEROLO, None).await.unwrap();
+    let waiting = queue::queue(&ctx(&app, &moderator), PINEROLO, None)
+        .await
+        .unwrap();
     assert!(format!("{waiting:?}").contains(&target.to_string()));
     // People with some history are believed.
     for n in 0..threshold {
@@ -41,19 +49,27 @@ async fn fake_accounts_cannot_take_a_proposal_out_of_sight_or_out_of_a_vote() {
             .await
             .unwrap();
     }
-    assert_eq!(proposal_row(&app, target).await.visibility, Visibility::Reported.as_str());
+    assert_eq!(
+        proposal_row(&app, target).await.visibility,
+        Visibility::Reported.as_str()
+    );
 
     // Alessandria is voting: even believed reports leave the proposal in
     // the vote until a moderator decides.
     let voted = published_in(&app, ALESSANDRIA, "mobilita").await[0];
-    let threshold = shared::testing::process_row(&app, ALESSANDRIA).await.report_threshold;
+    let threshold = shared::testing::process_row(&app, ALESSANDRIA)
+        .await
+        .report_threshold;
     for n in 0..threshold + 1 {
         let known = trusted_person(&app, &format!("Elettore di lunga data {n}")).await;
         reports::report(&ctx(&app, &known), "proposta", voted, "fuori_tema", "")
             .await
             .unwrap();
     }
-    assert_eq!(proposal_row(&app, voted).await.visibility, Visibility::Visible.as_str());
+    assert_eq!(
+        proposal_row(&app, voted).await.visibility,
+        Visibility::Visible.as_str()
+    );
     let voter = fresh_person(&app, "Votante").await;
     supports::give(&ctx(&app, &voter), voted)
         .await

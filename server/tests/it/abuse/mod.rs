@@ -3,9 +3,9 @@
 //! payloads, read back with a real HTML tokenizer), and the other attacks of
 //! the security issue, each with the defect it once was.
 
+mod brigading;
 mod credentials;
 mod csv_cells;
-mod brigading;
 mod exposure;
 mod images;
 mod injection;

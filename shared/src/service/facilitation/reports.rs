@@ -10,10 +10,10 @@ use uuid::Uuid;
 
 use crate::model::common::FieldProblem;
 use crate::model::common::Visibility;
-use crate::model::{PhaseKind, Role};
-use crate::service::common::db::statement;
 use crate::model::facilitation::{ModerationAction, ReportReason, TargetKind};
+use crate::model::{PhaseKind, Role};
 use crate::service::common::authz::{Operation, Scope, authorize, person};
+use crate::service::common::db::statement;
 use crate::service::entity::{comment, process, proposal, report};
 use crate::service::facilitation::moderation::{Target, log};
 use crate::service::{Actor, Ctx, ServiceError};
@@ -88,8 +88,8 @@ pub async fn report(
         .await?
         .current_kind()
         == Some(PhaseKind::Voting);
-    let may_hide = trusted >= i64::from(threshold)
-        && !(in_vote && target.kind != TargetKind::Comment);
+    let may_hide =
+        trusted >= i64::from(threshold) && !(in_vote && target.kind != TargetKind::Comment);
     let hidden = match target.kind {
         TargetKind::Comment => {
             comment::Entity::update_many()
@@ -179,5 +179,8 @@ async fn trusted_reports(
             ],
         ))
         .await?;
-    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0))
+    Ok(row
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0))
 }

@@ -214,7 +214,11 @@ async fn a_hidden_vote_shows_no_new_participants() {
         let voter = fresh_person(&demo, &format!("Votante {n}")).await;
         supports::give(&ctx(&demo, &voter), target).await.unwrap();
     }
-    assert_eq!(participants(anon.clone()).await, before, "the figure counted the votes");
+    assert_eq!(
+        participants(anon.clone()).await,
+        before,
+        "the figure counted the votes"
+    );
     demo.db
         .execute_unprepared("UPDATE phases SET support_counts_visible = TRUE WHERE kind = 'voting'")
         .await
