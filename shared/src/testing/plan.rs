@@ -58,20 +58,7 @@ pub async fn merge_two(app: &impl TestDatabase) -> (Uuid, Vec<String>) {
 /// Like [`merge_two`], the project taking `title`.
 pub async fn merge_two_titled(app: &impl TestDatabase, title: &str) -> (Uuid, Vec<String>) {
     let facilitator = person(app, FACILITATOR).await;
-    let process = process_row(app, MILANO).await;
-    let mut accepted: Vec<proposal::Model> = proposal::Entity::find()
-        .filter(proposal::Column::ProcessId.eq(process.id))
-        .filter(proposal::Column::State.eq("accepted"))
-        .all(app.db())
-        .await
-        .unwrap();
-    accepted.sort_by_key(|p| p.published_at);
-    let first = accepted[0].clone();
-    let second = accepted
-        .iter()
-        .find(|p| p.platform_id == first.platform_id && p.id != first.id)
-        .expect("two accepted proposals on one platform")
-        .clone();
+    let (first, second) = two_accepted(app).await;
     let project = projects::merge(
         &ctx(app, &facilitator),
         &[first.id, second.id],
@@ -86,4 +73,23 @@ pub async fn merge_two_titled(app: &impl TestDatabase, title: &str) -> (Uuid, Ve
     .await
     .expect("merged");
     (project, vec![first.title, second.title])
+}
+
+/// The two oldest accepted Milan proposals of one platform (they can merge).
+pub async fn two_accepted(app: &impl TestDatabase) -> (proposal::Model, proposal::Model) {
+    let process = process_row(app, MILANO).await;
+    let mut accepted: Vec<proposal::Model> = proposal::Entity::find()
+        .filter(proposal::Column::ProcessId.eq(process.id))
+        .filter(proposal::Column::State.eq("accepted"))
+        .all(app.db())
+        .await
+        .unwrap();
+    accepted.sort_by_key(|p| p.published_at);
+    let first = accepted[0].clone();
+    let second = accepted
+        .iter()
+        .find(|p| p.platform_id == first.platform_id && p.id != first.id)
+        .expect("two accepted proposals on one platform")
+        .clone();
+    (first, second)
 }

@@ -10,7 +10,7 @@ use shared::service::entity::{comment, dup_link, proposal, user};
 use shared::service::open_data::{self, DATASETS, ExportError, MANIFEST, METADATA, TOTALS};
 use shared::service::{dup::links, facilitation::projects};
 use shared::testing::open_data::tamper_with_a_support_count;
-use shared::testing::plan::FACILITATOR;
+use shared::testing::plan::{FACILITATOR, two_accepted};
 use shared::testing::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -289,20 +289,7 @@ fn totals(dir: &Path) -> serde_json::Value {
 /// its originals.
 async fn prepare(app: &impl TestDatabase) -> (Uuid, [Uuid; 2], Uuid) {
     let facilitator = person(app, FACILITATOR).await;
-    let process = process_row(app, MILANO).await;
-    let mut accepted: Vec<proposal::Model> = proposal::Entity::find()
-        .filter(proposal::Column::ProcessId.eq(process.id))
-        .filter(proposal::Column::State.eq("accepted"))
-        .all(app.db())
-        .await
-        .unwrap();
-    accepted.sort_by_key(|p| p.published_at);
-    let first = accepted[0].clone();
-    let second = accepted
-        .iter()
-        .find(|p| p.platform_id == first.platform_id && p.id != first.id)
-        .expect("two accepted proposals on one platform")
-        .clone();
+    let (first, second) = two_accepted(app).await;
     let project = projects::merge(
         &ctx(app, &facilitator),
         &[first.id, second.id],

@@ -116,88 +116,60 @@ async fn huge_images_are_refused_and_metadata_never_survives() {
             ),
         ],
     );
+    let served = upload_and_serve(&app, id, &cookie, "image/png", &tagged).await;
+    let text = String::from_utf8_lossy(&served);
+    for leak in ["GPSLatitude", "Canon", "xmpmeta", "tEXt", "iTXt"] {
+        assert!(!text.contains(leak), "{leak} survived in the served image");
+    }
+    assert!(served.starts_with(&[0x89, b'P', b'N', b'G']));
+
+    // A JPEG comment (COM) and an EXIF block are gone too.
+    let mut jpeg = Vec::new();
+    image::RgbImage::from_pixel(8, 8, image::Rgb([200, 30, 30]))
+        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    let mut with_meta = jpeg[..2].to_vec();
+    for (marker, data) in [
+        (0xFE, format!("commento {secret}")),
+        (0xE1, format!("Exif\0\0{secret}")),
+    ] {
+        with_meta.extend_from_slice(&[0xFF, marker]);
+        with_meta.extend_from_slice(&((data.len() + 2) as u16).to_be_bytes());
+        with_meta.extend_from_slice(data.as_bytes());
+    }
+    with_meta.extend_from_slice(&jpeg[2..]);
+    let served = upload_and_serve(&app, id, &cookie, "image/jpeg", &with_meta).await;
+    let text = String::from_utf8_lossy(&served);
+    assert!(
+        !text.contains("GPSLatitude") && !text.contains("commento"),
+        "JPEG metadata survived"
+    );
+    assert!(served.starts_with(&[0xFF, 0xD8]));
+}
+
+/// Uploads `bytes` as the author would, and returns the image as served.
+async fn upload_and_serve(
+    app: &crate::helpers::TestApp,
+    proposal: uuid::Uuid,
+    cookie: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> Vec<u8> {
     let uploaded = app
         .send(
-            image_upload(
-                id,
-                &cookie,
-                "foto.png",
-                "image/png",
-                &tagged,
-                "Una foto della piazza",
-            ),
+            image_upload(proposal, cookie, "foto", content_type, bytes, "Una foto della piazza"),
             [10, 0, 0, 1],
         )
         .await;
-    assert_eq!(
-        uploaded.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        uploaded.location()
-    );
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.location());
     let stored = attachment::Entity::find()
-        .filter(attachment::Column::ProposalId.eq(id))
+        .filter(attachment::Column::ProposalId.eq(proposal))
+        .filter(attachment::Column::ContentType.eq(content_type))
         .one(&app.db)
         .await
         .unwrap()
         .expect("stored");
     let served = app.get(&format!("/immagini/{}", stored.id)).await;
     assert_eq!(served.status, StatusCode::OK);
-    let text = String::from_utf8_lossy(&served.bytes);
-    for leak in ["GPSLatitude", "Canon", "xmpmeta", "tEXt", "iTXt"] {
-        assert!(!text.contains(leak), "{leak} survived in the served image");
-    }
-    assert!(served.bytes.starts_with(&[0x89, b'P', b'N', b'G']));
-
-    // A JPEG comment (COM) and an EXIF block are gone too.
-    let mut jpeg = Vec::new();
-    image::RgbImage::from_pixel(8, 8, image::Rgb([200, 30, 30]))
-        .write_to(
-            &mut std::io::Cursor::new(&mut jpeg),
-            image::ImageFormat::Jpeg,
-        )
-        .unwrap();
-    let mut with_meta = jpeg[..2].to_vec();
-    let comment = format!("commento {secret}");
-    with_meta.extend_from_slice(&[0xFF, 0xFE]);
-    with_meta.extend_from_slice(&((comment.len() + 2) as u16).to_be_bytes());
-    with_meta.extend_from_slice(comment.as_bytes());
-    let exif = format!("Exif\0\0{secret}");
-    with_meta.extend_from_slice(&[0xFF, 0xE1]);
-    with_meta.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
-    with_meta.extend_from_slice(exif.as_bytes());
-    with_meta.extend_from_slice(&jpeg[2..]);
-    let uploaded = app
-        .send(
-            image_upload(
-                id,
-                &cookie,
-                "foto.jpg",
-                "image/jpeg",
-                &with_meta,
-                "Una foto rossa",
-            ),
-            [10, 0, 0, 1],
-        )
-        .await;
-    assert_eq!(
-        uploaded.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        uploaded.location()
-    );
-    let stored = attachment::Entity::find()
-        .filter(attachment::Column::ProposalId.eq(id))
-        .filter(attachment::Column::ContentType.eq("image/jpeg"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("stored");
-    let served = app.get(&format!("/immagini/{}", stored.id)).await;
-    let text = String::from_utf8_lossy(&served.bytes);
-    assert!(
-        !text.contains("GPSLatitude") && !text.contains("commento"),
-        "JPEG metadata survived"
-    );
-    assert!(served.bytes.starts_with(&[0xFF, 0xD8]));
+    served.bytes
 }

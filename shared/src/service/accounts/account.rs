@@ -280,6 +280,16 @@ async fn find_by_email(
         .await?)
 }
 
+/// The stored form of a one-time token as typed or pasted (`TokenInvalid`
+/// when it cannot be one).
+fn token_hash(token: &str) -> Result<String, ServiceError> {
+    let token = token.trim();
+    if token.is_empty() || token.len() > 100 {
+        return Err(ServiceError::TokenInvalid);
+    }
+    Ok(secrets::sha256_hex(token))
+}
+
 /// Whose a token is, if it is still unused and unexpired; nothing is written.
 async fn token_owner(
     db: &impl ConnectionTrait,
@@ -287,12 +297,8 @@ async fn token_owner(
     token: &str,
     purpose: &str,
 ) -> Result<Uuid, ServiceError> {
-    let token = token.trim();
-    if token.is_empty() || token.len() > 100 {
-        return Err(ServiceError::TokenInvalid);
-    }
     account_token::Entity::find()
-        .filter(account_token::Column::TokenHash.eq(secrets::sha256_hex(token)))
+        .filter(account_token::Column::TokenHash.eq(token_hash(token)?))
         .filter(account_token::Column::Purpose.eq(purpose))
         .filter(account_token::Column::UsedAt.is_null())
         .filter(account_token::Column::ExpiresAt.gt(now))
@@ -309,11 +315,7 @@ async fn consume_token(
     token: &str,
     purpose: &str,
 ) -> Result<Uuid, ServiceError> {
-    let token = token.trim();
-    if token.is_empty() || token.len() > 100 {
-        return Err(ServiceError::TokenInvalid);
-    }
-    let hash = secrets::sha256_hex(token);
+    let hash = token_hash(token)?;
     let found = account_token::Entity::find()
         .filter(account_token::Column::TokenHash.eq(&hash))
         .filter(account_token::Column::Purpose.eq(purpose))

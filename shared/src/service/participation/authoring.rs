@@ -335,16 +335,7 @@ pub async fn withdraw(ctx: &Ctx, proposal_id: Uuid) -> Result<(), ServiceError> 
 /// Every version of a proposal, newest first.
 pub async fn history(ctx: &Ctx, proposal_id: Uuid) -> Result<ProposalHistory, ServiceError> {
     authorize(ctx, Operation::ViewProposalHistory, Scope::Global)?;
-    let p = lookup::find(&ctx.db, proposal_id).await?;
-    if !visibility::can_see(
-        &ctx.actor,
-        &p.visibility,
-        p.author_id,
-        p.process_id,
-        p.platform_id,
-    ) {
-        return Err(ServiceError::NotFound("proposal"));
-    }
+    let p = visibility::find_visible(&ctx.db, &ctx.actor, proposal_id).await?;
     let process = crate::service::entity::process::Entity::find_by_id(p.process_id)
         .one(&ctx.db)
         .await?

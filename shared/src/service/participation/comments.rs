@@ -425,16 +425,7 @@ pub async fn list(
     after: Option<&str>,
 ) -> Result<CommentPage, ServiceError> {
     authorize(ctx, Operation::ListComments, Scope::Global)?;
-    let p = lookup::find(&ctx.db, proposal_id).await?;
-    if !visibility::can_see(
-        &ctx.actor,
-        &p.visibility,
-        p.author_id,
-        p.process_id,
-        p.platform_id,
-    ) {
-        return Err(ServiceError::NotFound("proposal"));
-    }
+    let p = visibility::find_visible(&ctx.db, &ctx.actor, proposal_id).await?;
     let mut roots = comment::Entity::find()
         .filter(comment::Column::ProposalId.eq(p.id))
         .filter(comment::Column::Depth.eq(1))

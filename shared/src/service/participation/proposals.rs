@@ -293,16 +293,7 @@ fn card(
 /// nothing or for what is out of sight.
 pub async fn watchable(ctx: &Ctx, id: Uuid) -> Result<(), ServiceError> {
     authorize(ctx, Operation::WatchSupports, Scope::Global)?;
-    let p = find(&ctx.db, id).await?;
-    if !visibility::can_see(
-        &ctx.actor,
-        &p.visibility,
-        p.author_id,
-        p.process_id,
-        p.platform_id,
-    ) {
-        return Err(ServiceError::NotFound("proposal"));
-    }
+    visibility::find_visible(&ctx.db, &ctx.actor, id).await?;
     Ok(())
 }
 

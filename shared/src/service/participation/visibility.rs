@@ -51,6 +51,21 @@ pub(crate) fn moderates(actor: &Actor, process_id: Uuid, platform_id: Uuid) -> b
     )
 }
 
+/// The proposal, if the viewer may see it; `NotFound` otherwise (as if it
+/// did not exist, so nothing out of sight is confirmed).
+pub(crate) async fn find_visible(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<crate::service::entity::proposal::Model, ServiceError> {
+    let p = crate::service::participation::lookup::find(db, id).await?;
+    if can_see(actor, &p.visibility, p.author_id, p.process_id, p.platform_id) {
+        Ok(p)
+    } else {
+        Err(ServiceError::NotFound("proposal"))
+    }
+}
+
 /// Whether the viewer may see content with this visibility and author.
 pub(crate) fn can_see(
     actor: &Actor,
