@@ -2,11 +2,11 @@
 //! the database's, nothing personal), `verify` catching tampering, and the
 //! `export open-data` and `verify-export` commands of the binary.
 
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use sha2::{Digest, Sha256};
 use shared::model::dup::{LinkInput, PlanItem};
 use shared::model::facilitation::ProjectInput;
-use shared::service::entity::{comment, dup_link, proposal, user};
+use shared::service::entity::{comment, dup_link, user};
 use shared::service::open_data::{self, DATASETS, ExportError, MANIFEST, METADATA, TOTALS};
 use shared::service::{dup::links, facilitation::projects};
 use shared::testing::open_data::tamper_with_a_support_count;

@@ -126,7 +126,10 @@ async fn huge_images_are_refused_and_metadata_never_survives() {
     // A JPEG comment (COM) and an EXIF block are gone too.
     let mut jpeg = Vec::new();
     image::RgbImage::from_pixel(8, 8, image::Rgb([200, 30, 30]))
-        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
         .unwrap();
     let mut with_meta = jpeg[..2].to_vec();
     for (marker, data) in [
@@ -157,11 +160,23 @@ async fn upload_and_serve(
 ) -> Vec<u8> {
     let uploaded = app
         .send(
-            image_upload(proposal, cookie, "foto", content_type, bytes, "Una foto della piazza"),
+            image_upload(
+                proposal,
+                cookie,
+                "foto",
+                content_type,
+                bytes,
+                "Una foto della piazza",
+            ),
             [10, 0, 0, 1],
         )
         .await;
-    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.location());
+    assert_eq!(
+        uploaded.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        uploaded.location()
+    );
     let stored = attachment::Entity::find()
         .filter(attachment::Column::ProposalId.eq(proposal))
         .filter(attachment::Column::ContentType.eq(content_type))

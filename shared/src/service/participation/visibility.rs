@@ -59,7 +59,13 @@ pub(crate) async fn find_visible(
     id: Uuid,
 ) -> Result<crate::service::entity::proposal::Model, ServiceError> {
     let p = crate::service::participation::lookup::find(db, id).await?;
-    if can_see(actor, &p.visibility, p.author_id, p.process_id, p.platform_id) {
+    if can_see(
+        actor,
+        &p.visibility,
+        p.author_id,
+        p.process_id,
+        p.platform_id,
+    ) {
         Ok(p)
     } else {
         Err(ServiceError::NotFound("proposal"))
