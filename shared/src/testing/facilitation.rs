@@ -18,41 +18,6 @@ use uuid::Uuid;
 use super::helpers::*;
 use super::test_db::TestDatabase;
 
-/// A new person holding `role` (scoped to a process and platform if given),
-/// stored and in the `Person` the services see.
-pub async fn with_role(
-    app: &impl TestDatabase,
-    name: &str,
-    role: Role,
-    process_id: Option<Uuid>,
-    platform_id: Option<Uuid>,
-) -> Person {
-    let mut who = fresh_person(app, name).await;
-    role_assignment::Entity::insert(role_assignment::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        user_id: Set(who.id),
-        role: Set(role.as_str().to_owned()),
-        process_id: Set(process_id),
-        platform_id: Set(platform_id),
-        created_at: Set(Utc::now()),
-    })
-    .exec_without_returning(app.db())
-    .await
-    .unwrap();
-    who.grants.push(RoleGrant {
-        role,
-        process_id,
-        platform_id,
-    });
-    who
-}
-
-/// A facilitator of a whole process.
-pub async fn process_facilitator(app: &impl TestDatabase, slug: &str, name: &str) -> Person {
-    let process = process_row(app, slug).await;
-    with_role(app, name, Role::Facilitator, Some(process.id), None).await
-}
-
 /// A facilitator of one platform of a process.
 pub async fn platform_facilitator(
     app: &impl TestDatabase,
@@ -85,21 +50,6 @@ pub async fn project_row(app: &impl TestDatabase, id: Uuid) -> project::Model {
         .await
         .unwrap()
         .expect("the project exists")
-}
-
-/// Published proposals of a platform, oldest id first.
-pub async fn published_in(app: &impl TestDatabase, slug: &str, platform_slug: &str) -> Vec<Uuid> {
-    let platform = platform_row(app, slug, platform_slug).await;
-    proposal::Entity::find()
-        .filter(proposal::Column::PlatformId.eq(platform.id))
-        .filter(proposal::Column::State.eq(ProposalState::Published.as_str()))
-        .order_by_asc(proposal::Column::Id)
-        .all(app.db())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.id)
-        .collect()
 }
 
 pub fn input(title: &str) -> ProposalInput {
@@ -153,16 +103,6 @@ pub fn logged(
         .cloned()
 }
 
-/// Every comment of a page of threads, depth first.
-pub fn flatten(threads: &[CommentDto]) -> Vec<&CommentDto> {
-    let mut out = Vec::new();
-    for c in threads {
-        out.push(c);
-        out.extend(flatten(&c.replies));
-    }
-    out
-}
-
 /// The comment `id` as `viewer` sees it on the proposal's page, if listed.
 pub async fn comment_seen(viewer: &Ctx, proposal_id: Uuid, id: Uuid) -> Option<CommentDto> {
     let page = comments::list(viewer, proposal_id, None).await.unwrap();
@@ -170,14 +110,6 @@ pub async fn comment_seen(viewer: &Ctx, proposal_id: Uuid, id: Uuid) -> Option<C
         .into_iter()
         .find(|c| c.id == id)
         .cloned()
-}
-
-pub async fn supports_rows(app: &impl TestDatabase, proposal_id: Uuid) -> u64 {
-    support::Entity::find()
-        .filter(support::Column::ProposalId.eq(proposal_id))
-        .count(app.db())
-        .await
-        .unwrap()
 }
 
 /// Notifications of `kind` a person got about a proposal.

@@ -6,8 +6,13 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value,
 };
 
-use crate::model::{Role, RoleGrant};
-use crate::service::entity::{role_assignment, user};
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, QueryOrder};
+use uuid::Uuid;
+
+use crate::model::participation::CommentDto;
+use crate::model::{ProposalState, Role, RoleGrant};
+use crate::service::entity::{proposal, role_assignment, user};
 use crate::service::{Actor, Ctx, Db, Person};
 
 use super::test_db::TestDatabase;
@@ -250,4 +255,85 @@ pub async fn with_password(app: &impl TestDatabase, who: &Person) -> &'static st
         .await
         .expect("password stored");
     password
+}
+
+/// Every comment of a page of threads, depth first.
+pub fn flatten(threads: &[CommentDto]) -> Vec<&CommentDto> {
+    let mut out = Vec::new();
+    for c in threads {
+        out.push(c);
+        out.extend(flatten(&c.replies));
+    }
+    out
+}
+
+pub async fn supports_rows(app: &impl TestDatabase, proposal_id: Uuid) -> u64 {
+    support::Entity::find()
+        .filter(support::Column::ProposalId.eq(proposal_id))
+        .count(app.db())
+        .await
+        .unwrap()
+}
+
+/// Published proposals of a platform, oldest id first.
+pub async fn published_in(app: &impl TestDatabase, slug: &str, platform_slug: &str) -> Vec<Uuid> {
+    let platform = platform_row(app, slug, platform_slug).await;
+    proposal::Entity::find()
+        .filter(proposal::Column::PlatformId.eq(platform.id))
+        .filter(proposal::Column::State.eq(ProposalState::Published.as_str()))
+        .order_by_asc(proposal::Column::Id)
+        .all(app.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect()
+}
+
+/// A new person holding `role` (scoped if given).
+pub async fn with_role(
+    app: &impl TestDatabase,
+    name: &str,
+    role: Role,
+    process_id: Option<Uuid>,
+    platform_id: Option<Uuid>,
+) -> Person {
+    let who = fresh_person(app, name).await;
+    role_assignment::Entity::insert(role_assignment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(who.id),
+        role: Set(role.as_str().to_owned()),
+        process_id: Set(process_id),
+        platform_id: Set(platform_id),
+        created_at: Set(Utc::now()),
+    })
+    .exec_without_returning(app.db())
+    .await
+    .unwrap();
+    reload(app, &who).await
+}
+
+/// `who` with the roles the database holds now (as a new session sees them).
+pub async fn reload(app: &impl TestDatabase, who: &Person) -> Person {
+    let grants = role_assignment::Entity::find()
+        .filter(role_assignment::Column::UserId.eq(who.id))
+        .all(app.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| RoleGrant {
+            role: Role::parse(&a.role).expect("a known role"),
+            process_id: a.process_id,
+            platform_id: a.platform_id,
+        })
+        .collect();
+    Person {
+        grants,
+        ..who.clone()
+    }
+}
+
+pub async fn process_facilitator(app: &impl TestDatabase, slug: &str, name: &str) -> Person {
+    let process = process_row(app, slug).await;
+    with_role(app, name, Role::Facilitator, Some(process.id), None).await
 }

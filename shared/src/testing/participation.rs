@@ -48,32 +48,6 @@ pub async fn set_phase_dates(
         .unwrap();
 }
 
-/// Published proposals of a platform, oldest id first.
-pub async fn published_in(
-    app: &impl TestDatabase,
-    process_slug: &str,
-    platform_slug: &str,
-) -> Vec<Uuid> {
-    let process = process_row(app, process_slug).await;
-    let platform = platform::Entity::find()
-        .filter(platform::Column::ProcessId.eq(process.id))
-        .filter(platform::Column::Slug.eq(platform_slug))
-        .one(app.db())
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("platform {platform_slug}"));
-    proposal::Entity::find()
-        .filter(proposal::Column::PlatformId.eq(platform.id))
-        .filter(proposal::Column::State.eq(ProposalState::Published.as_str()))
-        .order_by_asc(proposal::Column::Id)
-        .all(app.db())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.id)
-        .collect()
-}
-
 pub async fn first_published(app: &impl TestDatabase, process_slug: &str) -> Uuid {
     let process = process_row(app, process_slug).await;
     proposal::Entity::find()
@@ -110,14 +84,6 @@ pub async fn propose(
     .unwrap_or_else(|e| panic!("{title}: {e:?}"))
 }
 
-pub async fn supports_rows(app: &impl TestDatabase, proposal_id: Uuid) -> u64 {
-    support::Entity::find()
-        .filter(support::Column::ProposalId.eq(proposal_id))
-        .count(app.db())
-        .await
-        .unwrap()
-}
-
 pub async fn supports_by(app: &impl TestDatabase, user_id: Uuid) -> u64 {
     support::Entity::find()
         .filter(support::Column::UserId.eq(user_id))
@@ -134,12 +100,3 @@ pub fn proposal_id_in(location: &str) -> Uuid {
     Uuid::try_parse(&rest[..36]).expect("a proposal id")
 }
 
-/// Every comment of a page of threads, depth first.
-pub fn flatten(threads: &[CommentDto]) -> Vec<&CommentDto> {
-    let mut out = Vec::new();
-    for c in threads {
-        out.push(c);
-        out.extend(flatten(&c.replies));
-    }
-    out
-}
