@@ -3,16 +3,14 @@
 use crate::model::common::Visibility;
 use crate::model::facilitation::{ModerationAction, ModerationLogEntry, ProjectInput};
 use crate::model::participation::{CommentDto, NotificationKind, ProposalInput};
-use crate::model::{ProposalFilter, ProposalQuery, ProposalSort, ProposalState, Role, RoleGrant};
-use crate::service::entity::{comment, notification, project, proposal, role_assignment, support};
+use crate::model::{ProposalFilter, ProposalQuery, ProposalSort, Role};
+use crate::service::entity::{comment, notification, project, proposal};
 use crate::service::{
     Ctx, Person, facilitation::moderation, participation::comments, participation::proposals,
 };
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::helpers::*;

@@ -7,12 +7,12 @@ use sea_orm::{
 };
 
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, QueryOrder};
+use sea_orm::{ActiveValue::Set, PaginatorTrait, QueryOrder};
 use uuid::Uuid;
 
 use crate::model::participation::CommentDto;
 use crate::model::{ProposalState, Role, RoleGrant};
-use crate::service::entity::{proposal, role_assignment, user};
+use crate::service::entity::{proposal, role_assignment, support, user};
 use crate::service::{Actor, Ctx, Db, Person};
 
 use super::test_db::TestDatabase;

@@ -1,8 +1,8 @@
 //! Helpers of the participation tests (domain and HTTP alike).
 
 use crate::model::ProposalState;
-use crate::model::participation::{CommentDto, ProposalInput};
-use crate::service::entity::{phase, platform, proposal, support};
+use crate::model::participation::ProposalInput;
+use crate::service::entity::{phase, proposal, support};
 use crate::service::{Actor, Ctx, Person, participation::authoring};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
@@ -99,4 +99,3 @@ pub fn proposal_id_in(location: &str) -> Uuid {
         .unwrap_or_else(|| panic!("a proposal redirect: {location}"));
     Uuid::try_parse(&rest[..36]).expect("a proposal id")
 }
-

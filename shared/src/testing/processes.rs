@@ -1,12 +1,8 @@
 //! Helpers of the processes tests (domain and HTTP alike).
 
+use crate::model::Role;
 use crate::model::facilitation::{PhaseInput, ProcessInput, TopicInput};
-use crate::model::{ProposalState, Role, RoleGrant};
-use crate::service::entity::{proposal, role_assignment};
 use crate::service::{Person, ServiceError};
-use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use uuid::Uuid;
 
 use super::helpers::*;
 use super::test_db::TestDatabase;

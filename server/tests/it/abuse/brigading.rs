@@ -6,7 +6,7 @@
 use shared::model::common::Visibility;
 use shared::service::facilitation::{queue, reports};
 use shared::service::participation::supports;
-use shared::testing::participation::published_in;
+use shared::testing::published_in;
 use shared::testing::{
     ALESSANDRIA, PINEROLO, ctx, fresh_person, person, proposal_row, trusted_person,
 };

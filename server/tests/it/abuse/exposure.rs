@@ -6,7 +6,7 @@ use shared::model::facilitation::ModerationDecision;
 use shared::service::entity::moderation_entry;
 use shared::service::facilitation::{blocks, moderation};
 use shared::service::participation::comments;
-use shared::testing::participation::published_in;
+use shared::testing::published_in;
 use shared::testing::{PINEROLO, ctx, fresh_person, person, process_row};
 
 use crate::helpers::spawn_app;

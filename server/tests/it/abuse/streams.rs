@@ -7,7 +7,7 @@ use http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use shared::model::facilitation::ModerationDecision;
 use shared::service::facilitation::moderation;
-use shared::testing::participation::published_in;
+use shared::testing::published_in;
 use shared::testing::{PINEROLO, ctx, person};
 
 use crate::helpers::spawn_app;
