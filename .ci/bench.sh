@@ -35,6 +35,8 @@ log() { printf '\033[1;35m[bench]\033[0m %s\n' "$*" >&2; }
 .ci/install-tools.sh bench >&2
 
 work=$(mktemp -d)
+# The server key of this run (every server process here shares it).
+export PIAZZA_SECRET_KEY_FILE="$work/server.key"
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true

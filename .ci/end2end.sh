@@ -24,6 +24,8 @@ for port in $SQLITE_PORT $POSTGRES_PORT; do
 done
 
 work=$(mktemp -d)
+# The server key of this run (every server process here shares it).
+export PIAZZA_SECRET_KEY_FILE="$work/server.key"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -34,6 +34,8 @@ source .ci/postgres.sh
 piazza_start_postgres
 
 work=$(mktemp -d)
+# The server key of this run (every server process here shares it).
+export PIAZZA_SECRET_KEY_FILE="$work/server.key"
 chmod 755 "$work"
 pids=()
 cleanup() {

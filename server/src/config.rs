@@ -42,6 +42,12 @@ pub struct Config {
     /// Other sites whose pages may call the API from the browser, with a
     /// token (`PIAZZA_API_CORS_ORIGINS`, comma-separated `https://…`; none by default).
     pub api_cors_origins: Vec<String>,
+    /// The server's secret key (`PIAZZA_SECRET_KEY`, 64 hex digits); else
+    /// read from, or created at first start in, `secret_key_file`.
+    pub secret_key: Option<Secret>,
+    /// Where the secret key is kept (`PIAZZA_SECRET_KEY_FILE`, default
+    /// `./data/server.key`): back it up with the database, never inside it.
+    pub secret_key_file: PathBuf,
 }
 
 /// A setting that holds a password: never printed.
@@ -86,6 +92,7 @@ struct FileConfig {
     api_rate_per_ip: Option<u32>,
     api_rate_per_token: Option<u32>,
     api_cors_origins: Option<Vec<String>>,
+    secret_key_file: Option<String>,
 }
 
 /// A configuration problem, naming the setting.
@@ -261,7 +268,22 @@ impl Config {
                 message: format!("'{bad}' is not an origin like https://www.comune.example.it"),
             });
         }
+        let secret_key = env("PIAZZA_SECRET_KEY").filter(|v| !v.is_empty());
+        if let Some(key) = &secret_key
+            && (key.len() != 64 || !key.chars().all(|c| c.is_ascii_hexdigit()))
+        {
+            return Err(ConfigError::Invalid {
+                name: "PIAZZA_SECRET_KEY",
+                message: "must be 64 hexadecimal digits (e.g. from `openssl rand -hex 32`)".into(),
+            });
+        }
+        let secret_key_file = PathBuf::from(
+            pick("PIAZZA_SECRET_KEY_FILE", file.secret_key_file)
+                .unwrap_or_else(|| "data/server.key".into()),
+        );
         Ok(Self {
+            secret_key: secret_key.map(Secret),
+            secret_key_file,
             api_rate_per_ip,
             api_rate_per_token,
             api_cors_origins,

@@ -12,6 +12,7 @@ pub mod mailer;
 pub mod rest;
 pub mod routes;
 pub mod security;
+pub mod server_key;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -56,6 +56,8 @@ pub enum StartupError {
         path: String,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Key(#[from] crate::server_key::KeyError),
     #[error("cannot open the database {url}: {source}")]
     Connect { url: String, source: sea_orm::DbErr },
     #[error("database migrations failed: {0}")]
@@ -63,7 +65,9 @@ pub enum StartupError {
 }
 
 /// Connects (creating the SQLite folder if needed) and applies pending migrations.
+/// Installs the server key first: upgrading existing data may need it.
 pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
+    crate::server_key::install(config)?;
     if let Some(dir) = config.sqlite_dir() {
         std::fs::create_dir_all(&dir).map_err(|source| StartupError::DataDir {
             path: dir.display().to_string(),

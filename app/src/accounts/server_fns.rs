@@ -161,7 +161,8 @@ pub async fn change_password(
 #[server(endpoint = "account/residence")]
 pub async fn redeem_census_code(code: String) -> Result<(), ApiError> {
     let ctx = crate::ui::ssr::ctx()?;
-    shared::service::accounts::residence::redeem_code(&ctx, &code).await?;
+    let client = crate::ui::ssr::client();
+    shared::service::accounts::residence::redeem_code(&ctx, &code, Some(&client.ip)).await?;
     leptos_axum::redirect("/profilo?esito=residenza-verificata");
     Ok(())
 }

@@ -61,6 +61,7 @@ pub fn test_config_with(database_url: &str, extra: &[(&str, &str)]) -> Config {
         "PIAZZA_LISTEN" => Some("127.0.0.1:0".into()),
         "PIAZZA_BASE_URL" => Some(ORIGIN.into()),
         "PIAZZA_DB_MAX_CONNECTIONS" => Some("4".into()),
+        "PIAZZA_SECRET_KEY" => Some(shared::testing::test_db::TEST_SERVER_KEY_HEX.into()),
         _ => None,
     })
     .expect("test configuration is valid")

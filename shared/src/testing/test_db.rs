@@ -62,10 +62,25 @@ pub fn init_logs() {
         .try_init();
 }
 
+/// The server key every test uses (as `PIAZZA_SECRET_KEY`: 64 hex digits).
+pub const TEST_SERVER_KEY_HEX: &str =
+    "7465737420736572766572206b6579206f6e6c792c206e65766572207265616c";
+
+/// Installs [`TEST_SERVER_KEY_HEX`] as this process's server key.
+pub fn install_test_key() {
+    let mut key = [0u8; crate::service::common::secrets::SERVER_KEY_BYTES];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&TEST_SERVER_KEY_HEX[i * 2..i * 2 + 2], 16)
+            .expect("the test key is hexadecimal");
+    }
+    crate::service::common::secrets::install_server_key(key).expect("one server key per test");
+}
+
 /// The database URL for a new test, holding what `seed` asks for: a
 /// temporary SQLite file, or a new PostgreSQL database on the server named
 /// by `PIAZZA_TEST_DATABASE_URL`; both copied from a template.
 pub async fn fresh_database_url(seed: Seed) -> (String, Option<tempfile::TempDir>) {
+    install_test_key();
     match std::env::var("PIAZZA_TEST_DATABASE_URL")
         .ok()
         .filter(|u| u.starts_with("postgres"))

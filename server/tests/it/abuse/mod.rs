@@ -4,6 +4,7 @@
 //! the security issue, each with the defect it once was.
 
 mod brigading;
+mod census;
 mod credentials;
 mod csv_cells;
 mod exposure;

@@ -1,11 +1,15 @@
 //! Resident verification without SPID: an administrator loads the census
-//! list (SHA-256 hashes of fiscal codes, or one-time codes the municipality
-//! hands out); a person proves residence by entering their code, once.
+//! list (fiscal codes, their SHA-256 hashes, or one-time codes the
+//! municipality hands out); a person proves residence by entering their
+//! code, once. Codes are stored only as a keyed digest (HMAC-SHA-256 of the
+//! code's SHA-256 under the server key, kept outside the database): fiscal
+//! codes are few enough to enumerate, so a plain hash of them would be
+//! reversible by anyone holding a copy of the table.
 //! Each verification records its method, so an OpenID Connect login
 //! (SPID/CIE through a gateway) can be another method later.
 
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::model::Role;
@@ -13,7 +17,7 @@ use crate::model::accounts::{CensusCode, CensusUploadReport};
 use crate::model::common::FieldProblem;
 use crate::service::common::authz::{Operation, Scope, authorize, person};
 use crate::service::common::db::begin_write;
-use crate::service::common::rate_limit::CENSUS_ATTEMPTS_PER_PERSON;
+use crate::service::common::rate_limit::{CENSUS_ATTEMPTS_PER_ADDRESS, CENSUS_ATTEMPTS_PER_PERSON};
 use crate::service::entity::{census_code, residence_verification, role_assignment};
 use crate::service::{Ctx, ServiceError, common::audit, common::secrets};
 
@@ -22,8 +26,22 @@ pub const METHOD_CENSUS_CODE: &str = "census_code";
 /// The largest census file accepted (about 400,000 fiscal-code hashes).
 pub const MAX_UPLOAD_BYTES: usize = 30 * 1024 * 1024;
 
-/// The code as stored: its SHA-256 (hex). A line that already is a SHA-256
-/// hex digest (64 hex digits) is taken as such.
+/// The prefix of keyed digests (rows loaded before keying have none, and are
+/// keyed at the next start by [`key_legacy_codes`]).
+pub const KEYED_PREFIX: &str = "k1:";
+
+/// The digest a census code is stored and looked up by, from the code's
+/// SHA-256 (hex).
+fn keyed(sha256: &str) -> Result<String, ServiceError> {
+    Ok(format!(
+        "{KEYED_PREFIX}{}",
+        secrets::keyed_hex("census", sha256.as_bytes())?
+    ))
+}
+
+/// A census line's SHA-256 (hex). A line that already is a SHA-256 hex
+/// digest (64 hex digits) is taken as such, so a municipality may send
+/// hashes instead of fiscal codes.
 fn stored_form(line: &str) -> Option<String> {
     let trimmed = line.trim().trim_matches('"').trim();
     if trimmed.len() == 64 && trimmed.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -47,7 +65,7 @@ pub async fn upload_census(ctx: &Ctx, csv_text: &str) -> Result<CensusUploadRepo
             },
         ));
     }
-    let mut hashes = Vec::new();
+    let mut hashes: Vec<String> = Vec::new();
     let mut invalid_lines = Vec::new();
     let mut invalid_count = 0;
     for (index, line) in csv_text.lines().enumerate() {
@@ -65,7 +83,7 @@ pub async fn upload_census(ctx: &Ctx, csv_text: &str) -> Result<CensusUploadRepo
             continue;
         }
         match stored_form(first) {
-            Some(hash) => hashes.push(hash),
+            Some(hash) => hashes.push(keyed(&hash)?),
             None => {
                 invalid_count += 1;
                 if invalid_lines.len() < 20 {
@@ -123,8 +141,10 @@ pub async fn upload_census(ctx: &Ctx, csv_text: &str) -> Result<CensusUploadRepo
 }
 
 /// Proves the signed-in person's residence with a census code. A code works
-/// once; unknown and used codes get the same answer. Attempts are limited.
-pub async fn redeem_code(ctx: &Ctx, code: &str) -> Result<(), ServiceError> {
+/// once; unknown and used codes get the same answer. Attempts are limited
+/// per account and per client `address` (one person guessing through many
+/// accounts); the counter passes none, its staff having a budget of their own.
+pub async fn redeem_code(ctx: &Ctx, code: &str, address: Option<&str>) -> Result<(), ServiceError> {
     authorize(ctx, Operation::RedeemCensusCode, Scope::Global)?;
     let me = person(ctx)?;
     let code = CensusCode::parse(code).map_err(|p| ServiceError::field("code", p))?;
@@ -135,11 +155,16 @@ pub async fn redeem_code(ctx: &Ctx, code: &str) -> Result<(), ServiceError> {
     // count even though nothing else is written): parallel guesses cannot
     // all pass a check made before any of them is counted.
     let subject = me.id.to_string();
+    if let Some(address) = address {
+        let _ = CENSUS_ATTEMPTS_PER_ADDRESS
+            .reserve(&ctx.db, address, ctx.now)
+            .await?;
+    }
     let _ = CENSUS_ATTEMPTS_PER_PERSON
         .reserve(&ctx.db, &subject, ctx.now)
         .await?;
+    let hash = keyed(&secrets::sha256_hex(code.as_str()))?;
     let txn = begin_write(&ctx.db).await?;
-    let hash = secrets::sha256_hex(code.as_str());
     let claimed = census_code::Entity::update_many()
         .col_expr(census_code::Column::UsedAt, Expr::value(Some(ctx.now)))
         .col_expr(census_code::Column::UsedBy, Expr::value(Some(me.id)))
@@ -188,6 +213,36 @@ pub async fn redeem_code(ctx: &Ctx, code: &str) -> Result<(), ServiceError> {
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Keys the census digests loaded before keying (plain SHA-256), in place;
+/// returns how many. Safe at every start: it finds nothing the second time.
+pub(crate) async fn key_legacy_codes(ctx: &Ctx) -> Result<u64, ServiceError> {
+    let mut keyed_rows = 0;
+    loop {
+        let rows: Vec<(Uuid, String)> = census_code::Entity::find()
+            .select_only()
+            .column(census_code::Column::Id)
+            .column(census_code::Column::CodeHash)
+            .filter(census_code::Column::CodeHash.not_like(format!("{KEYED_PREFIX}%")))
+            .limit(500)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(keyed_rows);
+        }
+        let txn = begin_write(&ctx.db).await?;
+        for (id, sha256) in rows {
+            census_code::Entity::update_many()
+                .col_expr(census_code::Column::CodeHash, Expr::value(keyed(&sha256)?))
+                .filter(census_code::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+            keyed_rows += 1;
+        }
+        txn.commit().await?;
+    }
 }
 
 #[cfg(test)]

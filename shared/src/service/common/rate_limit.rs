@@ -64,6 +64,12 @@ pub const ACCOUNT_EMAILS_PER_ADDRESS: Limit = Limit {
     max: 3,
     window: Duration::hours(1),
 };
+/// Census code attempts per client address, whichever account makes them.
+pub const CENSUS_ATTEMPTS_PER_ADDRESS: Limit = Limit {
+    kind: "census_address",
+    max: 30,
+    window: Duration::hours(1),
+};
 /// Census code attempts per person.
 pub const CENSUS_ATTEMPTS_PER_PERSON: Limit = Limit {
     kind: "census_person",

@@ -1,12 +1,15 @@
-//! Secrets: random tokens (stored only as SHA-256), Argon2id password hashes,
-//! and the password strength check.
+//! Secrets: random tokens (stored only as SHA-256), keyed digests of
+//! low-entropy personal data (HMAC with the server's key), Argon2id password
+//! hashes, and the password strength check.
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
 
 use crate::model::accounts::NewPassword;
 use crate::model::common::FieldProblem;
@@ -24,9 +27,67 @@ pub fn new_token() -> Result<(String, String), ServiceError> {
     Ok((token, hash))
 }
 
-/// SHA-256, hex: how tokens and census codes are stored and looked up.
+/// Lower-case hexadecimal of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+}
+
+/// SHA-256, hex: how random tokens (high entropy) are stored and looked up.
 pub fn sha256_hex(value: &str) -> String {
-    format!("{:x}", Sha256::digest(value.as_bytes()))
+    hex(&Sha256::digest(value.as_bytes()))
+}
+
+/// The server's secret key, kept outside the database (a file or the
+/// environment), so a copy of the database alone cannot reverse what it keys.
+static SERVER_KEY: OnceLock<[u8; 32]> = OnceLock::new();
+
+/// The length of the server key in bytes.
+pub const SERVER_KEY_BYTES: usize = 32;
+
+/// Installs the server key, once per process; installing the same key again
+/// is harmless, another one is refused.
+pub fn install_server_key(key: [u8; SERVER_KEY_BYTES]) -> Result<(), &'static str> {
+    let installed = SERVER_KEY.get_or_init(|| key);
+    if *installed == key {
+        Ok(())
+    } else {
+        Err("a different server key is already in use")
+    }
+}
+
+/// A fresh random server key.
+pub fn new_server_key() -> Result<[u8; SERVER_KEY_BYTES], ServiceError> {
+    let mut key = [0u8; SERVER_KEY_BYTES];
+    getrandom::fill(&mut key).map_err(|e| {
+        tracing::error!(error = %e, "the operating system's random source failed");
+        ServiceError::Database(sea_orm::DbErr::Custom("random source unavailable".into()))
+    })?;
+    Ok(key)
+}
+
+/// HMAC-SHA-256 of `value` under the server key, for one `purpose` (so one
+/// digest can never be replayed as another), hex. For values a person could
+/// enumerate, such as fiscal codes: without the key the digest says nothing.
+pub fn keyed_hex(purpose: &str, value: &[u8]) -> Result<String, ServiceError> {
+    let Some(key) = SERVER_KEY.get() else {
+        tracing::error!("the server key was not installed before a keyed digest was needed");
+        return Err(ServiceError::Database(sea_orm::DbErr::Custom(
+            "server key missing".into(),
+        )));
+    };
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).map_err(|_| {
+        ServiceError::Database(sea_orm::DbErr::Custom("server key unusable".into()))
+    })?;
+    mac.update(purpose.as_bytes());
+    mac.update(&[0]);
+    mac.update(value);
+    Ok(hex(&mac.finalize().into_bytes()))
 }
 
 /// Rejects passwords that are among the most common or easily guessed

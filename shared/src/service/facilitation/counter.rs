@@ -149,7 +149,7 @@ pub async fn record(
     if !census_code.is_empty() {
         // The same redemption a person makes online, for the assisted account.
         let assisted = acting_for(ctx, user_id).await?;
-        if let Err(error) = residence::redeem_code(&assisted, census_code).await {
+        if let Err(error) = residence::redeem_code(&assisted, census_code, None).await {
             // Nothing is kept of a record whose residence could not be checked.
             user::Entity::delete_by_id(user_id).exec(&ctx.db).await?;
             counter_record::Entity::delete_by_id(record_id)

@@ -10,8 +10,8 @@ use std::path::Path;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::service::common::secrets::hex;
 use crate::service::open_data::datasets::{DATASETS, MANIFEST, METADATA, TOTALS, columns_of};
-use crate::service::open_data::writers::hex;
 
 /// What [`verify`] found: empty `problems` means every check passed.
 #[derive(Clone, Debug, Default)]

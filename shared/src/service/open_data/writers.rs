@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::service::ServiceError;
+use crate::service::common::secrets::hex;
 use crate::service::open_data::datasets::{PAGE_ROWS, columns_of};
 
 /// Why an export did not happen.
@@ -109,10 +110,6 @@ impl Cell {
 
 pub(crate) fn timestamp(value: DateTime<Utc>) -> String {
     value.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A writer that hashes and counts what passes through it.

@@ -205,7 +205,9 @@ pub async fn upload(
         alt_text: Set(alt),
         content_type: Set(content_type.to_owned()),
         byte_size: Set(clean.len() as i64),
-        sha256: Set(format!("{:x}", Sha256::digest(&clean))),
+        sha256: Set(crate::service::common::secrets::hex(&Sha256::digest(
+            &clean,
+        ))),
         created_at: Set(ctx.now),
     })
     .exec_without_returning(&ctx.db)

@@ -1,6 +1,7 @@
 //! Work an upgraded instance needs once, at start, that SQL alone cannot do:
 //! the search terms of proposals written before search existed (the
-//! stemmer runs here), and the stored phase of processes that had none.
+//! stemmer runs here), the stored phase of processes that had none, and the
+//! keyed digest of census codes loaded before keying.
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
@@ -17,6 +18,7 @@ const BATCH: u64 = 500;
 pub struct BackfillReport {
     pub proposals_indexed: u64,
     pub processes_placed: u64,
+    pub census_codes_keyed: u64,
 }
 
 /// Indexes proposals that have no search terms, and sets the stored phase
@@ -57,5 +59,6 @@ pub async fn backfill(ctx: &Ctx) -> Result<BackfillReport, ServiceError> {
         phases::initialize(&ctx.db, ctx, id).await?;
         report.processes_placed += 1;
     }
+    report.census_codes_keyed = crate::service::accounts::residence::key_legacy_codes(ctx).await?;
     Ok(report)
 }
