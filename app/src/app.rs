@@ -42,6 +42,7 @@ use crate::participation::platform::PlatformPage;
 use crate::participation::proposal_list::ProposalListPage;
 use crate::participation::proposal_page::ProposalPage;
 use crate::participation::results::ResultsPage;
+use crate::participation::thread_page::CommentThreadPage;
 use crate::plan::compare_page::PlanComparePage;
 use crate::plan::compose_page::PlanComposePage;
 use crate::plan::plan_page::PlanPage;
@@ -134,6 +135,7 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/proposte/:id") view=ProposalPage ssr=SsrMode::Async />
                     <Route path=path!("/proposte/:id/modifica") view=EditProposalPage ssr=SsrMode::Async />
                     <Route path=path!("/proposte/:id/versioni") view=ProposalHistoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/proposte/:id/discussioni/:commento") view=CommentThreadPage ssr=SsrMode::Async />
                     <Route path=path!("/notifiche") view=NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/accessibilita") view=AccessibilityPage ssr=SsrMode::Async />
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async />

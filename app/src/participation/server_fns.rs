@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use shared::model::participation::{
-    CommentPage, NotificationPage, ProcessResults, ProposalHistory, SimilarProposal,
+    CommentPage, NotificationPage, ProcessResults, ProposalHistory, SimilarProposal, ThreadPage,
 };
 
 use crate::ui::api_error::ApiError;
@@ -18,6 +18,32 @@ use crate::ui::ssr::parse_id;
 #[cfg(feature = "ssr")]
 fn to_proposal(id: uuid::Uuid, outcome: &str, anchor: &str) {
     leptos_axum::redirect(&format!("/proposte/{id}?esito={outcome}#{anchor}"));
+}
+
+/// Back to the thread page a comment form was on (`discussione`, the
+/// replies cursor `risposte`), else to the proposal.
+#[cfg(feature = "ssr")]
+fn to_thread_or_proposal(
+    id: uuid::Uuid,
+    thread: Option<&str>,
+    cursor: Option<&str>,
+    outcome: &str,
+    anchor: &str,
+) {
+    let root = thread.and_then(|t| uuid::Uuid::try_parse(t.trim()).ok());
+    // A cursor is digits, a dot and hex digits: anything else is dropped.
+    let cursor = cursor
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_hexdigit() || ch == '.'));
+    match (root, cursor) {
+        (Some(root), Some(cursor)) => leptos_axum::redirect(&format!(
+            "/proposte/{id}/discussioni/{root}?risposte={cursor}&esito={outcome}#{anchor}"
+        )),
+        (Some(root), None) => leptos_axum::redirect(&format!(
+            "/proposte/{id}/discussioni/{root}?esito={outcome}#{anchor}"
+        )),
+        _ => to_proposal(id, outcome, anchor),
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -213,6 +239,22 @@ pub async fn list_comments(
     Ok(shared::service::participation::comments::list(&ctx, id, commenti.as_deref()).await?)
 }
 
+/// One page of the replies of a long thread.
+#[server(endpoint = "comments/thread")]
+pub async fn list_replies(
+    proposal: String,
+    discussione: String,
+    risposte: Option<String>,
+) -> Result<ThreadPage, ApiError> {
+    let ctx = crate::ui::ssr::ctx()?;
+    let id = uuid::Uuid::try_parse(&proposal).map_err(|_| ApiError::NotFound)?;
+    let root = uuid::Uuid::try_parse(&discussione).map_err(|_| ApiError::NotFound)?;
+    Ok(
+        shared::service::participation::comments::thread(&ctx, id, root, risposte.as_deref())
+            .await?,
+    )
+}
+
 /// Adds a comment or a reply.
 #[server(endpoint = "comments/post")]
 pub async fn post_comment(
@@ -220,6 +262,8 @@ pub async fn post_comment(
     parent: Option<String>,
     commento: String,
     posizione: Option<String>,
+    discussione: Option<String>,
+    risposte: Option<String>,
 ) -> Result<(), ApiError> {
     let ctx = crate::ui::ssr::ctx()?;
     let proposal = parse_id(&proposal, "proposal")?;
@@ -235,42 +279,83 @@ pub async fn post_comment(
         posizione.as_deref().unwrap_or("neutro"),
     )
     .await?;
-    to_proposal(proposal, "commento-pubblicato", &format!("commento-{id}"));
+    to_thread_or_proposal(
+        proposal,
+        discussione.as_deref(),
+        risposte.as_deref(),
+        "commento-pubblicato",
+        &format!("commento-{id}"),
+    );
     Ok(())
 }
 
 /// The author edits their comment.
 #[server(endpoint = "comments/edit")]
-pub async fn edit_comment(proposal: String, id: String, commento: String) -> Result<(), ApiError> {
+pub async fn edit_comment(
+    proposal: String,
+    id: String,
+    commento: String,
+    discussione: Option<String>,
+    risposte: Option<String>,
+) -> Result<(), ApiError> {
     let ctx = crate::ui::ssr::ctx()?;
     let proposal = parse_id(&proposal, "proposal")?;
     let id = parse_id(&id, "id")?;
     shared::service::participation::comments::edit(&ctx, id, &commento).await?;
-    to_proposal(proposal, "commento-modificato", &format!("commento-{id}"));
+    to_thread_or_proposal(
+        proposal,
+        discussione.as_deref(),
+        risposte.as_deref(),
+        "commento-modificato",
+        &format!("commento-{id}"),
+    );
     Ok(())
 }
 
 /// The author deletes their comment (a tombstone stays).
 #[server(endpoint = "comments/delete")]
-pub async fn delete_comment(proposal: String, id: String) -> Result<(), ApiError> {
+pub async fn delete_comment(
+    proposal: String,
+    id: String,
+    discussione: Option<String>,
+    risposte: Option<String>,
+) -> Result<(), ApiError> {
     let ctx = crate::ui::ssr::ctx()?;
     let proposal = parse_id(&proposal, "proposal")?;
     let id = parse_id(&id, "id")?;
     shared::service::participation::comments::delete(&ctx, id).await?;
-    to_proposal(proposal, "commento-eliminato", &format!("commento-{id}"));
+    to_thread_or_proposal(
+        proposal,
+        discussione.as_deref(),
+        risposte.as_deref(),
+        "commento-eliminato",
+        &format!("commento-{id}"),
+    );
     Ok(())
 }
 
 /// Votes a comment up (`su`), down (`giu`) or takes the vote back (`nessuno`).
 #[server(endpoint = "comments/vote")]
-pub async fn vote_comment(proposal: String, id: String, voto: String) -> Result<(), ApiError> {
+pub async fn vote_comment(
+    proposal: String,
+    id: String,
+    voto: String,
+    discussione: Option<String>,
+    risposte: Option<String>,
+) -> Result<(), ApiError> {
     let ctx = crate::ui::ssr::ctx()?;
     let proposal = parse_id(&proposal, "proposal")?;
     let id = parse_id(&id, "id")?;
     let vote = shared::model::participation::CommentVote::parse(&voto)
         .ok_or_else(|| ApiError::field("voto", FieldProblem::Malformed))?;
     shared::service::participation::comments::vote(&ctx, id, vote).await?;
-    to_proposal(proposal, "voto-registrato", &format!("commento-{id}"));
+    to_thread_or_proposal(
+        proposal,
+        discussione.as_deref(),
+        risposte.as_deref(),
+        "voto-registrato",
+        &format!("commento-{id}"),
+    );
     Ok(())
 }
 

@@ -119,6 +119,7 @@ fn documented_routes() -> OpenApiRouter<AppState> {
             participation::comments,
             participation::post_comment
         ))
+        .routes(routes!(participation::replies))
         .routes(routes!(
             participation::edit_comment,
             participation::delete_comment

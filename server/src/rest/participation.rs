@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use shared::model::participation::listing::ProposalListParams;
-use shared::model::participation::{CommentPage, ProposalInput, SupportOutcome};
+use shared::model::participation::{CommentPage, ProposalInput, SupportOutcome, ThreadPage};
 use shared::model::participation::{ProposalDetail, ProposalPage};
 use shared::service::{
     Actor, ServiceError, participation::authoring, participation::comments,
@@ -254,6 +254,35 @@ pub async fn comments(
         .await
         .map_err(|error| match error {
             ServiceError::InvalidInput { field, problem } if field == "commenti" => {
+                Problem::field("dopo", problem)
+            }
+            other => Problem::from(other),
+        })?;
+    Ok(Json(page))
+}
+
+/// The replies of one thread after the cursor, 50 at a time, nested under
+/// the thread's first comment (a long thread's rest, after the replies a
+/// comments page shows).
+#[utoipa::path(get, path = "/proposals/{id}/comments/{comment}/replies", operation_id = "proposals_comment_replies", tag = "commenti",
+    params(("id" = Uuid, Path, description = "The proposal's id"),
+        ("comment" = Uuid, Path, description = "The thread's first comment"), CommentParams),
+    responses((status = 200, description = "One page of replies", body = ThreadPage), ReadProblems))]
+pub async fn replies(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiPath((id, comment)): ApiPath<(Uuid, Uuid)>,
+    ApiQuery(params): ApiQuery<CommentParams>,
+) -> Result<Json<ThreadPage>, Problem> {
+    let after = params
+        .dopo
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    let page = comments::thread(&ctx(&state, actor), id, comment, after)
+        .await
+        .map_err(|error| match error {
+            ServiceError::InvalidInput { field, problem } if field == "risposte" => {
                 Problem::field("dopo", problem)
             }
             other => Problem::from(other),

@@ -206,6 +206,8 @@ struct Fixtures {
     objective: Uuid,
     link: Uuid,
     comment: Uuid,
+    /// The proposal `comment` is on.
+    commented: Uuid,
     plan_version: i32,
 }
 
@@ -325,6 +327,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         objective,
         link,
         comment,
+        commented,
         plan_version,
     }
 }
@@ -342,6 +345,8 @@ impl Fixtures {
         match before {
             "processes" => self.process.clone(),
             "platforms" => self.platform.clone(),
+            // A thread's replies: the proposal the comment is on.
+            "proposals" if path.contains("{comment}") => self.commented.to_string(),
             "proposals" => self.proposal.to_string(),
             "projects" => self.project.to_string(),
             "editions" => self.edition.to_string(),

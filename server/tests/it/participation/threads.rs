@@ -89,3 +89,120 @@ async fn top_level_comments_page_by_twenty_without_overlap() {
     assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), vec![20, 3]);
     assert_eq!(pages.concat(), tied);
 }
+
+#[tokio::test]
+async fn a_long_thread_shows_ten_replies_and_pages_the_rest() {
+    let app = spawn_app().await;
+    let a = person(&app, "citizen@demo.piazza.invalid").await;
+    let b = person(&app, "citizen-2@demo.piazza.invalid").await;
+    let viewer = Ctx::new(app.db.clone(), Actor::Anonymous);
+    let id = first_published(&app, PINEROLO).await;
+    let root = comments::post(&ctx(&app, &a), id, None, "L'inizio", "neutro")
+        .await
+        .unwrap();
+    // 64 replies; every eighth answers the reply before it (depth 3).
+    let mut replies: Vec<Uuid> = Vec::new();
+    for n in 0..64 {
+        let who = if n % 2 == 0 { &a } else { &b };
+        let parent = if n % 8 == 7 { replies[n - 1] } else { root };
+        replies.push(
+            comments::post(
+                &ctx(&app, who),
+                id,
+                Some(parent),
+                &format!("Risposta {n}"),
+                "neutro",
+            )
+            .await
+            .unwrap(),
+        );
+    }
+
+    // The proposal's page: the first ten replies, and how many more.
+    let page = comments::list(&viewer, id, None).await.unwrap();
+    let thread = page.threads.iter().find(|t| t.id == root).unwrap();
+    let shown: Vec<Uuid> = flatten(&thread.replies).iter().map(|c| c.id).collect();
+    assert_eq!(shown.len(), 10);
+    assert_eq!(thread.more_replies, 54);
+    let cursor = thread.replies_next.clone().expect("a cursor to the rest");
+    let html = app.get(&format!("/proposte/{id}")).await;
+    assert!(
+        html.body
+            .contains("Altre 54 risposte in questa discussione"),
+        "{}",
+        html.body
+    );
+    let link = format!("/proposte/{id}/discussioni/{root}?risposte={cursor}");
+    assert!(
+        html.body.contains(&link),
+        "the link to the rest of the thread"
+    );
+
+    // The thread's own pages: 50, then 4; every reply once, in order.
+    let second = comments::thread(&viewer, id, root, Some(&cursor))
+        .await
+        .unwrap();
+    let mut seen = shown.clone();
+    seen.extend(flatten(&second.thread.replies).iter().map(|c| c.id));
+    assert_eq!(seen.len(), 60);
+    let next = second.next.clone().expect("a last page");
+    let third = comments::thread(&viewer, id, root, Some(&next))
+        .await
+        .unwrap();
+    seen.extend(flatten(&third.thread.replies).iter().map(|c| c.id));
+    assert!(third.next.is_none());
+    let mut in_order = replies.clone();
+    in_order.sort();
+    let mut seen_sorted = seen.clone();
+    seen_sorted.sort();
+    assert_eq!(seen_sorted, in_order, "every reply exactly once");
+    // Reply 63 answers reply 62, both on the last page: nested. Reply 15
+    // answers 14, both on the second page; reply 7's parent (6) is shown
+    // on the proposal's page, so on a later page it would hang from the root.
+    let last = &third.thread.replies;
+    assert!(
+        last.iter()
+            .any(|c| c.id == replies[62] && c.replies.iter().any(|r| r.id == replies[63]))
+    );
+
+    // The same through the router: the page, the JSON, and bad cursors.
+    let page = app.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Risposta 10") && page.body.contains("Risposta 59"));
+    assert!(
+        !page.body.contains("Risposta 60<"),
+        "the next page's replies wait"
+    );
+    assert!(page.body.contains("Risposte successive"));
+    let json = app
+        .get(&format!(
+            "/api/v1/proposals/{id}/comments/{root}/replies?dopo={cursor}"
+        ))
+        .await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.body);
+    let value: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(value["thread"]["id"], root.to_string());
+    assert!(value["next"].is_string());
+    let bad = app
+        .get(&format!(
+            "/api/v1/proposals/{id}/comments/{root}/replies?dopo=nonsense"
+        ))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("dopo"));
+    let bad_page = app
+        .get(&format!(
+            "/proposte/{id}/discussioni/{root}?risposte=nonsense"
+        ))
+        .await;
+    assert!(bad_page.status.is_client_error(), "{}", bad_page.status);
+    // A reply's id is not a thread; an unknown one neither.
+    for not_a_thread in [replies[0], Uuid::now_v7()] {
+        let missing = app
+            .get(&format!(
+                "/api/v1/proposals/{id}/comments/{not_a_thread}/replies"
+            ))
+            .await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    }
+}

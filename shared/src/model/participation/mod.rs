@@ -222,6 +222,28 @@ pub struct CommentDto {
     /// Replies, in order (already nested).
     #[cfg_attr(feature = "server", schema(no_recursion))]
     pub replies: Vec<CommentDto>,
+    /// Replies of this thread not shown here (top-level comments only).
+    pub more_replies: u64,
+    /// Cursor for the thread's next replies (`/proposals/{id}/comments/{comment}/replies?dopo=`).
+    pub replies_next: Option<String>,
+}
+
+/// One page of the replies of a long thread.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ThreadPage {
+    pub proposal_id: Uuid,
+    pub proposal_title: String,
+    /// The thread's first comment, with this page's replies nested.
+    pub thread: CommentDto,
+    /// Cursor for the next page of replies.
+    pub next: Option<String>,
+    /// Whether the viewer may comment now.
+    pub can_comment: Availability,
+    /// The viewer moderates this proposal's comments.
+    pub can_moderate: bool,
+    /// The viewer may report others' comments.
+    pub can_report: bool,
 }
 
 /// One page of top-level comments with their replies.

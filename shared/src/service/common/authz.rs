@@ -70,6 +70,7 @@ operations! {
     // Reading participation.
     ViewResults: Everyone, "participation::supports::results";
     ListComments: Everyone, "participation::comments::list";
+    ListReplies: Everyone, "participation::comments::thread";
     ViewProposalHistory: Everyone, "participation::authoring::history";
     SuggestSimilar: Everyone, "participation::authoring::similar";
     ViewImage: Everyone, "participation::images::get";
@@ -380,6 +381,7 @@ mod tests {
             DeliverMail => "nnnnnnnnnnY",
             ViewResults => "YYYYYYYYYYn",
             ListComments => "YYYYYYYYYYn",
+            ListReplies => "YYYYYYYYYYn",
             ViewProposalHistory => "YYYYYYYYYYn",
             SuggestSimilar => "YYYYYYYYYYn",
             ViewImage => "YYYYYYYYYYn",

@@ -2,7 +2,8 @@
 //! proposal, up and down votes (one per person, by the database), edits
 //! marked as such, and deletion by the author leaving a tombstone so the
 //! replies keep their place. Top-level comments paginate by keyset; each
-//! page loads its replies in one query.
+//! page loads the first replies of its threads in one query, and a long
+//! thread pages its replies on a page of its own.
 
 use crate::service::accounts::people;
 use crate::service::common::db::begin_write;
@@ -11,7 +12,7 @@ use crate::service::participation::visibility;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query, WindowStatement};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, Value,
@@ -24,7 +25,7 @@ use crate::model::common::Visibility;
 use crate::model::common::{Availability, ParticipationAction, Refusal};
 use crate::model::participation::{
     Alignment, CommentDto, CommentPage, CommentVote, MAX_COMMENT_DEPTH, MarkdownText,
-    NotificationKind,
+    NotificationKind, ThreadPage,
 };
 use crate::service::common::authz::{Operation, Scope, authorize, person};
 use crate::service::common::db::statement;
@@ -37,6 +38,10 @@ use crate::service::{
 
 /// Top-level comments per page.
 pub const PAGE_SIZE: u64 = 20;
+/// Replies shown under each top-level comment of a page.
+pub const REPLIES_SHOWN: usize = 10;
+/// Replies per page of one thread.
+pub const REPLIES_PAGE: u64 = 50;
 
 async fn load_comment(ctx: &Ctx, id: Uuid) -> Result<comment::Model, ServiceError> {
     comment::Entity::find_by_id(id)
@@ -418,7 +423,9 @@ fn pending_hidden(ctx: &Ctx, p: &proposal::Model) -> Condition {
     }
 }
 
-/// One page of a proposal's threads, oldest first.
+/// One page of a proposal's threads, oldest first: up to [`PAGE_SIZE`]
+/// top-level comments, each with its first [`REPLIES_SHOWN`] replies (the
+/// rest of a long thread pages through [`thread`]).
 pub async fn list(
     ctx: &Ctx,
     proposal_id: Uuid,
@@ -434,13 +441,7 @@ pub async fn list(
     if let Some(raw) = after.filter(|a| !a.is_empty()) {
         let (at, id) = decode_cursor(raw)
             .ok_or_else(|| ServiceError::field("commenti", FieldProblem::Malformed))?;
-        roots = roots.filter(
-            Condition::any().add(comment::Column::CreatedAt.gt(at)).add(
-                Condition::all()
-                    .add(comment::Column::CreatedAt.eq(at))
-                    .add(comment::Column::Id.gt(id)),
-            ),
-        );
+        roots = roots.filter(after_cursor(at, id));
     }
     let mut roots = roots
         .filter(pending_hidden(ctx, &p))
@@ -453,18 +454,191 @@ pub async fn list(
     } else {
         None
     };
+    // The first replies of each thread, in one query: numbered within their
+    // thread by time, so every reply shown has its parent shown too.
     let replies = if roots.is_empty() {
         Vec::new()
     } else {
+        let numbered = Query::select()
+            .column(comment::Column::Id)
+            .expr_window_as(
+                Expr::cust("ROW_NUMBER()"),
+                WindowStatement::partition_by(comment::Column::RootId)
+                    .order_by(comment::Column::CreatedAt, Order::Asc)
+                    .order_by(comment::Column::Id, Order::Asc)
+                    .to_owned(),
+                "n",
+            )
+            .from(comment::Entity)
+            .cond_where(
+                Condition::all()
+                    .add(comment::Column::RootId.is_in(roots.iter().map(|c| c.id)))
+                    .add(comment::Column::Depth.gt(1))
+                    .add(pending_hidden(ctx, &p)),
+            )
+            .to_owned();
+        let first = Query::select()
+            .column("id")
+            .from_subquery(numbered, "numbered")
+            .and_where(Expr::col("n").lte(REPLIES_SHOWN as i64 + 1))
+            .to_owned();
         comment::Entity::find()
-            .filter(comment::Column::RootId.is_in(roots.iter().map(|c| c.id)))
-            .filter(comment::Column::Depth.gt(1))
+            .filter(comment::Column::Id.in_subquery(first))
             .order_by_asc(comment::Column::CreatedAt)
-            .filter(pending_hidden(ctx, &p))
             .order_by_asc(comment::Column::Id)
             .all(&ctx.db)
             .await?
     };
+    // Threads with more replies than shown: cut them, and count the rest.
+    let mut per_root: HashMap<Uuid, Vec<comment::Model>> = HashMap::new();
+    for reply in replies {
+        per_root.entry(reply.root_id).or_default().push(reply);
+    }
+    let long: Vec<Uuid> = per_root
+        .iter()
+        .filter(|(_, r)| r.len() > REPLIES_SHOWN)
+        .map(|(root, _)| *root)
+        .collect();
+    let totals: HashMap<Uuid, i64> = if long.is_empty() {
+        HashMap::new()
+    } else {
+        comment::Entity::find()
+            .select_only()
+            .column(comment::Column::RootId)
+            .column_as(comment::Column::Id.count(), "n")
+            .filter(comment::Column::RootId.is_in(long.iter().copied()))
+            .filter(comment::Column::Depth.gt(1))
+            .filter(pending_hidden(ctx, &p))
+            .group_by(comment::Column::RootId)
+            .into_tuple::<(Uuid, i64)>()
+            .all(&ctx.db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let mut more: HashMap<Uuid, (u64, String)> = HashMap::new();
+    let mut shown = Vec::new();
+    for (root, mut list) in per_root {
+        if list.len() > REPLIES_SHOWN {
+            list.truncate(REPLIES_SHOWN);
+            let total = u64::try_from(totals.get(&root).copied().unwrap_or(0)).unwrap_or(0);
+            let cursor = list.last().map(encode_cursor).unwrap_or_default();
+            more.insert(root, (total.saturating_sub(REPLIES_SHOWN as u64), cursor));
+        }
+        shown.extend(list);
+    }
+    shown.sort_by_key(|c| (c.created_at, c.id));
+    let can_moderate = visibility::moderates(&ctx.actor, p.process_id, p.platform_id);
+    let mut threads = build_threads(ctx, &roots, &shown, can_moderate).await?;
+    for thread in &mut threads {
+        if let Some((count, cursor)) = more.remove(&thread.id) {
+            thread.more_replies = count;
+            thread.replies_next = Some(cursor);
+        }
+    }
+
+    let counts: Vec<(String, i64)> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::Alignment)
+        .column_as(comment::Column::Id.count(), "n")
+        .filter(comment::Column::ProposalId.eq(p.id))
+        .filter(comment::Column::DeletedAt.is_null())
+        .filter(comment::Column::Visibility.ne(Visibility::Pending.as_str()))
+        .group_by(comment::Column::Alignment)
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let count = |a: Alignment| {
+        counts
+            .iter()
+            .find(|(name, _)| name == a.as_str())
+            .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+            .unwrap_or(0)
+    };
+    Ok(CommentPage {
+        threads,
+        next,
+        total: u64::try_from(p.comment_count).unwrap_or(0),
+        in_favour: count(Alignment::InFavour),
+        neutral: count(Alignment::Neutral),
+        against: count(Alignment::Against),
+        can_comment: availability(ctx, &p).await?,
+        can_moderate,
+        can_report: ctx.actor.person().is_some(),
+    })
+}
+
+/// The replies of one thread after `after` (a reply's cursor, as given by
+/// [`list`] or the previous page), [`REPLIES_PAGE`] at a time, nested under
+/// the thread's first comment. A reply whose parent was on an earlier page
+/// sits directly under the first comment, keeping its depth.
+pub async fn thread(
+    ctx: &Ctx,
+    proposal_id: Uuid,
+    root_id: Uuid,
+    after: Option<&str>,
+) -> Result<ThreadPage, ServiceError> {
+    authorize(ctx, Operation::ListReplies, Scope::Global)?;
+    let p = visibility::find_visible(&ctx.db, &ctx.actor, proposal_id).await?;
+    let root = comment::Entity::find_by_id(root_id)
+        .filter(comment::Column::ProposalId.eq(p.id))
+        .filter(comment::Column::Depth.eq(1))
+        .filter(pending_hidden(ctx, &p))
+        .one(&ctx.db)
+        .await?
+        .ok_or(ServiceError::NotFound("comment"))?;
+    let mut replies = comment::Entity::find()
+        .filter(comment::Column::RootId.eq(root.id))
+        .filter(comment::Column::Depth.gt(1))
+        .filter(pending_hidden(ctx, &p))
+        .order_by_asc(comment::Column::CreatedAt)
+        .order_by_asc(comment::Column::Id);
+    if let Some(raw) = after.filter(|a| !a.is_empty()) {
+        let (at, id) = decode_cursor(raw)
+            .ok_or_else(|| ServiceError::field("risposte", FieldProblem::Malformed))?;
+        replies = replies.filter(after_cursor(at, id));
+    }
+    let mut replies = replies.limit(REPLIES_PAGE + 1).all(&ctx.db).await?;
+    let next = if replies.len() as u64 > REPLIES_PAGE {
+        replies.truncate(REPLIES_PAGE as usize);
+        replies.last().map(encode_cursor)
+    } else {
+        None
+    };
+    let can_moderate = visibility::moderates(&ctx.actor, p.process_id, p.platform_id);
+    let thread = build_threads(ctx, std::slice::from_ref(&root), &replies, can_moderate)
+        .await?
+        .pop()
+        .ok_or(ServiceError::NotFound("comment"))?;
+    Ok(ThreadPage {
+        proposal_id: p.id,
+        proposal_title: p.title.clone(),
+        thread,
+        next,
+        can_comment: availability(ctx, &p).await?,
+        can_moderate,
+        can_report: ctx.actor.person().is_some(),
+    })
+}
+
+/// Comments after the keyset cursor `(at, id)`.
+fn after_cursor(at: DateTime<Utc>, id: Uuid) -> Condition {
+    Condition::any().add(comment::Column::CreatedAt.gt(at)).add(
+        Condition::all()
+            .add(comment::Column::CreatedAt.eq(at))
+            .add(comment::Column::Id.gt(id)),
+    )
+}
+
+/// The threads of `roots` with `replies` (oldest first) nested under their
+/// parents, as the viewer may see them: author names and the viewer's own
+/// votes in one query each.
+async fn build_threads(
+    ctx: &Ctx,
+    roots: &[comment::Model],
+    replies: &[comment::Model],
+    can_moderate: bool,
+) -> Result<Vec<CommentDto>, ServiceError> {
     let all: Vec<&comment::Model> = roots.iter().chain(replies.iter()).collect();
     let author_ids: Vec<Uuid> = all.iter().filter_map(|c| c.author_id).collect();
     let authors = people::display_names(&ctx.db, author_ids).await?;
@@ -483,7 +657,6 @@ pub async fn list(
             .collect(),
         _ => HashMap::new(),
     };
-    let can_moderate = visibility::moderates(&ctx.actor, p.process_id, p.platform_id);
     let dto = |c: &comment::Model| {
         let deleted = c.deleted_at.is_some();
         let mine = !deleted && me.is_some() && c.author_id == me;
@@ -516,14 +689,20 @@ pub async fn list(
             visibility,
             moderation_note: c.moderation_note.clone(),
             replies: Vec::new(),
+            more_replies: 0,
+            replies_next: None,
         }
     };
-    // Nest replies under their parents (replies arrive oldest first).
+    // Nest replies under their parents (replies arrive oldest first); a
+    // reply whose parent is not here hangs from its thread's first comment.
+    let present: std::collections::HashSet<Uuid> = all.iter().map(|c| c.id).collect();
     let mut children: HashMap<Uuid, Vec<&comment::Model>> = HashMap::new();
-    for reply in &replies {
-        if let Some(parent) = reply.parent_id {
-            children.entry(parent).or_default().push(reply);
-        }
+    for reply in replies {
+        let parent = reply
+            .parent_id
+            .filter(|parent| present.contains(parent))
+            .unwrap_or(reply.root_id);
+        children.entry(parent).or_default().push(reply);
     }
     fn nest(
         c: &comment::Model,
@@ -537,35 +716,5 @@ pub async fn list(
             .unwrap_or_default();
         node
     }
-    let threads = roots.iter().map(|c| nest(c, &children, &dto)).collect();
-
-    let counts: Vec<(String, i64)> = comment::Entity::find()
-        .select_only()
-        .column(comment::Column::Alignment)
-        .column_as(comment::Column::Id.count(), "n")
-        .filter(comment::Column::ProposalId.eq(p.id))
-        .filter(comment::Column::DeletedAt.is_null())
-        .filter(comment::Column::Visibility.ne(Visibility::Pending.as_str()))
-        .group_by(comment::Column::Alignment)
-        .into_tuple()
-        .all(&ctx.db)
-        .await?;
-    let count = |a: Alignment| {
-        counts
-            .iter()
-            .find(|(name, _)| name == a.as_str())
-            .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
-            .unwrap_or(0)
-    };
-    Ok(CommentPage {
-        threads,
-        next,
-        total: u64::try_from(p.comment_count).unwrap_or(0),
-        in_favour: count(Alignment::InFavour),
-        neutral: count(Alignment::Neutral),
-        against: count(Alignment::Against),
-        can_comment: availability(ctx, &p).await?,
-        can_moderate,
-        can_report: ctx.actor.person().is_some(),
-    })
+    Ok(roots.iter().map(|c| nest(c, &children, &dto)).collect())
 }
