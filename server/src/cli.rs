@@ -255,6 +255,15 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Serve => {
+            // Piazza speaks plain HTTP: an https address means a proxy in front.
+            if config.secure_cookies() && !config.trust_proxy {
+                tracing::warn!(
+                    "PIAZZA_BASE_URL is https but PIAZZA_TRUST_PROXY is off: if a reverse proxy \
+                     forwards requests here, every visitor shares its address and per-address \
+                     limits apply to the whole site; set PIAZZA_TRUST_PROXY=1 behind a proxy \
+                     that sets X-Forwarded-For"
+                );
+            }
             if config.seed_demo {
                 seed_demo(&system).await?;
             }

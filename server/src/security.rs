@@ -148,6 +148,9 @@ pub fn same_origin(headers: &HeaderMap, base_url: &str) -> bool {
 /// entry when the configuration says a proxy sets it (the one our proxy
 /// added; earlier entries come from the client and can be anything).
 fn client_info(request: &Request, trust_proxy: bool) -> ClientInfo {
+    if !trust_proxy && request.headers().contains_key("x-forwarded-for") {
+        warn_untrusted_proxy_once();
+    }
     let forwarded = trust_proxy
         .then(|| request.headers().get("x-forwarded-for")?.to_str().ok())
         .flatten()
@@ -165,6 +168,21 @@ fn client_info(request: &Request, trust_proxy: bool) -> ClientInfo {
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|v| v.chars().take(200).collect()),
+    }
+}
+
+/// A request came through a proxy that `PIAZZA_TRUST_PROXY` does not trust:
+/// every visitor then has the proxy's address, and the per-address limits
+/// become one bucket for the whole site. Said once per process.
+fn warn_untrusted_proxy_once() {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::warn!(
+            "requests carry X-Forwarded-For but PIAZZA_TRUST_PROXY is off: behind a reverse \
+             proxy every visitor shares the proxy's address, so per-address limits (sign-in, \
+             registration, census codes) apply to the whole site at once; set \
+             PIAZZA_TRUST_PROXY=1 if the proxy sets that header"
+        );
     }
 }
 

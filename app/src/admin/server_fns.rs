@@ -75,6 +75,14 @@ pub async fn audit_log(dopo: Option<String>) -> Result<AuditPage, ApiError> {
     Ok(shared::service::common::audit::list(&ctx, dopo.as_deref()).await?)
 }
 
+/// Each staff member's use of the daily counter budget.
+#[server(endpoint = "admin/counter-budgets")]
+pub async fn counter_budgets() -> Result<Vec<shared::model::facilitation::CounterBudget>, ApiError>
+{
+    let ctx = crate::ui::ssr::ctx()?;
+    Ok(shared::service::facilitation::counter::budgets(&ctx).await?)
+}
+
 /// The outbox.
 #[server(endpoint = "admin/outbox")]
 pub async fn outbox(dopo: Option<String>) -> Result<OutboxPage, ApiError> {

@@ -60,6 +60,11 @@ pub fn Stats(stats: ProcessStats) -> impl IntoView {
             {(!stats.supports_hidden).then_some(move || stat(stats.supports, tu_string!(i18n, process.supports)))}
             {move || stat(stats.participants, tu_string!(i18n, process.participants))}
         </ul>
+        {(stats.assisted_participants > 0).then(|| view! {
+            <p class="small stats-note">
+                {move || tu_string!(i18n, process.assisted_note, count = format::number(i18n, stats.assisted_participants)).to_string()}
+            </p>
+        })}
     }
 }
 

@@ -399,6 +399,20 @@ pub struct TransitionPreview {
     pub today: NaiveDate,
 }
 
+/// How much of the daily counter budget one staff member used (for administrators).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CounterBudget {
+    pub staff_id: Uuid,
+    pub staff_name: String,
+    /// People recorded in the last 24 hours.
+    pub used: u64,
+    /// The most allowed in 24 hours.
+    pub max: u64,
+    /// People recorded in the last 7 days.
+    pub week: u64,
+}
+
 /// A person recorded at the counter, as staff see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

@@ -88,6 +88,8 @@ pub struct ProcessStats {
     pub supports_hidden: bool,
     /// Distinct people who proposed or supported.
     pub participants: u64,
+    /// Of `participants`, those recorded at the counter by staff (assisted).
+    pub assisted_participants: u64,
 }
 
 /// A process with everything its page shows.

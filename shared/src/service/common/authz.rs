@@ -105,6 +105,7 @@ operations! {
     RevokeRole: Admins, "accounts::roles::revoke";
     ViewAuditLog: Admins, "common::audit::list";
     ViewOutbox: Admins, "common::outbox::list";
+    ViewCounterBudgets: Admins, "facilitation::counter::budgets";
     UploadCensusCodes: Admins, "accounts::residence::upload_census";
     EditSitePage: Admins, "common::site_pages::update";
     // The server itself.
@@ -374,6 +375,7 @@ mod tests {
             RevokeRole => "nnnnnnnnnYn",
             ViewAuditLog => "nnnnnnnnnYn",
             ViewOutbox => "nnnnnnnnnYn",
+            ViewCounterBudgets => "nnnnnnnnnYn",
             UploadCensusCodes => "nnnnnnnnnYn",
             EditSitePage => "nnnnnnnnnYn",
             LoadDemoData => "nnnnnnnnnnY",

@@ -64,6 +64,13 @@ pub const ACCOUNT_EMAILS_PER_ADDRESS: Limit = Limit {
     max: 3,
     window: Duration::hours(1),
 };
+/// People one staff member records at the counter in a day: a busy counter
+/// sees a few dozen; more is a mistake or someone making up participants.
+pub const COUNTER_RECORDS_PER_STAFF: Limit = Limit {
+    kind: "counter_staff",
+    max: 60,
+    window: Duration::hours(24),
+};
 /// Census code attempts per client address, whichever account makes them.
 pub const CENSUS_ATTEMPTS_PER_ADDRESS: Limit = Limit {
     kind: "census_address",

@@ -21,11 +21,14 @@ use uuid::Uuid;
 
 use crate::model::common::FieldProblem;
 use crate::model::common::NamedRef;
-use crate::model::facilitation::{ClaimOutcome, CounterReceipt, CounterRecordDto, IdentityCheck};
+use crate::model::facilitation::{
+    ClaimOutcome, CounterBudget, CounterReceipt, CounterRecordDto, IdentityCheck,
+};
 use crate::model::participation::{ProposalInput, SupportOutcome};
 use crate::service::accounts::sessions::grants_of;
 use crate::service::common::authz::{Operation, Scope, authorize, person};
 use crate::service::common::db::statement;
+use crate::service::common::rate_limit::COUNTER_RECORDS_PER_STAFF;
 use crate::service::entity::{counter_record, proposal, role_assignment, support, user};
 use crate::service::{
     Actor, Ctx, Person, ServiceError, accounts::residence, common::audit, common::secrets,
@@ -92,7 +95,46 @@ fn public_name(full_name: &str) -> String {
     }
 }
 
+/// Each staff member's use of the counter budget: everyone who recorded a
+/// person in the last 7 days, busiest first (for administrators).
+pub async fn budgets(ctx: &Ctx) -> Result<Vec<CounterBudget>, ServiceError> {
+    authorize(ctx, Operation::ViewCounterBudgets, Scope::Global)?;
+    let day_ago = ctx.now - COUNTER_RECORDS_PER_STAFF.window;
+    let week_ago = ctx.now - chrono::Duration::days(7);
+    let rows: Vec<(Option<Uuid>, chrono::DateTime<chrono::Utc>)> = counter_record::Entity::find()
+        .select_only()
+        .column(counter_record::Column::RecordedBy)
+        .column(counter_record::Column::CreatedAt)
+        .filter(counter_record::Column::CreatedAt.gt(week_ago))
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let mut per_staff: HashMap<Uuid, (u64, u64)> = HashMap::new();
+    for (staff, at) in rows {
+        let Some(staff) = staff else { continue };
+        let entry = per_staff.entry(staff).or_default();
+        entry.1 += 1;
+        if at > day_ago {
+            entry.0 += 1;
+        }
+    }
+    let names = people::display_names(&ctx.db, per_staff.keys().copied()).await?;
+    let mut budgets: Vec<CounterBudget> = per_staff
+        .into_iter()
+        .map(|(staff_id, (used, week))| CounterBudget {
+            staff_id,
+            staff_name: names.get(&staff_id).cloned().unwrap_or_default(),
+            used,
+            max: COUNTER_RECORDS_PER_STAFF.max,
+            week,
+        })
+        .collect();
+    budgets.sort_by(|a, b| b.used.cmp(&a.used).then(b.week.cmp(&a.week)));
+    Ok(budgets)
+}
+
 /// Records a person at the counter. The receipt's claim code is shown once.
+/// Each staff member records at most [`COUNTER_RECORDS_PER_STAFF`] a day.
 pub async fn record(
     ctx: &Ctx,
     full_name: &str,
@@ -109,6 +151,10 @@ pub async fn record(
     let user_id = Uuid::now_v7();
     let record_id = Uuid::now_v7();
     let txn = begin_write(&ctx.db).await?;
+    // The staff member's daily budget, taken before the record is made.
+    let _ = COUNTER_RECORDS_PER_STAFF
+        .take(&txn, &staff.to_string(), ctx.now)
+        .await?;
     user::Entity::insert(user::ActiveModel {
         id: Set(user_id),
         email: Set(None),

@@ -18,16 +18,16 @@ use crate::model::{
 use crate::service::common::authz::{Operation, Scope, authorize, permits};
 use crate::service::common::db::begin_write;
 use crate::service::entity::{
-    phase, platform, process, proposal, strategic_direction, support, zone,
+    phase, platform, process, proposal, strategic_direction, support, user, zone,
 };
 use crate::service::processes::counts::{self, Kept};
 use crate::service::processes::lookup::{direction_ref, find_by_slug, platforms_of, zones_of};
 use crate::service::{Ctx, ServiceError, common::audit, common::markdown, processes::phases};
 
 /// Distinct people who proposed or supported.
-static PARTICIPANTS: Kept<i64> = Kept::new();
+static PARTICIPANTS: Kept<(i64, i64)> = Kept::new();
 /// The same while a vote hides counts (supporters from before the vote only).
-static PARTICIPANTS_DURING_HIDDEN_VOTE: Kept<i64> = Kept::new();
+static PARTICIPANTS_DURING_HIDDEN_VOTE: Kept<(i64, i64)> = Kept::new();
 /// Visible proposals and their supports.
 static TOTALS: Kept<(i64, Option<i64>)> = Kept::new();
 /// Proposals per direction, platform and zone.
@@ -263,6 +263,7 @@ pub(crate) async fn count_by(
 #[derive(FromQueryResult)]
 struct Count {
     n: i64,
+    assisted: Option<i64>,
 }
 
 /// Participation figures of a process, or of one of its platforms.
@@ -339,9 +340,19 @@ pub(crate) async fn stats(
         .clone()
         .union(UnionType::Distinct, authors)
         .to_owned();
+    // How many of them were recorded at the counter, in the same query.
     let count = Query::select()
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .expr_as(
+            Expr::cust("SUM(CASE WHEN users.is_assisted THEN 1 ELSE 0 END)"),
+            Alias::new("assisted"),
+        )
         .from_subquery(people, Alias::new("people"))
+        .left_join(
+            user::Entity,
+            Expr::col((user::Entity, user::Column::Id))
+                .equals((Alias::new("people"), Alias::new("person"))),
+        )
         .to_owned();
     let backend = ctx.db.get_database_backend();
     let kept = if supports_hidden {
@@ -349,14 +360,14 @@ pub(crate) async fn stats(
     } else {
         &PARTICIPANTS
     };
-    let participants = match kept.fresh(key) {
+    let (participants, assisted) = match kept.fresh(key) {
         Some(n) => n,
         None => {
             let (started, changes) = (std::time::Instant::now(), counts::changes());
             let n = Count::find_by_statement(StatementBuilder::build(&count, &backend))
                 .one(&ctx.db)
                 .await?
-                .map_or(0, |c| c.n);
+                .map_or((0, 0), |c| (c.n, c.assisted.unwrap_or(0)));
             kept.store(key, &n, started.elapsed(), changes);
             n
         }
@@ -371,6 +382,7 @@ pub(crate) async fn stats(
         },
         supports_hidden,
         participants: non_negative(participants),
+        assisted_participants: non_negative(assisted),
     })
 }
 

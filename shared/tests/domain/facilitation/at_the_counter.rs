@@ -243,3 +243,85 @@ async fn the_counter_acts_under_the_same_rules_and_a_claim_counts_supports_once(
         Err(ServiceError::NotFound(_))
     ));
 }
+
+#[tokio::test]
+async fn each_staff_member_has_a_daily_budget_and_the_figures_say_assisted() {
+    let demo = demo_db().await;
+    let staff = with_role(&demo, "Sportellista svelto", Role::Staff, None, None).await;
+    let other = with_role(&demo, "Sportellista lento", Role::Staff, None, None).await;
+    let as_staff = ctx(&demo, &staff);
+    let admin = with_role(&demo, "Amministratrice", Role::Admin, None, None).await;
+
+    // 70 records at once: exactly the budget (60) is made, the rest refused.
+    let mut attempts = tokio::task::JoinSet::new();
+    for n in 0..70 {
+        let as_staff = as_staff.clone();
+        attempts.spawn(async move {
+            counter::record(
+                &as_staff,
+                &format!("Persona Numero {n}"),
+                "carta_identita",
+                "",
+            )
+            .await
+        });
+    }
+    let results = attempts.join_all().await;
+    let made = results.iter().filter(|r| r.is_ok()).count();
+    let limited = results
+        .iter()
+        .filter(|r| matches!(r, Err(ServiceError::RateLimited { .. })))
+        .count();
+    assert_eq!((made, limited), (60, 10), "{results:?}");
+    assert_eq!(
+        counter_record::Entity::find()
+            .filter(counter_record::Column::RecordedBy.eq(staff.id))
+            .count(&demo.db)
+            .await
+            .unwrap(),
+        60
+    );
+    // Another staff member's budget is their own.
+    let receipt = counter::record(&ctx(&demo, &other), "Anna Bianchi", "carta_identita", "")
+        .await
+        .unwrap();
+
+    // Administrators see who used how much; staff do not.
+    let budgets = counter::budgets(&ctx(&demo, &admin)).await.unwrap();
+    assert_eq!(
+        budgets
+            .iter()
+            .map(|b| (b.staff_name.as_str(), b.used, b.max, b.week))
+            .collect::<Vec<_>>(),
+        vec![
+            ("Sportellista svelto", 60, 60, 60),
+            ("Sportellista lento", 1, 60, 1)
+        ]
+    );
+    denied(
+        counter::budgets(&as_staff).await,
+        true,
+        "staff read the budgets",
+    );
+
+    // A person recorded at the counter who supports shows as assisted in
+    // the public figures.
+    let before = read::detail(&anonymous(&demo), ALESSANDRIA)
+        .await
+        .unwrap()
+        .stats;
+    let mobilita = published_in(&demo, ALESSANDRIA, "mobilita").await;
+    counter::support(&ctx(&demo, &other), receipt.record_id, mobilita[0])
+        .await
+        .unwrap();
+    let after = read::detail(&anonymous(&demo), ALESSANDRIA)
+        .await
+        .unwrap()
+        .stats;
+    assert_eq!(after.participants, before.participants + 1);
+    assert_eq!(
+        after.assisted_participants,
+        before.assisted_participants + 1
+    );
+    assert!(after.assisted_participants <= after.participants);
+}
