@@ -15,6 +15,7 @@ mod m20261123_000008_plan;
 mod m20261123_000009_proposal_facets;
 mod m20261123_000010_proposal_filters;
 mod m20261207_000011_security;
+mod m20261207_000012_census_keyed;
 mod table_helpers;
 
 /// The ordered list of migrations, applied at start and by `server migrate`.
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_proposal_facets::Migration),
             Box::new(m20261123_000010_proposal_filters::Migration),
             Box::new(m20261207_000011_security::Migration),
+            Box::new(m20261207_000012_census_keyed::Migration),
         ]
     }
 }
