@@ -110,6 +110,7 @@ fn document(entries: usize) -> PlanDocument {
                 .collect(),
         },
         sections,
+        redactions: Vec::new(),
     }
 }
 

@@ -24,6 +24,29 @@ pub async fn get_plan_version(process: String, number: i32) -> Result<PlanVersio
     Ok(shared::service::plan::versions::version(&ctx, &process, number).await?)
 }
 
+/// A moderator omits one entry of a saved version (`voce`, its id), for
+/// `motivo`, shown to every reader.
+#[server(endpoint = "plan/redact")]
+pub async fn redact_plan_entry(
+    process: String,
+    versione: String,
+    voce: String,
+    motivo: String,
+) -> Result<(), ApiError> {
+    let ctx = crate::ui::ssr::ctx()?;
+    let number = versione
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| ApiError::field("versione", FieldProblem::Malformed))?;
+    let entry = uuid::Uuid::try_parse(voce.trim())
+        .map_err(|_| ApiError::field("voce", FieldProblem::NotRecognized))?;
+    shared::service::plan::redaction::redact(&ctx, &process, number, entry, &motivo).await?;
+    leptos_axum::redirect(&format!(
+        "/processi/{process}/piano/versioni/{number}?esito=voce-omessa#omissioni"
+    ));
+    Ok(())
+}
+
 /// Two versions compared (`da`, `a` as typed in the page's GET form).
 #[server(endpoint = "plan/compare")]
 pub async fn compare_plan(process: String, da: String, a: String) -> Result<PlanDiff, ApiError> {

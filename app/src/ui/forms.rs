@@ -311,6 +311,7 @@ pub fn Outcome() -> impl IntoView {
             "obiettivo-scollegato" => tu_string!(i18n, outcome.objective_unlinked),
             "avanzamento-registrato" => tu_string!(i18n, outcome.progress_recorded),
             "versione-salvata" => tu_string!(i18n, plan.saved_outcome),
+            "voce-omessa" => tu_string!(i18n, plan.redacted_outcome),
             "piano-approvato" => tu_string!(i18n, plan.approved_outcome),
             _ => return None,
         };

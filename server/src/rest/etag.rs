@@ -23,7 +23,7 @@ pub fn tag_of(body: &[u8]) -> String {
 }
 
 /// Whether `If-None-Match` names `tag` (or `*`); weak tags compare weakly.
-fn matches(headers: &HeaderMap, tag: &str) -> bool {
+pub fn matches(headers: &HeaderMap, tag: &str) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()

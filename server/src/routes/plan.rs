@@ -38,6 +38,7 @@ pub(crate) async fn plan_file(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path((slug, n, file)): Path<(String, String, String)>,
+    headers: http::HeaderMap,
 ) -> Response {
     let (Ok(number), Some(format)) = (
         n.parse::<i32>(),
@@ -52,6 +53,29 @@ pub(crate) async fn plan_file(
         Err(ServiceError::NotFound(_)) => return StatusCode::NOT_FOUND.into_response(),
         Err(error) => return refusal(error, "%2F"),
     };
+    // The file changes when the version does (its approval, a moderator's
+    // omission) or with a new release of the renderer: the tag says which,
+    // and a browser asks again each time, so an omission takes effect at
+    // once, while an unchanged file costs a 304 and no rendering.
+    let tag = crate::rest::etag::tag_of(
+        format!(
+            "{}:{}:{}",
+            env!("CARGO_PKG_VERSION"),
+            format.extension(),
+            serde_json::to_string(&(&version.document, &version.approval)).unwrap_or_default()
+        )
+        .as_bytes(),
+    );
+    if crate::rest::etag::matches(&headers, &tag) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, tag),
+                (header::CACHE_CONTROL, "public, no-cache".to_owned()),
+            ],
+        )
+            .into_response();
+    }
     let Ok(_permit) = HEAVY_WORK.acquire().await else {
         return failed("plan", &"semaphore closed");
     };
@@ -69,8 +93,8 @@ pub(crate) async fn plan_file(
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),
             ),
-            // A saved version never changes (its approval is added once).
-            (header::CACHE_CONTROL, "public, max-age=3600".to_owned()),
+            (header::CACHE_CONTROL, "public, no-cache".to_owned()),
+            (header::ETAG, tag),
         ],
         bytes,
     )

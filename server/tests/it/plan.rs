@@ -18,6 +18,8 @@ use crate::helpers::{
     statement,
 };
 
+mod redaction;
+
 const MILANO: &str = "piano-strategico-metropolitano-milano";
 
 #[tokio::test]

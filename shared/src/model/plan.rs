@@ -311,6 +311,52 @@ pub struct PlanDocument {
     pub closing_md: String,
     pub figures: ParticipationFigures,
     pub sections: Vec<PlanSection>,
+    /// Entries the moderators omitted after the version was saved (personal
+    /// data, say): the rest of the text is exactly as saved.
+    #[serde(default)]
+    pub redactions: Vec<PlanRedaction>,
+}
+
+/// One entry omitted from a saved version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PlanRedaction {
+    /// The entry (proposal or project) whose text was omitted.
+    pub entry_id: Uuid,
+    pub redacted_at: DateTime<Utc>,
+    /// Why, in words shown to every reader.
+    pub reason: String,
+    /// SHA-256 (hex) of the entry as saved, as JSON: whoever holds a copy
+    /// of the original can check that only this entry changed.
+    pub original_sha256: String,
+}
+
+/// Why a moderator omits an entry: 5 to 300 characters, one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RedactionReason(String);
+
+impl RedactionReason {
+    /// Parses a reason as typed.
+    pub fn parse(text: &str) -> Result<Self, FieldProblem> {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let length = text.chars().count();
+        if length == 0 {
+            Err(FieldProblem::Empty)
+        } else if length < 5 {
+            Err(FieldProblem::TooShort { min: 5 })
+        } else if length > 300 {
+            Err(FieldProblem::TooLong { max: 300 })
+        } else if text.chars().any(char::is_control) {
+            Err(FieldProblem::ControlCharacters)
+        } else {
+            Ok(Self(text))
+        }
+    }
+
+    /// The reason as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 impl PlanDocument {
@@ -371,6 +417,20 @@ pub struct PlanVersionView {
     /// The document's body as sanitized HTML (headings numbered, tables).
     pub html: String,
     pub approval: Option<ApprovalView>,
+    /// For the process's moderators only: the entries they may omit, those
+    /// whose proposal is now out of sight first.
+    #[serde(default)]
+    pub redactable: Vec<RedactableEntry>,
+}
+
+/// An entry a moderator may omit from a saved version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RedactableEntry {
+    pub id: Uuid,
+    pub title: String,
+    /// Its proposal was hidden or is awaiting moderation since the version was saved.
+    pub now_out_of_sight: bool,
 }
 
 /// One section of the composition form.

@@ -173,6 +173,7 @@ operations! {
     ComparePlanVersions: Everyone, "plan::versions::compare";
     ComposePlan: ProcessFacilitators, "plan::versions::composer";
     SavePlanVersion: ProcessFacilitators, "plan::versions::save";
+    RedactPlanVersion: ProcessFacilitators, "plan::redaction::redact";
     ApprovePlan: Council, "plan::versions::approve";
     /// A plan version as a file (PDF, ODT, HTML, Markdown).
     ExportPlan: Everyone, "plan::export::chosen_version";
@@ -462,6 +463,7 @@ mod tests {
             ComparePlanVersions => "YYYYYYYYYYn",
             ComposePlan => "nnnnnnYnnYn",
             SavePlanVersion => "nnnnnnYnnYn",
+            RedactPlanVersion => "nnnnnnYnnYn",
             ApprovePlan => "nnnnnnnnYnn",
             ExportPlan => "YYYYYYYYYYn",
             ExportOpenData => "YYYYYYYYYYn",
@@ -489,6 +491,7 @@ mod tests {
             | Operation::RecordProgress
             | Operation::ComposePlan
             | Operation::SavePlanVersion
+            | Operation::RedactPlanVersion
             | Operation::ApprovePlan => Scope::Process(PROCESS),
             Operation::AnswerProposal
             | Operation::ModerateContent

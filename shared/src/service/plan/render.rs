@@ -78,11 +78,23 @@ pub fn status_line(document: &PlanDocument, approval: Option<&ApprovalView>) -> 
         }
         None => line.push_str(" (bozza, non approvata)"),
     }
+    match document.redactions.len() {
+        0 => {}
+        1 => line.push_str(
+            "; una voce omessa dai moderatori dopo il salvataggio, il resto del testo è invariato",
+        ),
+        n => {
+            let _ = write!(
+                line,
+                "; {n} voci omesse dai moderatori dopo il salvataggio, il resto del testo è invariato"
+            );
+        }
+    }
     line
 }
 
 /// Text that reads literally in Markdown (titles typed by people).
-fn md_inline(text: &str) -> String {
+pub(crate) fn md_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(

@@ -103,7 +103,15 @@ pub async fn version(
     authorize(ctx, Operation::ViewPlanVersion, Scope::Global)?;
     let process = lookup::find_by_slug(ctx, process_slug).await?;
     let approval = approval_of(&ctx.db, process.id).await?;
-    version_view(&ctx.db, &process, number, approval).await
+    let mut view = version_view(&ctx.db, &process, number, approval).await?;
+    if permits(
+        &ctx.actor,
+        Operation::RedactPlanVersion,
+        Scope::Process(process.id),
+    ) {
+        view.redactable = crate::service::plan::redaction::redactable(&ctx.db, &view.document).await?;
+    }
+    Ok(view)
 }
 
 /// Two versions compared line by line on their Markdown text.
@@ -433,6 +441,7 @@ async fn version_view(
         html: render::html_body(&document, approval.as_ref()),
         document,
         approval,
+        redactable: Vec::new(),
     })
 }
 
@@ -714,6 +723,7 @@ async fn assemble(
         closing_md: composition.closing_md.clone(),
         figures,
         sections: sections.into_iter().map(|(_, s)| s).collect(),
+        redactions: Vec::new(),
     })
 }
 

@@ -147,6 +147,7 @@ fn document() -> PlanDocument {
                 }],
             },
         ],
+        redactions: Vec::new(),
     }
 }
 

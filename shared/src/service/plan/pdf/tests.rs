@@ -149,6 +149,7 @@ fn document(directions: usize, platforms: usize, entries: usize) -> PlanDocument
             ],
         },
         sections,
+        redactions: Vec::new(),
     }
 }
 
