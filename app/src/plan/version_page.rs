@@ -2,9 +2,9 @@
 
 use crate::i18n::{tu_string, use_i18n};
 use crate::plan::server_fns::{RedactPlanEntry, get_plan_version};
-use crate::ui::forms::{FormAlert, action_error};
 use crate::plan::widgets::{VersionBody, approval_sentence, plan_href};
 use crate::ui::forms::Outcome;
+use crate::ui::forms::{FormAlert, action_error};
 use crate::ui::layout::Breadcrumbs;
 use crate::ui::loaded::Loaded;
 use crate::ui::params::process_param;

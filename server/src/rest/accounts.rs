@@ -31,7 +31,8 @@ pub async fn me(
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct NotificationParams {
-    /// The cursor (`next`) of the previous page.
+    /// The cursor (`next`) of the previous page: a notification's id.
+    #[param(value_type = Option<uuid::Uuid>)]
     pub prima: Option<String>,
 }
 

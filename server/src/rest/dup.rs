@@ -91,11 +91,14 @@ pub async fn project_links(
 #[serde(deny_unknown_fields)]
 pub struct NewLink {
     /// The objective's id.
+    #[schema(format = Uuid)]
     pub obiettivo: String,
     /// Why the item serves the objective (at most 500 characters).
+    #[schema(max_length = 500)]
     pub motivazione: String,
     /// 1 (marginal) to 5 (central).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 5)]
     pub peso: Option<u8>,
 }
 

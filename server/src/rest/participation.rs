@@ -112,8 +112,10 @@ pub struct NewProposal {
     /// The platform's slug.
     pub piattaforma: String,
     /// The title, 10–150 characters on one line.
+    #[schema(min_length = 10, max_length = 150)]
     pub titolo: String,
-    /// The text (Markdown).
+    /// The text (Markdown), 30–20,000 characters.
+    #[schema(min_length = 30, max_length = 20000)]
     pub testo: String,
     /// A zone's slug.
     #[serde(default)]
@@ -128,8 +130,10 @@ pub struct NewProposal {
 #[serde(deny_unknown_fields)]
 pub struct ProposalChange {
     /// The title, 10–150 characters on one line.
+    #[schema(min_length = 10, max_length = 150)]
     pub titolo: String,
-    /// The text (Markdown).
+    /// The text (Markdown), 30–20,000 characters.
+    #[schema(min_length = 30, max_length = 20000)]
     pub testo: String,
     /// A zone's slug.
     #[serde(default)]
@@ -230,7 +234,8 @@ pub async fn withdraw_support(
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CommentParams {
-    /// The cursor (`next`) of the previous page.
+    /// The cursor (`next`) of the previous page, as the server wrote it.
+    #[param(pattern = "^-?[0-9]{1,20}\\.[0-9a-f]{32}$")]
     pub dopo: Option<String>,
 }
 
@@ -304,7 +309,8 @@ pub enum Position {
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewComment {
-    /// The text (Markdown).
+    /// The text (Markdown), 2–5,000 characters.
+    #[schema(min_length = 2, max_length = 5000)]
     pub commento: String,
     /// `favore`, `neutro` or `contro`.
     #[schema(value_type = Position)]
@@ -318,7 +324,8 @@ pub struct NewComment {
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentChange {
-    /// The text (Markdown).
+    /// The text (Markdown), 2–5,000 characters.
+    #[schema(min_length = 2, max_length = 5000)]
     pub commento: String,
 }
 

@@ -56,8 +56,10 @@ pub async fn version(
 #[into_params(parameter_in = Query)]
 pub struct CompareParams {
     /// The older version's number (by default the one before `a`).
+    #[param(minimum = 1)]
     pub da: Option<i32>,
     /// The newer version's number (by default the newest).
+    #[param(minimum = 1)]
     pub a: Option<i32>,
 }
 
@@ -168,6 +170,7 @@ pub async fn save(
 #[serde(deny_unknown_fields)]
 pub struct NewApproval {
     /// The approved version's number.
+    #[schema(minimum = 1)]
     pub versione: i32,
     /// Who approved it: `consiglio` or `giunta`.
     #[schema(value_type = ApprovingBody)]

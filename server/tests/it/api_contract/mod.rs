@@ -7,6 +7,7 @@
 
 mod document;
 mod requests;
+mod schema_limits;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -11,10 +11,16 @@ use shared::service::entity::proposal;
 async fn a_moderator_omits_an_entry_from_a_saved_version_in_every_format() {
     let app = spawn_app().await;
     let facilitator = ctx(&app, &person(&app, FACILITATOR).await);
-    versions::save(&facilitator, MILANO, &input("Introduzione.", &[], "per il consiglio"))
+    versions::save(
+        &facilitator,
+        MILANO,
+        &input("Introduzione.", &[], "per il consiglio"),
+    )
+    .await
+    .unwrap();
+    let before = versions::version(&anonymous(&app), MILANO, 1)
         .await
         .unwrap();
-    let before = versions::version(&anonymous(&app), MILANO, 1).await.unwrap();
     let entry = before
         .document
         .entries()
@@ -23,14 +29,20 @@ async fn a_moderator_omits_an_entry_from_a_saved_version_in_every_format() {
         .clone();
     // Later, the proposal is hidden (it named a neighbour, say).
     proposal::Entity::update_many()
-        .col_expr(proposal::Column::Visibility, Expr::value(Visibility::Hidden.as_str()))
+        .col_expr(
+            proposal::Column::Visibility,
+            Expr::value(Visibility::Hidden.as_str()),
+        )
         .filter(proposal::Column::Id.eq(entry.id))
         .exec(&app.db)
         .await
         .unwrap();
     let markdown_uri = format!("/processi/{MILANO}/piano/versioni/1/piano.md");
     let first = app.get(&markdown_uri).await;
-    assert!(first.body.contains(&entry.title), "still in the saved version");
+    assert!(
+        first.body.contains(&entry.title),
+        "still in the saved version"
+    );
     assert_eq!(first.headers["cache-control"], "public, no-cache");
     let old_tag = first.headers["etag"].to_str().unwrap().to_owned();
     let unchanged = app
@@ -44,8 +56,10 @@ async fn a_moderator_omits_an_entry_from_a_saved_version_in_every_format() {
     let seen = app.get_as(&page, &moderator).await;
     assert!(seen.body.contains("Omettere una voce da questa versione"));
     assert!(
-        seen.body
-            .contains(&format!("{} (proposta ora nascosta)", entry.title.replace('\'', "&#39;"))),
+        seen.body.contains(&format!(
+            "{} (proposta ora nascosta)",
+            entry.title.replace('\'', "&#39;")
+        )),
         "the hidden proposal is pointed out"
     );
     assert!(!app.get(&page).await.body.contains("Omettere una voce"));
@@ -63,7 +77,8 @@ async fn a_moderator_omits_an_entry_from_a_saved_version_in_every_format() {
         let app = &app;
         async move {
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.post_form("/api/plan/redact", &fields, Some(&cookie)).await
+            app.post_form("/api/plan/redact", &fields, Some(&cookie))
+                .await
         }
     };
     let refused = post(citizen.clone(), form("dati personali di terzi", id.clone())).await;
@@ -74,20 +89,50 @@ async fn a_moderator_omits_an_entry_from_a_saved_version_in_every_format() {
     for (motivo, voce, field, problem) in [
         ("", id.clone(), "motivo", "Empty"),
         ("no", id.clone(), "motivo", "TooShort"),
-        ("dati personali di terzi", Uuid::now_v7().to_string(), "voce", "NotRecognized"),
+        (
+            "dati personali di terzi",
+            Uuid::now_v7().to_string(),
+            "voce",
+            "NotRecognized",
+        ),
     ] {
         let answer = post(moderator.clone(), form(motivo, voce)).await;
         let error = answer.form_error().expect("refused on a field");
         assert_eq!(error["InvalidInput"]["field"], field, "{error}");
-        assert!(error["InvalidInput"]["problem"].to_string().contains(problem), "{error}");
+        assert!(
+            error["InvalidInput"]["problem"]
+                .to_string()
+                .contains(problem),
+            "{error}"
+        );
     }
-    let done = post(moderator.clone(), form("dati personali di terzi", id.clone())).await;
-    assert!(done.location().contains("esito=voce-omessa"), "{}", done.location());
-    let again = post(moderator.clone(), form("dati personali di terzi", id.clone())).await;
-    assert!(again.form_error().unwrap().to_string().contains("AlreadyPresent"));
+    let done = post(
+        moderator.clone(),
+        form("dati personali di terzi", id.clone()),
+    )
+    .await;
+    assert!(
+        done.location().contains("esito=voce-omessa"),
+        "{}",
+        done.location()
+    );
+    let again = post(
+        moderator.clone(),
+        form("dati personali di terzi", id.clone()),
+    )
+    .await;
+    assert!(
+        again
+            .form_error()
+            .unwrap()
+            .to_string()
+            .contains("AlreadyPresent")
+    );
 
     // Everywhere: the note instead of the entry; the rest exactly as saved.
-    let after = versions::version(&anonymous(&app), MILANO, 1).await.unwrap();
+    let after = versions::version(&anonymous(&app), MILANO, 1)
+        .await
+        .unwrap();
     let redaction = &after.document.redactions[0];
     assert_eq!(redaction.entry_id, entry.id);
     assert_eq!(redaction.reason, "dati personali di terzi");
@@ -97,7 +142,11 @@ async fn a_moderator_omits_an_entry_from_a_saved_version_in_every_format() {
         "whoever holds the original can check it"
     );
     let others = |v: &PlanVersionView| -> Vec<shared::model::plan::PlanEntry> {
-        v.document.entries().filter(|e| e.id != entry.id).cloned().collect()
+        v.document
+            .entries()
+            .filter(|e| e.id != entry.id)
+            .cloned()
+            .collect()
     };
     assert_eq!(others(&after), others(&before));
     assert_eq!(after.document.figures, before.document.figures);
@@ -107,11 +156,19 @@ async fn a_moderator_omits_an_entry_from_a_saved_version_in_every_format() {
 
     let markdown = app.get(&markdown_uri).await;
     assert_eq!(markdown.status, StatusCode::OK);
-    assert_ne!(markdown.headers["etag"].to_str().unwrap(), old_tag, "a new file");
+    assert_ne!(
+        markdown.headers["etag"].to_str().unwrap(),
+        old_tag,
+        "a new file"
+    );
     let stale = app
         .get_with(&markdown_uri, &[("if-none-match", old_tag.as_str())])
         .await;
-    assert_eq!(stale.status, StatusCode::OK, "a browser's copy is not reused");
+    assert_eq!(
+        stale.status,
+        StatusCode::OK,
+        "a browser's copy is not reused"
+    );
     let html = app
         .get(&format!("/processi/{MILANO}/piano/versioni/1/piano.html"))
         .await;
@@ -144,10 +201,16 @@ async fn a_moderator_omits_an_entry_from_a_saved_version_in_every_format() {
         let text = squeezed(&text);
         assert!(!text.contains(&entry.title), "{format} still has the title");
         if probe.len() > 10 {
-            assert!(!text.contains(probe.as_str()), "{format} still has the text");
+            assert!(
+                !text.contains(probe.as_str()),
+                "{format} still has the text"
+            );
         }
         assert!(text.contains("Voce omessa dai moderatori"), "{format}");
         assert!(text.contains("dati personali di terzi"), "{format}");
-        assert!(text.contains("una voce omessa dai moderatori dopo il salvataggio"), "{format}");
+        assert!(
+            text.contains("una voce omessa dai moderatori dopo il salvataggio"),
+            "{format}"
+        );
     }
 }

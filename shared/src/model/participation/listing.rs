@@ -16,21 +16,60 @@ pub const PAGE_SIZE: u64 = 20;
 #[cfg_attr(feature = "server", into_params(parameter_in = Query))]
 pub struct ProposalListParams {
     /// A platform's slug.
+    #[cfg_attr(feature = "server", param(pattern = "^[A-Za-z0-9_-]{0,80}$"))]
     pub piattaforma: Option<String>,
     /// A strategic direction's code.
+    #[cfg_attr(feature = "server", param(pattern = "^[A-Za-z0-9_-]{0,80}$"))]
     pub direzione: Option<String>,
     /// A zone's slug.
+    #[cfg_attr(feature = "server", param(pattern = "^[A-Za-z0-9_-]{0,80}$"))]
     pub zona: Option<String>,
     /// `pubblicata`, `in_valutazione`, `accettata`, `respinta`, `ritirata`, `unita`.
+    #[cfg_attr(feature = "server", param(schema_with = state_names))]
     pub stato: Option<String>,
     /// `supporti` (most supported first, the default), `recenti` or `casuale`.
+    #[cfg_attr(feature = "server", param(schema_with = sort_names))]
     pub ordine: Option<String>,
     /// The seed of a `casuale` order, to keep it across pages.
+    #[cfg_attr(feature = "server", param(value_type = Option<u32>))]
     pub seme: Option<String>,
-    /// The cursor (`next`) of the previous page.
+    /// The cursor (`next`) of the previous page, as the server wrote it:
+    /// it belongs to the order it was made for.
+    #[cfg_attr(
+        feature = "server",
+        param(pattern = "^[spr]-?[0-9]{1,20}_[0-9a-f]{32}$")
+    )]
     pub dopo: Option<String>,
-    /// Words to search for (full text).
+    /// Words to search for (full text), at most 200 characters.
+    #[cfg_attr(
+        feature = "server",
+        param(max_length = 200, pattern = "^[^\\x00-\\x1F\\x7F]*$")
+    )]
     pub cerca: Option<String>,
+}
+
+/// The schema of `stato=`: a state's URL name (empty: every state).
+#[cfg(feature = "server")]
+fn state_names() -> utoipa::openapi::schema::Object {
+    let mut names: Vec<&str> = vec![""];
+    names.extend(ProposalState::ALL.iter().map(|s| s.url_name()));
+    names_schema(&names)
+}
+
+/// The schema of `ordine=`: an order's URL name (empty: the default).
+#[cfg(feature = "server")]
+fn sort_names() -> utoipa::openapi::schema::Object {
+    names_schema(&["", "supporti", "recenti", "casuale"])
+}
+
+/// A string schema taking one of `names`.
+#[cfg(feature = "server")]
+fn names_schema(names: &[&str]) -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(names.iter().copied()))
+        .build()
 }
 
 /// Which filters apply; platform, zone and direction by their URL key.

@@ -126,17 +126,17 @@ pub(crate) async fn list_in(
         .filter(proposal::Column::Visibility.eq(Visibility::Visible.as_str()));
     if let Some(key) = &filter.platform {
         let id = Labels::key_to_id(&labels.platforms, key)
-            .ok_or_else(|| ServiceError::field("piattaforma", FieldProblem::Malformed))?;
+            .ok_or_else(|| ServiceError::field("piattaforma", FieldProblem::NotRecognized))?;
         select = select.filter(proposal::Column::PlatformId.eq(id));
     }
     if let Some(key) = &filter.zone {
         let id = Labels::key_to_id(&labels.zones, key)
-            .ok_or_else(|| ServiceError::field("zona", FieldProblem::Malformed))?;
+            .ok_or_else(|| ServiceError::field("zona", FieldProblem::NotRecognized))?;
         select = select.filter(proposal::Column::ZoneId.eq(id));
     }
     if let Some(key) = &filter.direction {
         let id = Labels::key_to_id(&labels.directions, key)
-            .ok_or_else(|| ServiceError::field("direzione", FieldProblem::Malformed))?;
+            .ok_or_else(|| ServiceError::field("direzione", FieldProblem::NotRecognized))?;
         select = select.filter(proposal::Column::DirectionId.eq(id));
     }
     select = match filter.state {

@@ -39,7 +39,11 @@ pub async fn redact(
     reason: &str,
 ) -> Result<(), ServiceError> {
     let process = lookup::find_by_slug(ctx, process_slug).await?;
-    authorize(ctx, Operation::RedactPlanVersion, Scope::Process(process.id))?;
+    authorize(
+        ctx,
+        Operation::RedactPlanVersion,
+        Scope::Process(process.id),
+    )?;
     let reason = RedactionReason::parse(reason).map_err(|p| ServiceError::field("motivo", p))?;
     let txn = begin_write(&ctx.db).await?;
     let row = plan_version::Entity::find()

@@ -109,7 +109,8 @@ pub async fn version(
         Operation::RedactPlanVersion,
         Scope::Process(process.id),
     ) {
-        view.redactable = crate::service::plan::redaction::redactable(&ctx.db, &view.document).await?;
+        view.redactable =
+            crate::service::plan::redaction::redactable(&ctx.db, &view.document).await?;
     }
     Ok(view)
 }
