@@ -42,6 +42,9 @@ pub struct Config {
     /// Other sites whose pages may call the API from the browser, with a
     /// token (`PIAZZA_API_CORS_ORIGINS`, comma-separated `https://…`; none by default).
     pub api_cors_origins: Vec<String>,
+    /// Where files the server can make again are kept (`PIAZZA_CACHE_DIR`,
+    /// default `./data/cache`): the open-data packages. Safe to delete.
+    pub cache_dir: PathBuf,
     /// The server's secret key (`PIAZZA_SECRET_KEY`, 64 hex digits); else
     /// read from, or created at first start in, `secret_key_file`.
     pub secret_key: Option<Secret>,
@@ -93,6 +96,7 @@ struct FileConfig {
     api_rate_per_token: Option<u32>,
     api_cors_origins: Option<Vec<String>>,
     secret_key_file: Option<String>,
+    cache_dir: Option<String>,
 }
 
 /// A configuration problem, naming the setting.
@@ -281,7 +285,11 @@ impl Config {
             pick("PIAZZA_SECRET_KEY_FILE", file.secret_key_file)
                 .unwrap_or_else(|| "data/server.key".into()),
         );
+        let cache_dir = PathBuf::from(
+            pick("PIAZZA_CACHE_DIR", file.cache_dir).unwrap_or_else(|| "data/cache".into()),
+        );
         Ok(Self {
+            cache_dir,
             secret_key: secret_key.map(Secret),
             secret_key_file,
             api_rate_per_ip,

@@ -9,6 +9,7 @@ pub mod export;
 pub mod jobs;
 pub mod live;
 pub mod mailer;
+pub mod open_data_store;
 pub mod rest;
 pub mod routes;
 pub mod security;

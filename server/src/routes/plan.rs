@@ -3,7 +3,6 @@
 //! a file answer. Layout and zipping are CPU and disk work, so they run off
 //! the request threads, one at a time per server process.
 
-use std::io::{Seek, SeekFrom};
 use std::sync::LazyLock;
 
 use axum::body::Body;
@@ -14,7 +13,8 @@ use shared::service::open_data::{self, ExportError};
 use shared::service::plan::export::{self as plan_export, PlanFormat};
 use shared::service::{Actor, Ctx, ServiceError};
 use tokio::sync::Semaphore;
-use tokio_util::io::ReaderStream;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
 
 use super::refusal::refusal;
 use crate::state::AppState;
@@ -101,71 +101,91 @@ pub(crate) async fn plan_file(
         .into_response()
 }
 
+/// How long a download waits for its package to be built before it is
+/// told to come back (the build goes on).
+const PACKAGE_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// `GET /processi/{slug}/dati-aperti.zip`: the process's open data (the
 /// same files as `server export open-data`, manifest included), zipped.
-/// Written to a temporary folder and an anonymous temporary file, then
-/// streamed: memory stays flat whatever the size.
+/// Served from the stored package (see [`crate::open_data_store`]) with its
+/// `ETag`, `Last-Modified` and byte ranges; memory stays flat whatever the
+/// size, and a download never starts a second build.
 pub(crate) async fn open_data_zip(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(slug): Path<String>,
+    request: axum::extract::Request,
 ) -> Response {
     let ctx = Ctx::new(state.db.clone(), actor);
-    let Ok(_permit) = HEAVY_WORK.acquire().await else {
-        return failed("open data", &"semaphore closed");
+    let process_id = match open_data::export::available(&ctx, &slug).await {
+        Ok(id) => id,
+        Err(error) => return export_refused(error),
     };
-    let folder = match tempfile::tempdir() {
-        Ok(folder) => folder,
-        Err(error) => return failed("open data", &error),
-    };
-    let summary = match open_data::export(&ctx, &slug, folder.path(), &|_, _| {}).await {
-        Ok(summary) => summary,
-        Err(ExportError::Service(ServiceError::NotFound(_))) => {
-            return StatusCode::NOT_FOUND.into_response();
-        }
-        Err(ExportError::SupportCountsHidden) => {
+    let waited = tokio::time::timeout(
+        PACKAGE_WAIT,
+        crate::open_data_store::package(
+            state.db.clone(),
+            state.config.cache_dir.join("dati-aperti"),
+            process_id,
+            slug.clone(),
+            &HEAVY_WORK,
+        ),
+    )
+    .await;
+    let package = match waited {
+        Ok(Ok(package)) => package,
+        Ok(Err(error)) => return export_refused(error),
+        Err(_) => {
             return (
-                StatusCode::CONFLICT,
-                "I sostegni sono nascosti durante la votazione: i dati aperti si possono \
-                 scaricare quando la votazione è chiusa. / Supports are hidden while voting \
-                 is open: download the open data after it closes.",
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "30")],
+                "Il pacchetto dei dati aperti è in preparazione: riprova tra mezzo minuto. / \
+                 The open-data package is being prepared: try again in half a minute.",
             )
                 .into_response();
         }
-        Err(ExportError::Service(error)) => return refusal(error, "%2F"),
-        Err(error) => return failed("open data", &error),
     };
-    let zipped = tokio::task::spawn_blocking(move || {
-        let mut file = tempfile::tempfile()?;
-        open_data::zip_export(folder.path(), &summary, &mut file)?;
-        file.seek(SeekFrom::Start(0))?;
-        Ok::<_, ExportError>(file)
-    })
-    .await;
-    let file = match zipped {
-        Ok(Ok(file)) => file,
-        Ok(Err(error)) => return failed("open data", &error),
-        Err(error) => return failed("open data", &error),
+    let name = format!(
+        "dati-aperti-{slug}-{}.zip",
+        package.built_at.format("%Y-%m-%d")
+    );
+    let mut response = if crate::rest::etag::matches(request.headers(), &package.tag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        match ServeFile::new(&package.path).oneshot(request).await {
+            Ok(served) => served.map(Body::new),
+            Err(error) => return failed("open data", &error),
+        }
     };
-    let length = file.metadata().map(|m| m.len()).ok();
-    let stream = ReaderStream::new(tokio::fs::File::from_std(file));
-    let name = format!("dati-aperti-{slug}-{}.zip", ctx.now.format("%Y-%m-%d"));
-    let mut response = (
-        [
-            (header::CONTENT_TYPE, "application/zip".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-cache".to_owned()),
-        ],
-        Body::from_stream(stream),
-    )
-        .into_response();
-    if let Some(length) = length
-        && let Ok(value) = length.to_string().parse()
-    {
-        response.headers_mut().insert(header::CONTENT_LENGTH, value);
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_TYPE, "application/zip".to_owned()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ),
+        (header::CACHE_CONTROL, "no-cache".to_owned()),
+        (header::ETAG, package.tag.clone()),
+    ] {
+        if let Ok(value) = value.parse() {
+            headers.insert(name, value);
+        }
     }
     response
+}
+
+/// The answer to an open-data download that cannot be made.
+fn export_refused(error: ExportError) -> Response {
+    match error {
+        ExportError::Service(ServiceError::NotFound(_)) => StatusCode::NOT_FOUND.into_response(),
+        ExportError::SupportCountsHidden => (
+            StatusCode::CONFLICT,
+            "I sostegni sono nascosti durante la votazione: i dati aperti si possono \
+             scaricare quando la votazione è chiusa. / Supports are hidden while voting \
+             is open: download the open data after it closes.",
+        )
+            .into_response(),
+        ExportError::Service(error) => refusal(error, "%2F"),
+        error => failed("open data", &error),
+    }
 }

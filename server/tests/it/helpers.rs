@@ -57,6 +57,7 @@ pub fn test_config_with(database_url: &str, extra: &[(&str, &str)]) -> Config {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone()),
         "PIAZZA_UPLOAD_DIR" => Some(uploads.clone()),
+        "PIAZZA_CACHE_DIR" => Some(format!("{uploads}-cache")),
         "DATABASE_URL" => Some(url.clone()),
         "PIAZZA_LISTEN" => Some("127.0.0.1:0".into()),
         "PIAZZA_BASE_URL" => Some(ORIGIN.into()),

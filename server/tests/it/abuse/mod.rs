@@ -7,6 +7,7 @@ mod brigading;
 mod census;
 mod credentials;
 mod csv_cells;
+mod downloads;
 mod exposure;
 mod images;
 mod injection;

@@ -179,6 +179,7 @@ operations! {
     ExportPlan: Everyone, "plan::export::chosen_version";
     // Open data.
     ExportOpenData: Everyone, "open_data::export::export";
+    CheckOpenData: Everyone, "open_data::export::available";
 }
 
 /// What an operation is about, for roles held within a process or platform.
@@ -467,6 +468,7 @@ mod tests {
             ApprovePlan => "nnnnnnnnYnn",
             ExportPlan => "YYYYYYYYYYn",
             ExportOpenData => "YYYYYYYYYYn",
+            CheckOpenData => "YYYYYYYYYYn",
         }
     }
 

@@ -134,6 +134,7 @@ pub async fn create_edition(ctx: &Ctx, input: &EditionInput) -> Result<Uuid, Ser
     )
     .await?;
     txn.commit().await?;
+    crate::service::processes::counts::changed();
     Ok(id)
 }
 
@@ -182,6 +183,7 @@ pub async fn import(ctx: &Ctx, edition_id: Uuid, text: &str) -> Result<ImportRes
     )
     .await?;
     txn.commit().await?;
+    crate::service::processes::counts::changed();
     Ok(ImportResult::Imported(outcome))
 }
 
@@ -563,6 +565,7 @@ pub async fn copy_edition(
     )
     .await?;
     txn.commit().await?;
+    crate::service::processes::counts::changed();
     Ok(id)
 }
 
@@ -601,6 +604,7 @@ pub async fn attach(
     )
     .await?;
     txn.commit().await?;
+    crate::service::processes::counts::changed();
     Ok(())
 }
 

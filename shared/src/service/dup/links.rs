@@ -26,6 +26,7 @@ use crate::service::dup::tree::{links_where, natural_key, objective_ref};
 use crate::service::entity::{
     dup_edition, dup_link, dup_mission, dup_objective, platform, process, project, proposal, zone,
 };
+use crate::service::processes::counts::{self, Kept};
 use crate::service::processes::lookup;
 use crate::service::{Ctx, ServiceError, common::audit, common::search};
 
@@ -298,6 +299,7 @@ pub async fn link(ctx: &Ctx, item: PlanItem, input: &LinkInput) -> Result<Uuid, 
     )
     .await?;
     txn.commit().await?;
+    crate::service::processes::counts::changed();
     Ok(id)
 }
 
@@ -344,6 +346,7 @@ pub async fn unlink(ctx: &Ctx, link_id: Uuid) -> Result<(), ServiceError> {
     )
     .await?;
     txn.commit().await?;
+    crate::service::processes::counts::changed();
     Ok(())
 }
 
@@ -425,6 +428,17 @@ pub async fn coverage(
         ),
         None => None,
     };
+    // Kept while nothing changed (it reads every link of the process).
+    let key = (
+        process.id,
+        process.dup_edition_id,
+        zone.map(|z| z.id),
+        platform.map(|p| p.id),
+    );
+    if let Some(kept) = COVERAGE.fresh(key) {
+        return Ok(kept);
+    }
+    let (started, changes) = (std::time::Instant::now(), counts::changes());
     let named = |slug: &str, name: &str| NamedRef {
         key: slug.to_owned(),
         name: name.to_owned(),
@@ -656,8 +670,14 @@ pub async fn coverage(
     }
     unlinked.sort_by(|a, b| a.title.cmp(&b.title));
     result.unlinked = unlinked;
+    COVERAGE.store(key, &result, started.elapsed(), changes);
     Ok(result)
 }
+
+/// Coverage of slow processes, while nothing changed (see `counts`): by
+/// process, edition, zone and platform.
+static COVERAGE: Kept<Coverage, CoverageKey> = Kept::new();
+type CoverageKey = (Uuid, Option<Uuid>, Option<Uuid>, Option<Uuid>);
 
 #[cfg(test)]
 mod tests {

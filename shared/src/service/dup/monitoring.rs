@@ -266,6 +266,7 @@ pub async fn record(
     )
     .await?;
     txn.commit().await?;
+    crate::service::processes::counts::changed();
     Ok(id)
 }
 

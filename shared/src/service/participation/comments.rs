@@ -156,6 +156,7 @@ pub async fn post(
         announce(&txn, ctx, &p, id, Some(me.id), &me.display_name).await?;
     }
     txn.commit().await?;
+    crate::service::processes::counts::changed();
     Ok(id)
 }
 
@@ -285,6 +286,7 @@ pub async fn edit(ctx: &Ctx, comment_id: Uuid, body: &str) -> Result<(), Service
         uncounted(&txn, c.proposal_id, c.parent_id).await?;
     }
     txn.commit().await?;
+    crate::service::processes::counts::changed();
     Ok(())
 }
 
@@ -317,6 +319,7 @@ pub async fn delete(ctx: &Ctx, comment_id: Uuid) -> Result<(), ServiceError> {
             .await?;
     }
     txn.commit().await?;
+    crate::service::processes::counts::changed();
     Ok(())
 }
 
@@ -389,6 +392,7 @@ pub async fn vote(ctx: &Ctx, comment_id: Uuid, vote: CommentVote) -> Result<(), 
             .await?;
     }
     txn.commit().await?;
+    crate::service::processes::counts::changed();
     Ok(())
 }
 

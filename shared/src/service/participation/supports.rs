@@ -21,6 +21,7 @@ use crate::model::participation::{ProcessResults, ResultRow, SupportOutcome};
 use crate::service::common::authz::{Operation, Scope, authorize, person};
 use crate::service::common::db::statement;
 use crate::service::entity::{platform, proposal, support, zone};
+use crate::service::processes::counts::{self, Kept};
 use crate::service::processes::lookup::find_by_slug;
 use crate::service::processes::phases::{self, ProcessPhases};
 use crate::service::{Ctx, ServiceError};
@@ -263,6 +264,12 @@ pub async fn results(ctx: &Ctx, process_slug: &str) -> Result<ProcessResults, Se
             without_zone: empty_row("", ""),
         });
     }
+    // Kept while nothing changed (they group every support of the process).
+    let key = (process.id, None);
+    if let Some(kept) = RESULTS.fresh(key) {
+        return Ok(kept);
+    }
+    let (started, changes) = (std::time::Instant::now(), counts::changes());
     let grouped = |column: &str| {
         format!(
             "SELECT p.{column}, COUNT(DISTINCT p.id), \
@@ -337,11 +344,16 @@ pub async fn results(ctx: &Ctx, process_slug: &str) -> Result<ProcessResults, Se
         &mut without_zone,
         by_zone_rows.iter().find(|r| r.0.is_none()),
     );
-    Ok(ProcessResults {
+    let results = ProcessResults {
         process: reference,
         visible: true,
         by_platform,
         by_zone,
         without_zone,
-    })
+    };
+    RESULTS.store(key, &results, started.elapsed(), changes);
+    Ok(results)
 }
+
+/// The results of slow processes, while nothing changed (see `counts`).
+static RESULTS: Kept<ProcessResults> = Kept::new();

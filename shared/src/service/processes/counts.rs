@@ -29,8 +29,9 @@ const REFRESH_FOR: Duration = Duration::from_secs(10);
 /// Changes to proposals and supports made through this server process.
 static CHANGES: AtomicU64 = AtomicU64::new(0);
 
-/// The number of changes so far: taken before counting, given to `store`.
-pub(crate) fn changes() -> u64 {
+/// The number of changes so far: taken before counting, given to `store`
+/// (and by anything else made from the data, to notice it is old).
+pub fn changes() -> u64 {
     CHANGES.load(Ordering::Acquire)
 }
 
@@ -48,12 +49,12 @@ struct Entry<V> {
     value: V,
 }
 
-/// Counts of one kind, by process (and platform).
-pub(crate) struct Kept<V> {
-    counts: Mutex<Option<HashMap<Key, Entry<V>>>>,
+/// Counts of one kind, by process (and platform, or another key `K`).
+pub(crate) struct Kept<V, K = Key> {
+    counts: Mutex<Option<HashMap<K, Entry<V>>>>,
 }
 
-impl<V: Clone> Kept<V> {
+impl<V: Clone, K: std::hash::Hash + Eq> Kept<V, K> {
     /// Nothing kept yet.
     pub(crate) const fn new() -> Self {
         Self {
@@ -64,7 +65,7 @@ impl<V: Clone> Kept<V> {
     /// The kept counts of `key`, if recent. Once they are old, the
     /// first caller gets `None` and counts again while the others keep
     /// getting the old counts (no stampede of the same slow query).
-    pub(crate) fn fresh(&self, key: Key) -> Option<V> {
+    pub(crate) fn fresh(&self, key: K) -> Option<V> {
         let mut counts = self.counts.lock().ok()?;
         let entry = counts.as_mut()?.get_mut(&key)?;
         let someone_counting = entry
@@ -80,7 +81,7 @@ impl<V: Clone> Kept<V> {
 
     /// Keeps `value` for `key` if counting it took `took` or more;
     /// `changes` is what [`changes`] said before counting began.
-    pub(crate) fn store(&self, key: Key, value: &V, took: Duration, changes: u64) {
+    pub(crate) fn store(&self, key: K, value: &V, took: Duration, changes: u64) {
         let Ok(mut counts) = self.counts.lock() else {
             return;
         };

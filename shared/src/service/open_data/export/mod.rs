@@ -77,6 +77,17 @@ pub(crate) async fn raw_page<C: ConnectionTrait>(
         .await?)
 }
 
+/// Whether the process's open data may be downloaded now: the process's id,
+/// or why not (unknown process; a vote hiding support counts).
+pub async fn available(ctx: &Ctx, process_slug: &str) -> Result<uuid::Uuid, ExportError> {
+    authorize(ctx, Operation::CheckOpenData, Scope::Global)?;
+    let process = lookup::find_by_slug(ctx, process_slug).await?;
+    if phases::load(&ctx.db, process.id).await?.counts_hidden() {
+        return Err(ExportError::SupportCountsHidden);
+    }
+    Ok(process.id)
+}
+
 /// Exports the process `process_slug` into `out_dir` (which must be empty
 /// or not exist): every dataset of [`DATASETS`] as CSV and JSON,
 /// [`TOTALS`], [`METADATA`] and [`MANIFEST`]. `progress` hears the dataset
