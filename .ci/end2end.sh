@@ -26,6 +26,7 @@ done
 work=$(mktemp -d)
 # The server key of this run (every server process here shares it).
 export PIAZZA_SECRET_KEY_FILE="$work/server.key"
+export PIAZZA_CACHE_DIR="$work/cache"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

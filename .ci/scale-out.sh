@@ -36,6 +36,7 @@ piazza_start_postgres
 work=$(mktemp -d)
 # The server key of this run (every server process here shares it).
 export PIAZZA_SECRET_KEY_FILE="$work/server.key"
+export PIAZZA_CACHE_DIR="$work/cache"
 chmod 755 "$work"
 pids=()
 cleanup() {
