@@ -8,6 +8,7 @@ mod dup;
 mod health;
 mod participation;
 mod plan;
+pub use plan::HEAVY_DOWNLOADS_PER_MINUTE;
 mod refusal;
 
 use axum::Router;

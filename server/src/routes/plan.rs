@@ -11,7 +11,11 @@ use axum::response::{IntoResponse, Response};
 use http::{StatusCode, header};
 use shared::service::open_data::{self, ExportError};
 use shared::service::plan::export::{self as plan_export, PlanFormat};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use shared::service::accounts::account::ClientInfo;
 use shared::service::{Actor, Ctx, ServiceError};
+use std::num::NonZeroU32;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -22,6 +26,36 @@ use crate::state::AppState;
 /// One heavy file at a time per server process: a second request waits
 /// instead of doubling the memory and the cores in use.
 static HEAVY_WORK: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(1));
+
+/// Heavy downloads one client address may ask for in a minute (a plan file
+/// laid out, an open-data package sent): a person needs a few; a script
+/// asking for more would keep the heavy work busy for everyone else.
+pub const HEAVY_DOWNLOADS_PER_MINUTE: u32 = 12;
+
+static HEAVY_PER_CLIENT: LazyLock<DefaultKeyedRateLimiter<String>> = LazyLock::new(|| {
+    RateLimiter::keyed(Quota::per_minute(
+        NonZeroU32::new(HEAVY_DOWNLOADS_PER_MINUTE).unwrap_or(NonZeroU32::MIN),
+    ))
+});
+
+/// Takes one heavy download from `client`'s minute, or answers 429 with
+/// `Retry-After`.
+fn heavy_download(client: Option<&ClientInfo>) -> Result<(), Response> {
+    let address = client.map_or("unknown", |c| c.ip.as_str()).to_owned();
+    HEAVY_PER_CLIENT.check_key(&address).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        let seconds = wait.as_secs() + 1;
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, seconds.to_string())],
+            format!(
+                "Troppi file scaricati in un minuto: riprova tra {seconds} secondi. / \
+                 Too many downloads in a minute: try again in {seconds} seconds."
+            ),
+        )
+            .into_response()
+    })
+}
 
 fn failed(what: &str, error: &dyn std::fmt::Display) -> Response {
     tracing::error!(%error, what, "download failed");
@@ -37,6 +71,7 @@ fn failed(what: &str, error: &dyn std::fmt::Display) -> Response {
 pub(crate) async fn plan_file(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
+    client: Option<Extension<ClientInfo>>,
     Path((slug, n, file)): Path<(String, String, String)>,
     headers: http::HeaderMap,
 ) -> Response {
@@ -76,6 +111,10 @@ pub(crate) async fn plan_file(
         )
             .into_response();
     }
+    // Only the work counts: a browser that has the file costs nothing.
+    if let Err(refused) = heavy_download(client.as_ref().map(|c| &c.0)) {
+        return refused;
+    }
     let Ok(_permit) = HEAVY_WORK.acquire().await else {
         return failed("plan", &"semaphore closed");
     };
@@ -113,9 +152,13 @@ const PACKAGE_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 pub(crate) async fn open_data_zip(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
+    client: Option<Extension<ClientInfo>>,
     Path(slug): Path<String>,
     request: axum::extract::Request,
 ) -> Response {
+    if let Err(refused) = heavy_download(client.as_ref().map(|c| &c.0)) {
+        return refused;
+    }
     let ctx = Ctx::new(state.db.clone(), actor);
     let process_id = match open_data::export::available(&ctx, &slug).await {
         Ok(id) => id,

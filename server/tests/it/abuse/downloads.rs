@@ -77,3 +77,25 @@ async fn the_open_data_package_is_built_once_and_served_from_disk() {
         .unwrap();
     assert_eq!(download(&app, &[]).await.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn heavy_downloads_are_limited_per_client_address() {
+    let app = spawn_app().await;
+    let from = |ip: [u8; 4]| {
+        let app = &app;
+        async move {
+            let request = Request::get(URI).body(axum::body::Body::empty()).unwrap();
+            app.send(request, ip).await
+        }
+    };
+    for n in 0..server::routes::HEAVY_DOWNLOADS_PER_MINUTE {
+        assert_eq!(from([192, 0, 2, 1]).await.status, StatusCode::OK, "download {n}");
+    }
+    let refused = from([192, 0, 2, 1]).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = refused.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert!(refused.body.contains("riprova"));
+    // Someone else is not affected.
+    assert_eq!(from([192, 0, 2, 2]).await.status, StatusCode::OK);
+}
