@@ -8,12 +8,12 @@ use std::sync::LazyLock;
 use axum::body::Body;
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
-use http::{StatusCode, header};
-use shared::service::open_data::{self, ExportError};
-use shared::service::plan::export::{self as plan_export, PlanFormat};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use http::{StatusCode, header};
 use shared::service::accounts::account::ClientInfo;
+use shared::service::open_data::{self, ExportError};
+use shared::service::plan::export::{self as plan_export, PlanFormat};
 use shared::service::{Actor, Ctx, ServiceError};
 use std::num::NonZeroU32;
 use tokio::sync::Semaphore;
@@ -38,13 +38,14 @@ static HEAVY_PER_CLIENT: LazyLock<DefaultKeyedRateLimiter<String>> = LazyLock::n
     ))
 });
 
-/// Takes one heavy download from `client`'s minute, or answers 429 with
-/// `Retry-After`.
-fn heavy_download(client: Option<&ClientInfo>) -> Result<(), Response> {
+/// Takes one heavy download from `client`'s minute; past the limit, the
+/// answer to give instead (429 with `Retry-After`).
+fn heavy_download(client: Option<&ClientInfo>) -> Option<Response> {
     let address = client.map_or("unknown", |c| c.ip.as_str()).to_owned();
-    HEAVY_PER_CLIENT.check_key(&address).map_err(|not_until| {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        let seconds = wait.as_secs() + 1;
+    let not_until = HEAVY_PER_CLIENT.check_key(&address).err()?;
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
+    let seconds = wait.as_secs() + 1;
+    Some(
         (
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, seconds.to_string())],
@@ -53,8 +54,8 @@ fn heavy_download(client: Option<&ClientInfo>) -> Result<(), Response> {
                  Too many downloads in a minute: try again in {seconds} seconds."
             ),
         )
-            .into_response()
-    })
+            .into_response(),
+    )
 }
 
 fn failed(what: &str, error: &dyn std::fmt::Display) -> Response {
@@ -112,7 +113,7 @@ pub(crate) async fn plan_file(
             .into_response();
     }
     // Only the work counts: a browser that has the file costs nothing.
-    if let Err(refused) = heavy_download(client.as_ref().map(|c| &c.0)) {
+    if let Some(refused) = heavy_download(client.as_ref().map(|c| &c.0)) {
         return refused;
     }
     let Ok(_permit) = HEAVY_WORK.acquire().await else {
@@ -156,7 +157,7 @@ pub(crate) async fn open_data_zip(
     Path(slug): Path<String>,
     request: axum::extract::Request,
 ) -> Response {
-    if let Err(refused) = heavy_download(client.as_ref().map(|c| &c.0)) {
+    if let Some(refused) = heavy_download(client.as_ref().map(|c| &c.0)) {
         return refused;
     }
     let ctx = Ctx::new(state.db.clone(), actor);

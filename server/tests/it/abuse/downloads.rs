@@ -89,11 +89,19 @@ async fn heavy_downloads_are_limited_per_client_address() {
         }
     };
     for n in 0..server::routes::HEAVY_DOWNLOADS_PER_MINUTE {
-        assert_eq!(from([192, 0, 2, 1]).await.status, StatusCode::OK, "download {n}");
+        assert_eq!(
+            from([192, 0, 2, 1]).await.status,
+            StatusCode::OK,
+            "download {n}"
+        );
     }
     let refused = from([192, 0, 2, 1]).await;
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = refused.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    let wait: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
     assert!(refused.body.contains("riprova"));
     // Someone else is not affected.

@@ -428,12 +428,18 @@ pub async fn coverage(
         ),
         None => None,
     };
-    // Kept while nothing changed (it reads every link of the process).
+    // Kept while nothing changed (it reads every link of the process); a
+    // vote that hides counts (decided by the date, not by a change) shows
+    // the coverage without supporters, kept apart.
+    let counts_hidden = crate::service::processes::phases::load(&ctx.db, process.id)
+        .await?
+        .counts_hidden();
     let key = (
         process.id,
         process.dup_edition_id,
         zone.map(|z| z.id),
         platform.map(|p| p.id),
+        counts_hidden,
     );
     if let Some(kept) = COVERAGE.fresh(key) {
         return Ok(kept);
@@ -675,9 +681,9 @@ pub async fn coverage(
 }
 
 /// Coverage of slow processes, while nothing changed (see `counts`): by
-/// process, edition, zone and platform.
+/// process, edition, zone, platform and whether a vote hides counts.
 static COVERAGE: Kept<Coverage, CoverageKey> = Kept::new();
-type CoverageKey = (Uuid, Option<Uuid>, Option<Uuid>, Option<Uuid>);
+type CoverageKey = (Uuid, Option<Uuid>, Option<Uuid>, Option<Uuid>, bool);
 
 #[cfg(test)]
 mod tests {
