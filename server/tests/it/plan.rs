@@ -557,16 +557,7 @@ async fn the_open_data_zip_downloads_and_verifies() {
     // While a voting phase hides the counts, they cannot be published
     // (Alessandria is voting; its counts are hidden here).
     const ALESSANDRIA: &str = "piano-strategico-alessandria-2030";
-    move_to_phase(&app, ALESSANDRIA, "voting").await;
-    let process = process_row(&app, ALESSANDRIA).await;
-    app.db
-        .execute_raw(statement(
-            app.db.get_database_backend(),
-            "UPDATE phases SET support_counts_visible = ? WHERE process_id = ?",
-            vec![false.into(), process.id.into()],
-        ))
-        .await
-        .unwrap();
+    vote_with_hidden_counts(&app, ALESSANDRIA).await;
     let hidden = app
         .get(&format!("/processi/{ALESSANDRIA}/dati-aperti.zip"))
         .await;

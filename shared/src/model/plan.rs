@@ -336,21 +336,9 @@ pub struct PlanRedaction {
 pub struct RedactionReason(String);
 
 impl RedactionReason {
-    /// Parses a reason as typed.
+    /// Parses a reason as typed (one line, 5 to 300 characters).
     pub fn parse(text: &str) -> Result<Self, FieldProblem> {
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let length = text.chars().count();
-        if length == 0 {
-            Err(FieldProblem::Empty)
-        } else if length < 5 {
-            Err(FieldProblem::TooShort { min: 5 })
-        } else if length > 300 {
-            Err(FieldProblem::TooLong { max: 300 })
-        } else if text.chars().any(char::is_control) {
-            Err(FieldProblem::ControlCharacters)
-        } else {
-            Ok(Self(text))
-        }
+        parse_text(text, (5, 300), false).map(Self)
     }
 
     /// The reason as text.

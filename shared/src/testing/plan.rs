@@ -49,6 +49,20 @@ pub async fn move_to_phase(app: &impl TestDatabase, slug: &str, kind: &str) {
         .unwrap();
 }
 
+/// Puts the process in its voting phase with support counts hidden.
+pub async fn vote_with_hidden_counts(app: &impl TestDatabase, slug: &str) {
+    move_to_phase(app, slug, "voting").await;
+    let process = process_row(app, slug).await;
+    app.db()
+        .execute_raw(statement(
+            app.db().get_database_backend(),
+            "UPDATE phases SET support_counts_visible = ? WHERE process_id = ?",
+            vec![false.into(), process.id.into()],
+        ))
+        .await
+        .unwrap();
+}
+
 /// Merges two accepted Milan proposals of one platform into a project with
 /// partners, returning its id and the titles of its originals.
 pub async fn merge_two(app: &impl TestDatabase) -> (Uuid, Vec<String>) {

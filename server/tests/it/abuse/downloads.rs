@@ -5,9 +5,7 @@
 
 use futures_util::future::join_all;
 use http::{Request, StatusCode};
-use sea_orm::ConnectionTrait;
-use shared::testing::plan::move_to_phase;
-use shared::testing::{process_row, statement};
+use shared::testing::plan::vote_with_hidden_counts;
 
 use crate::helpers::{Answer, TestApp, spawn_app};
 
@@ -65,16 +63,7 @@ async fn the_open_data_package_is_built_once_and_served_from_disk() {
     );
 
     // Once a vote hides the counts, the stored package is not served.
-    move_to_phase(&app, ALESSANDRIA, "voting").await;
-    let process = process_row(&app, ALESSANDRIA).await;
-    app.db
-        .execute_raw(statement(
-            app.db.get_database_backend(),
-            "UPDATE phases SET support_counts_visible = ? WHERE process_id = ?",
-            vec![false.into(), process.id.into()],
-        ))
-        .await
-        .unwrap();
+    vote_with_hidden_counts(&app, ALESSANDRIA).await;
     assert_eq!(download(&app, &[]).await.status, StatusCode::CONFLICT);
 }
 
