@@ -4,7 +4,7 @@
 //! real router.
 
 use http::StatusCode;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use shared::model::common::FieldProblem;
 use shared::model::common::Refusal;
 use shared::model::plan::{PlanEntryKind, PlanVersionView};
@@ -15,7 +15,6 @@ use uuid::Uuid;
 
 use crate::helpers::{
     anonymous, ctx, denied, field_of, person, process_row, refusal, sign_in_demo, spawn_app,
-    statement,
 };
 
 mod redaction;
