@@ -95,7 +95,6 @@ pub async fn package(
 /// A strong entity tag from the file's SHA-256, read in pieces (memory
 /// stays flat whatever the size).
 fn file_tag(path: &Path) -> std::io::Result<String> {
-    use base64::Engine;
     use sha2::{Digest, Sha256};
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
@@ -108,11 +107,7 @@ fn file_tag(path: &Path) -> std::io::Result<String> {
         }
         hasher.update(&buffer[..read]);
     }
-    let digest = hasher.finalize();
-    Ok(format!(
-        "\"{}\"",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
-    ))
+    Ok(crate::rest::etag::tag_of_digest(&hasher.finalize()))
 }
 
 /// Exports the process into a scratch folder, zips it next to the stored

@@ -15,7 +15,11 @@ const MAX_HASHED_BODY: usize = 8 * 1024 * 1024;
 
 /// The entity tag of a body: the first 128 bits of its SHA-256.
 pub fn tag_of(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
+    tag_of_digest(&Sha256::digest(body))
+}
+
+/// The entity tag of a body whose SHA-256 is `digest` (hashed in pieces).
+pub fn tag_of_digest(digest: &[u8]) -> String {
     format!(
         "\"{}\"",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
