@@ -23,7 +23,6 @@ use crate::service::common::authz::{Operation, Scope, authorize};
 use crate::service::common::db::begin_write;
 use crate::service::entity::{plan_version, proposal};
 use crate::service::plan::render::{date_it, md_inline};
-use crate::service::plan::versions::broken;
 use crate::service::processes::lookup;
 use crate::service::{Ctx, ServiceError, common::audit, common::secrets};
 
@@ -138,4 +137,11 @@ pub(crate) async fn redactable(
         .collect();
     entries.sort_by_key(|e| !e.now_out_of_sight);
     Ok(entries)
+}
+
+/// A failure that is not the user's: logged, answered without details
+/// (its own copy: `versions` already uses this module).
+fn broken(what: String) -> ServiceError {
+    tracing::error!("{what}");
+    ServiceError::Database(sea_orm::DbErr::Custom(what))
 }

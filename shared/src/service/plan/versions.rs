@@ -828,7 +828,7 @@ fn number(row: &sea_orm::QueryResult, index: usize) -> Result<i64, ServiceError>
 }
 
 /// A failure that is not the user's: logged, answered without details.
-pub(crate) fn broken(what: String) -> ServiceError {
+fn broken(what: String) -> ServiceError {
     tracing::error!("{what}");
     ServiceError::Database(sea_orm::DbErr::Custom(what))
 }
